@@ -1,0 +1,306 @@
+//! The terms themselves: when they start, how long they run, when they end (R1-R4, R6, R10).
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::AtwCalendar;
+use crate::dutch;
+use crate::explanation::Explanation;
+use crate::values::DecisionId;
+
+/// Art. 6:7 Awb: six weeks, which is exactly 42 days (CRvB 24 September 2014, ECLI:NL:CRVB:2014:3122).
+pub const SIX_WEEKS: u64 = 42;
+
+/// A term with its dates and the reasoning that produced them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComputedTerm {
+    /// Day 1 of the term.
+    pub opens_on: NaiveDate,
+    /// Day 42: the last day before the Algemene termijnenwet is applied.
+    pub nominal_last_day: NaiveDate,
+    /// The last day on which filing is on time, after art. 1 Atw.
+    pub last_day: NaiveDate,
+    /// True when a year the end depends on has no known decree of equated days.
+    pub provisional: bool,
+    pub explanation: Explanation,
+}
+
+/// Where a term stands on a legal date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermPhase {
+    /// The date lies before day 1.
+    Pending,
+    Open,
+    /// The date lies after the last day.
+    Closed,
+}
+
+impl ComputedTerm {
+    pub fn phase(&self, on: NaiveDate) -> TermPhase {
+        if on < self.opens_on {
+            TermPhase::Pending
+        } else if on <= self.last_day {
+            TermPhase::Open
+        } else {
+            TermPhase::Closed
+        }
+    }
+}
+
+fn add_days(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The day after `day` (art. 6:8 lid 1 Awb: a term starts on the day after announcement).
+pub fn day_after(day: NaiveDate) -> NaiveDate {
+    add_days(day, 1)
+}
+
+/// R1 and R6: a term of `days` days whose first day is `opens_on`, ended by art. 1 Atw. `explanation` already
+/// holds the steps that fixed day 1; `length_step` states the length with its article.
+fn run_term(
+    opens_on: NaiveDate,
+    days: u64,
+    calendar: &AtwCalendar,
+    mut explanation: Explanation,
+    length_article: &str,
+    length_text: &str,
+) -> ComputedTerm {
+    let nominal_last_day = add_days(opens_on, days - 1);
+    explanation.step(
+        length_article,
+        format!(
+            "{length_text}; de termijn loopt van {} tot en met {} (nominale laatste dag, dag {days})",
+            dutch::weekday_date(opens_on),
+            dutch::weekday_date(nominal_last_day)
+        ),
+    );
+    let extension = calendar.extend(nominal_last_day);
+    extension.explain(&mut explanation);
+    ComputedTerm {
+        opens_on,
+        nominal_last_day,
+        last_day: extension.last_day,
+        provisional: extension.provisional(),
+        explanation,
+    }
+}
+
+/// The six-week term of art. 6:7 Awb, from day 1.
+fn six_weeks_from(
+    opens_on: NaiveDate,
+    calendar: &AtwCalendar,
+    explanation: Explanation,
+    what: &str,
+) -> ComputedTerm {
+    run_term(
+        opens_on,
+        SIX_WEEKS,
+        calendar,
+        explanation,
+        "Art. 6:7 Awb",
+        &format!(
+            "de termijn voor het {what} bedraagt zes weken, dat is 42 dagen (CRvB 24 september 2014, \
+             ECLI:NL:CRVB:2014:3122)"
+        ),
+    )
+}
+
+/// R2: art. 6:8 lid 1 Awb, the term starts on the day after announcement.
+fn start_after_announcement(
+    explanation: &mut Explanation,
+    what: &str,
+    announced_on: NaiveDate,
+) -> NaiveDate {
+    let opens_on = day_after(announced_on);
+    explanation.step(
+        "Art. 6:8 lid 1 Awb",
+        format!(
+            "de termijn vangt aan met ingang van de dag na die waarop {what} op de voorgeschreven wijze is \
+             bekendgemaakt ({}): {}",
+            dutch::date(announced_on),
+            dutch::weekday_date(opens_on)
+        ),
+    );
+    opens_on
+}
+
+/// How the tariff decision came to apply the contracting-space decision (R3, last sentence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppliedBy {
+    /// The tariff decision names the contracting-space decision it applied.
+    Named,
+    /// The region-year's current decision announced on or before the tariff decision's announcement.
+    CurrentOnAnnouncement,
+}
+
+/// R3, art. 105 lid 2 Wmg (new): the term to appeal the regional contracting space that the NZa applied in a
+/// tariff decision starts on the day after that tariff decision is announced, together with the objection term
+/// against the tariff decision. An amended tariff decision starts a new term the same way.
+#[allow(clippy::too_many_arguments)]
+pub fn rcs_term_from_tariff_decision(
+    tariff_decision: &DecisionId,
+    amended: bool,
+    tariff_announced_on: NaiveDate,
+    space_decision: &DecisionId,
+    space_announced_on: NaiveDate,
+    applied_by: AppliedBy,
+    calendar: &AtwCalendar,
+) -> ComputedTerm {
+    let mut explanation = Explanation::new();
+    let how = match applied_by {
+        AppliedBy::Named => "die de tariefbeschikking noemt".to_owned(),
+        AppliedBy::CurrentOnAnnouncement => format!(
+            "die gold toen de tariefbeschikking werd bekendgemaakt (bekendgemaakt {})",
+            dutch::date(space_announced_on)
+        ),
+    };
+    let kind = if amended {
+        "gewijzigde tariefbeschikking"
+    } else {
+        "tariefbeschikking"
+    };
+    explanation.step(
+        "Art. 105 lid 2 Wmg",
+        format!(
+            "de {kind} {tariff_decision} past de regionale contracteerruimte van besluit {space_decision} toe \
+             ({how}); de termijn voor rechtstreeks beroep bij het CBb daartegen vangt aan met ingang van de dag na \
+             bekendmaking van de {kind} en loopt gelijk op met de bezwaartermijn tegen de {kind}"
+        ),
+    );
+    // A term cannot run against a decision before that decision has been announced (art. 3:40 Awb).
+    let opens_on = if space_announced_on > tariff_announced_on {
+        let opens_on = day_after(space_announced_on);
+        explanation.step(
+            "Art. 3:40 Awb",
+            format!(
+                "besluit {space_decision} is pas bekendgemaakt op {}, na de {kind}; de termijn vangt daarom aan \
+                 op {}",
+                dutch::date(space_announced_on),
+                dutch::weekday_date(opens_on)
+            ),
+        );
+        opens_on
+    } else {
+        start_after_announcement(&mut explanation, &format!("de {kind}"), tariff_announced_on)
+    };
+    six_weeks_from(opens_on, calendar, explanation, "instellen van beroep")
+}
+
+/// R4 condition, art. 105 lid 3 Wmg (new): a contracting space of a future calendar year, for which no tariff
+/// decision for that region-year had been announced when the space was announced.
+pub fn first_of_march_rule_applies(
+    space_year: i32,
+    space_announced_on: NaiveDate,
+    tariff_announced_before: bool,
+) -> bool {
+    space_year > space_announced_on.year() && !tariff_announced_before
+}
+
+/// R4, art. 105 lid 3 Wmg (new): the term starts "met ingang van 1 maart" of the calendar year after the year
+/// in which the space was announced; 1 March is day 1.
+pub fn rcs_term_from_first_of_march(
+    space_decision: &DecisionId,
+    space_year: i32,
+    space_announced_on: NaiveDate,
+    calendar: &AtwCalendar,
+) -> ComputedTerm {
+    let start_year = space_announced_on.year() + 1;
+    let opens_on = NaiveDate::from_ymd_opt(start_year, 3, 1).unwrap_or(NaiveDate::MAX);
+    let mut explanation = Explanation::new();
+    explanation.step(
+        "Art. 105 lid 3 Wmg",
+        format!(
+            "besluit {space_decision} stelt de regionale contracteerruimte vast voor {space_year}, een toekomstig \
+             kalenderjaar, en is bekendgemaakt op {} toen voor die regio en dat jaar nog geen tariefbeschikking \
+             was bekendgemaakt; de termijn voor rechtstreeks beroep bij het CBb vangt aan met ingang van 1 maart \
+             van het kalenderjaar volgend op het jaar van bekendmaking: {}",
+            dutch::date(space_announced_on),
+            dutch::weekday_date(opens_on)
+        ),
+    );
+    six_weeks_from(opens_on, calendar, explanation, "instellen van beroep")
+}
+
+/// Art. 6:7 and 6:8 Awb: the six-week objection term against a tariff decision (including a Wlz-sluittarief),
+/// from the day after its announcement.
+pub fn objection_term(
+    tariff_decision: &DecisionId,
+    announced_on: NaiveDate,
+    calendar: &AtwCalendar,
+) -> ComputedTerm {
+    let mut explanation = Explanation::new();
+    explanation.step(
+        "Art. 7:1 Awb",
+        format!("tegen tariefbeschikking {tariff_decision} kan bezwaar worden gemaakt bij de NZa"),
+    );
+    let opens_on = start_after_announcement(&mut explanation, "de tariefbeschikking", announced_on);
+    six_weeks_from(opens_on, calendar, explanation, "maken van bezwaar")
+}
+
+/// How the NZa handles an objection, as far as it bears on its decision term (art. 7:10 Awb).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionHandling {
+    /// An advisory committee as meant in art. 7:13 Awb hears the objection: twelve weeks instead of six.
+    #[serde(default)]
+    pub advisory_committee: bool,
+    /// Postponed by six weeks under art. 7:10 lid 3 Awb.
+    #[serde(default)]
+    pub postponed: bool,
+    /// Further postponed under art. 7:10 lid 4 Awb, until this day.
+    #[serde(default)]
+    pub further_postponed_until: Option<NaiveDate>,
+}
+
+/// R10, art. 7:10 Awb: the NZa decides on an objection within six weeks (twelve with an advisory committee),
+/// counted from the day after the objection term ended; lid 3 allows six weeks' postponement, lid 4 more.
+pub fn objection_decision_term(
+    objection_term: &ComputedTerm,
+    handling: ObjectionHandling,
+    calendar: &AtwCalendar,
+) -> ComputedTerm {
+    let opens_on = day_after(objection_term.last_day);
+    let mut explanation = Explanation::new();
+    explanation.step(
+        "Art. 7:10 lid 1 Awb",
+        format!(
+            "de beslistermijn op bezwaar wordt gerekend vanaf de dag na die waarop de bezwaartermijn is verstreken \
+             ({}): {}",
+            dutch::date(objection_term.last_day),
+            dutch::weekday_date(opens_on)
+        ),
+    );
+    let (weeks, article) = if handling.advisory_committee {
+        (12, "Art. 7:10 lid 1 Awb en art. 7:13 Awb")
+    } else {
+        (6, "Art. 7:10 lid 1 Awb")
+    };
+    let mut days = weeks * 7;
+    let mut length = format!("de NZa beslist binnen {weeks} weken");
+    if handling.advisory_committee {
+        length.push_str(" omdat een adviescommissie is ingesteld");
+    }
+    if handling.postponed {
+        days += SIX_WEEKS;
+        length.push_str(", verdaagd met zes weken (art. 7:10 lid 3 Awb)");
+    }
+    let mut term = run_term(opens_on, days, calendar, explanation, article, &length);
+    if let Some(until) = handling
+        .further_postponed_until
+        .filter(|until| *until > term.last_day)
+    {
+        term.explanation.step(
+            "Art. 7:10 lid 4 Awb",
+            format!(
+                "verder uitgesteld tot en met {}; de NZa kan dit gebruiken wanneer dezelfde partij zowel beroep \
+                 instelt tegen de regionale contracteerruimte als bezwaar maakt tegen de tariefbeschikking",
+                dutch::weekday_date(until)
+            ),
+        );
+        term.last_day = until;
+    }
+    term
+}

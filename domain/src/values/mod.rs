@@ -1,0 +1,34 @@
+//! Value types: each parses its input once and is valid from then on ("parse, don't validate").
+
+mod agb;
+mod euro;
+mod id;
+mod region;
+
+pub use agb::AgbCode;
+pub use euro::Euro;
+pub use id::{AppealId, DecisionId};
+pub use region::RegionSlug;
+
+/// Why a value could not be parsed. The HTTP layer names the field; this names what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("must be exactly 8 digits (AGB code)")]
+    AgbCode,
+    #[error("must be a decimal amount in euros with at most two decimals, e.g. \"1234567.89\"")]
+    AmountFormat,
+    #[error("must not be negative")]
+    AmountNegative,
+    #[error("is too large")]
+    AmountTooLarge,
+    #[error("must not be empty")]
+    Empty,
+    #[error("must be at most {max} characters")]
+    TooLong { max: usize },
+    #[error("must not contain control characters or start or end with white space")]
+    IdCharacters,
+    #[error(
+        "must be a lowercase slug of letters, digits and single hyphens, e.g. \"noord-holland-noord\""
+    )]
+    RegionSlug,
+}
