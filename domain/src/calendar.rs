@@ -110,15 +110,8 @@ impl Extension {
                 .skipped
                 .iter()
                 .map(|(day, reason)| match reason {
-                    NonWorkingReason::Saturday | NonWorkingReason::Sunday => {
-                        dutch::weekday_date(*day)
-                    }
-                    other => format!(
-                        "{} ({}, {})",
-                        dutch::weekday_date(*day),
-                        other.name(),
-                        other.basis()
-                    ),
+                    NonWorkingReason::Saturday | NonWorkingReason::Sunday => dutch::weekday_date(*day),
+                    other => format!("{} ({}, {})", dutch::weekday_date(*day), other.name(), other.basis()),
                 })
                 .collect();
             explanation.step(
@@ -157,10 +150,8 @@ impl AtwCalendar {
 
     /// Reads the decrees from their data file (`data/atw-equated-days.toml`).
     pub fn from_toml(text: &str) -> Result<Self, ReferenceDataError> {
-        let file: DecreeFile = toml::from_str(text).map_err(|e| ReferenceDataError::Parse {
-            file: "equated days",
-            message: e.to_string(),
-        })?;
+        let file: DecreeFile = toml::from_str(text)
+            .map_err(|e| ReferenceDataError::Parse { file: "equated days", message: e.to_string() })?;
         Self::from_decrees(file.decree)
     }
 
@@ -168,19 +159,10 @@ impl AtwCalendar {
         let mut equated = BTreeMap::new();
         for (i, decree) in decrees.iter().enumerate() {
             if decree.first_year > decree.last_year {
-                return Err(ReferenceDataError::Invalid(format!(
-                    "decree {} ends before it begins",
-                    decree.citation
-                )));
+                return Err(ReferenceDataError::Invalid(format!("decree {} ends before it begins", decree.citation)));
             }
-            if decrees[..i]
-                .iter()
-                .any(|d| d.first_year <= decree.last_year && decree.first_year <= d.last_year)
-            {
-                return Err(ReferenceDataError::Invalid(format!(
-                    "decree {} overlaps another",
-                    decree.citation
-                )));
+            if decrees[..i].iter().any(|d| d.first_year <= decree.last_year && decree.first_year <= d.last_year) {
+                return Err(ReferenceDataError::Invalid(format!("decree {} overlaps another", decree.citation)));
             }
             for day in &decree.days {
                 if !(decree.first_year..=decree.last_year).contains(&day.date.year()) {
@@ -201,9 +183,7 @@ impl AtwCalendar {
 
     /// The decree under art. 3 lid 3 Atw that covers `year`, if one is known.
     pub fn decree_for(&self, year: i32) -> Option<&EquatedDaysDecree> {
-        self.decrees
-            .iter()
-            .find(|d| (d.first_year..=d.last_year).contains(&year))
+        self.decrees.iter().find(|d| (d.first_year..=d.last_year).contains(&year))
     }
 
     /// True when no decree is known for `year`: results that depend on it are provisional.
@@ -226,10 +206,7 @@ impl AtwCalendar {
             reasons.push(NonWorkingReason::GoodFriday);
         }
         if let Some((name, decree)) = self.equated.get(&day) {
-            reasons.push(NonWorkingReason::Equated {
-                name: name.clone(),
-                decree: decree.clone(),
-            });
+            reasons.push(NonWorkingReason::Equated { name: name.clone(), decree: decree.clone() });
         }
         reasons
     }
@@ -259,12 +236,7 @@ impl AtwCalendar {
                 }
             }
         }
-        Extension {
-            nominal_last_day,
-            last_day: day,
-            skipped,
-            provisional_years,
-        }
+        Extension { nominal_last_day, last_day: day, skipped, provisional_years }
     }
 
     /// Every non-working day of `year` under the Atw, in date order.
@@ -308,21 +280,10 @@ pub fn statutory_holiday(day: NaiveDate) -> Option<&'static str> {
         _ => {}
     }
     if Some(day) == monarchs_birthday(year) {
-        return Some(if year >= 2014 {
-            "Koningsdag"
-        } else {
-            "Koninginnedag"
-        });
+        return Some(if year >= 2014 { "Koningsdag" } else { "Koninginnedag" });
     }
-    let named = [
-        (1, "Tweede Paasdag"),
-        (39, "Hemelvaartsdag"),
-        (50, "Tweede Pinksterdag"),
-    ];
-    named
-        .into_iter()
-        .find(|(offset, _)| easter_offset(year, *offset) == Some(day))
-        .map(|(_, name)| name)
+    let named = [(1, "Tweede Paasdag"), (39, "Hemelvaartsdag"), (50, "Tweede Pinksterdag")];
+    named.into_iter().find(|(offset, _)| easter_offset(year, *offset) == Some(day)).map(|(_, name)| name)
 }
 
 /// The day on which the monarch's birthday is celebrated: from 2014 King's Day on 27 April, or 26 April when
@@ -330,11 +291,7 @@ pub fn statutory_holiday(day: NaiveDate) -> Option<&'static str> {
 fn monarchs_birthday(year: i32) -> Option<NaiveDate> {
     let (day, fallback) = if year >= 2014 { (27, 26) } else { (30, 29) };
     let date = NaiveDate::from_ymd_opt(year, 4, day)?;
-    if date.weekday() == Weekday::Sun {
-        NaiveDate::from_ymd_opt(year, 4, fallback)
-    } else {
-        Some(date)
-    }
+    if date.weekday() == Weekday::Sun { NaiveDate::from_ymd_opt(year, 4, fallback) } else { Some(date) }
 }
 
 #[cfg(test)]
@@ -361,10 +318,7 @@ mod tests {
     #[test]
     fn the_fifth_of_may_is_a_holiday_every_year() {
         for year in [2001, 2002, 2003, 2020, 2021, 2026, 2031] {
-            assert_eq!(
-                statutory_holiday(d(year, 5, 5)),
-                Some("5 mei (Bevrijdingsdag)")
-            );
+            assert_eq!(statutory_holiday(d(year, 5, 5)), Some("5 mei (Bevrijdingsdag)"));
         }
     }
 }

@@ -45,21 +45,14 @@ pub enum WithoutTerm {
     /// has not been announced yet): the filing is premature (art. 6:10 Awb).
     MayStillBegin(String),
     /// No term counts and none can begin; the reason, with its article, as a complete explanation step.
-    None {
-        article: &'static str,
-        reason: String,
-    },
+    None { article: &'static str, reason: String },
 }
 
 /// The one-week grace for a posted appeal (art. 6:9 lid 2 Awb).
 const POST_GRACE_DAYS: u64 = 7;
 
 fn term_span(term: &ComputedTerm) -> String {
-    format!(
-        "{} tot en met {}",
-        dutch::date(term.opens_on),
-        dutch::date(term.last_day)
-    )
+    format!("{} tot en met {}", dutch::date(term.opens_on), dutch::date(term.last_day))
 }
 
 /// R7: classifies a filing received on `received_on` (and posted on `posted_on`, if sent by post) against the
@@ -86,18 +79,13 @@ pub fn classify_filing(
             }
             WithoutTerm::None { article, reason } => {
                 explanation.step(article, reason);
-                explanation.step(
-                    "Art. 6:11 Awb",
-                    "het beroep is geregistreerd; de rechter oordeelt over de ontvankelijkheid",
-                );
+                explanation
+                    .step("Art. 6:11 Awb", "het beroep is geregistreerd; de rechter oordeelt over de ontvankelijkheid");
                 (Filing::NoTerm, explanation)
             }
         };
     }
-    if let Some(t) = terms
-        .iter()
-        .find(|t| t.term.opens_on <= received_on && received_on <= t.term.last_day)
-    {
+    if let Some(t) = terms.iter().find(|t| t.term.opens_on <= received_on && received_on <= t.term.last_day) {
         explanation.step(
             "Art. 6:9 lid 1 Awb",
             format!(
@@ -111,11 +99,7 @@ pub fn classify_filing(
     }
     if let Some(posted) = posted_on {
         let by_post = terms.iter().find(|t| {
-            let grace_end = t
-                .term
-                .last_day
-                .checked_add_days(Days::new(POST_GRACE_DAYS))
-                .unwrap_or(NaiveDate::MAX);
+            let grace_end = t.term.last_day.checked_add_days(Days::new(POST_GRACE_DAYS)).unwrap_or(NaiveDate::MAX);
             posted <= t.term.last_day && t.term.last_day < received_on && received_on <= grace_end
         });
         if let Some(t) = by_post {
@@ -133,11 +117,7 @@ pub fn classify_filing(
             return (Filing::OnTimeByPost, explanation);
         }
     }
-    if let Some(t) = terms
-        .iter()
-        .filter(|t| received_on < t.term.opens_on)
-        .min_by_key(|t| t.term.opens_on)
-    {
+    if let Some(t) = terms.iter().filter(|t| received_on < t.term.opens_on).min_by_key(|t| t.term.opens_on) {
         explanation.step(
             "Art. 6:10 Awb",
             format!(
@@ -150,10 +130,7 @@ pub fn classify_filing(
         );
         return (Filing::Premature, explanation);
     }
-    let last = terms
-        .iter()
-        .max_by_key(|t| t.term.last_day)
-        .expect("terms is not empty");
+    let last = terms.iter().max_by_key(|t| t.term.last_day).expect("terms is not empty");
     explanation.step(
         "Art. 6:9 Awb",
         format!(

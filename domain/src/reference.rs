@@ -57,29 +57,18 @@ pub enum RegionError {
 
 impl RegionRegistry {
     pub fn from_toml(text: &str) -> Result<Self, ReferenceDataError> {
-        let file: RegionFile = toml::from_str(text).map_err(|e| ReferenceDataError::Parse {
-            file: "regions",
-            message: e.to_string(),
-        })?;
+        let file: RegionFile =
+            toml::from_str(text).map_err(|e| ReferenceDataError::Parse { file: "regions", message: e.to_string() })?;
         Self::new(file.region)
     }
 
     pub fn new(regions: Vec<Region>) -> Result<Self, ReferenceDataError> {
         for (i, region) in regions.iter().enumerate() {
             if regions[..i].iter().any(|r| r.slug == region.slug) {
-                return Err(ReferenceDataError::Invalid(format!(
-                    "region {} is listed twice",
-                    region.slug
-                )));
+                return Err(ReferenceDataError::Invalid(format!("region {} is listed twice", region.slug)));
             }
-            if region
-                .valid_until
-                .is_some_and(|until| until < region.valid_from)
-            {
-                return Err(ReferenceDataError::Invalid(format!(
-                    "region {} ends before it begins",
-                    region.slug
-                )));
+            if region.valid_until.is_some_and(|until| until < region.valid_from) {
+                return Err(ReferenceDataError::Invalid(format!("region {} ends before it begins", region.slug)));
             }
         }
         Ok(Self { regions })
@@ -96,11 +85,7 @@ impl RegionRegistry {
     /// The region, if it exists in `year`.
     pub fn for_year(&self, slug: &RegionSlug, year: i32) -> Result<&Region, RegionError> {
         let region = self.get(slug).ok_or(RegionError::Unknown)?;
-        if region.exists_in(year) {
-            Ok(region)
-        } else {
-            Err(RegionError::NotInYear { year })
-        }
+        if region.exists_in(year) { Ok(region) } else { Err(RegionError::NotInYear { year }) }
     }
 }
 
@@ -132,10 +117,8 @@ struct LawFile {
 
 impl Commencement {
     pub fn from_toml(text: &str) -> Result<Self, ReferenceDataError> {
-        let file: LawFile = toml::from_str(text).map_err(|e| ReferenceDataError::Parse {
-            file: "law",
-            message: e.to_string(),
-        })?;
+        let file: LawFile =
+            toml::from_str(text).map_err(|e| ReferenceDataError::Parse { file: "law", message: e.to_string() })?;
         Ok(file.commencement)
     }
 }
@@ -157,11 +140,7 @@ pub mod shipped {
 }
 
 impl LegalContext {
-    pub fn from_toml(
-        equated_days: &str,
-        regions: &str,
-        law: &str,
-    ) -> Result<Self, ReferenceDataError> {
+    pub fn from_toml(equated_days: &str, regions: &str, law: &str) -> Result<Self, ReferenceDataError> {
         Ok(Self {
             calendar: AtwCalendar::from_toml(equated_days)?,
             regions: RegionRegistry::from_toml(regions)?,

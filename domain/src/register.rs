@@ -9,8 +9,8 @@ use crate::explanation::Explanation;
 use crate::filing::{CountingTerm, Filing, WithoutTerm, classify_filing};
 use crate::reference::LegalContext;
 use crate::terms::{
-    AppliedBy, ComputedTerm, TermPhase, day_after, first_of_march_rule_applies,
-    rcs_term_from_first_of_march, rcs_term_from_tariff_decision,
+    AppliedBy, ComputedTerm, TermPhase, day_after, first_of_march_rule_applies, rcs_term_from_first_of_march,
+    rcs_term_from_tariff_decision,
 };
 use crate::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 
@@ -215,10 +215,7 @@ pub struct RegionYearAssessment {
 
 impl RegionYearAssessment {
     /// The terms that count for `appellant` (R7), e.g. for a provider asking what is open for it.
-    pub fn terms_for<'a>(
-        &'a self,
-        appellant: &'a Appellant,
-    ) -> impl Iterator<Item = &'a TermAssessment> + 'a {
+    pub fn terms_for<'a>(&'a self, appellant: &'a Appellant) -> impl Iterator<Item = &'a TermAssessment> + 'a {
         self.terms.iter().filter(move |t| t.counts_for(appellant))
     }
 }
@@ -231,21 +228,22 @@ struct Hold {
 
 /// R9, art. 105 lid 4 Wmg: the first day on which at least one term has run, no term is open or still to
 /// begin, and no appeal that was premature, on time or on time by post is pending; `None` when that day has not
-/// come by `at`.
-fn irrevocable_since(terms: &[&ComputedTerm], holds: &[Hold], at: NaiveDate) -> Option<NaiveDate> {
-    let after_terms = day_after(terms.iter().map(|t| t.last_day).max()?);
-    let mut since = after_terms;
+/// come by `at`. `latest_last_day` is the last day of the term that ends last.
+fn irrevocable_since(latest_last_day: Option<NaiveDate>, holds: &[Hold], at: NaiveDate) -> Option<NaiveDate> {
+    let mut since = day_after(latest_last_day?);
     for hold in holds {
         since = since.max(hold.ends_on?);
     }
     (since <= at).then_some(since)
 }
 
+fn latest_last_day(terms: &[TermAssessment]) -> Option<NaiveDate> {
+    terms.iter().filter_map(|t| t.term.as_ref().map(|term| term.last_day)).max()
+}
+
 /// The date on which an appeal was filed for the purposes of R9: the day of posting when sent by post.
 fn filed_on(appeal: &AppealFact) -> NaiveDate {
-    appeal
-        .posted_on
-        .map_or(appeal.received_on, |p| p.min(appeal.received_on))
+    appeal.posted_on.map_or(appeal.received_on, |p| p.min(appeal.received_on))
 }
 
 struct Known<'a> {
@@ -263,10 +261,7 @@ impl Known<'_> {
     }
 
     fn decision_index(&self, id: &DecisionId) -> Option<usize> {
-        self.facts
-            .decisions
-            .iter()
-            .position(|d| &d.decision_id == id)
+        self.facts.decisions.iter().position(|d| &d.decision_id == id)
     }
 
     /// R3: the decision a tariff decision applies for this region: the one it names, or else the current
@@ -282,10 +277,7 @@ impl Known<'_> {
         self.facts
             .decisions
             .iter()
-            .rposition(|d| {
-                self.announced(d.announced_on)
-                    .is_some_and(|a| a <= tariff_announced_on)
-            })
+            .rposition(|d| self.announced(d.announced_on).is_some_and(|a| a <= tariff_announced_on))
             .map(|i| (i, AppliedBy::CurrentOnAnnouncement))
     }
 }
@@ -298,18 +290,10 @@ struct Classified {
 
 /// Computes the legal state of a region-year on legal date `as_of`, using only facts whose legal dates fall on
 /// or before `as_of` (announcements, filings, withdrawals and judgments).
-pub fn assess_region_year(
-    facts: &RegionYearFacts,
-    context: &LegalContext,
-    as_of: NaiveDate,
-) -> RegionYearAssessment {
+pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of: NaiveDate) -> RegionYearAssessment {
     let known = Known { facts, as_of };
     let commencement = &context.commencement;
-    let appeals: Vec<&AppealFact> = facts
-        .appeals
-        .iter()
-        .filter(|a| a.received_on <= as_of)
-        .collect();
+    let appeals: Vec<&AppealFact> = facts.appeals.iter().filter(|a| a.received_on <= as_of).collect();
 
     // Art. 6:19 Awb: a pending appeal extends to every later decision of the region-year announced while it is
     // pending, also when it was lodged after that decision.
@@ -320,9 +304,8 @@ pub fn assess_region_year(
                 return Vec::new();
             };
             let ending = known.ending(appeal);
-            let against_appealable = known
-                .announced(facts.decisions[against].announced_on)
-                .is_none_or(|a| a >= commencement.date);
+            let against_appealable =
+                known.announced(facts.decisions[against].announced_on).is_none_or(|a| a >= commencement.date);
             if !against_appealable {
                 return Vec::new();
             }
@@ -336,6 +319,16 @@ pub fn assess_region_year(
         })
         .collect();
 
+    // R3: which decision each announced tariff decision applies, once.
+    let mut applying: Vec<Vec<Application<'_>>> = facts.decisions.iter().map(|_| Vec::new()).collect();
+    for tariff in &facts.tariff_decisions {
+        let Some(announced_on) = known.announced(tariff.announced_on) else { continue };
+        if let Some((index, how)) = known.applied_decision(tariff, announced_on) {
+            applying[index].push(Application { tariff, announced_on, how });
+        }
+    }
+    let against: Vec<Option<usize>> = appeals.iter().map(|a| known.decision_index(&a.against_decision)).collect();
+
     let mut terms: Vec<TermAssessment> = Vec::new();
     let mut classified: Vec<Option<Classified>> = appeals.iter().map(|_| None).collect();
     let mut decisions: Vec<DecisionAssessment> = Vec::new();
@@ -346,12 +339,8 @@ pub fn assess_region_year(
             .iter()
             .find(|later| known.announced(later.announced_on).is_some())
             .map(|later| later.decision_id.clone());
-        let against_this: Vec<usize> = (0..appeals.len())
-            .filter(|&a| known.decision_index(&appeals[a].against_decision) == Some(index))
-            .collect();
-        let extended_here: Vec<usize> = (0..appeals.len())
-            .filter(|&a| extended_to[a].contains(&index))
-            .collect();
+        let against_this: Vec<usize> = (0..appeals.len()).filter(|&a| against[a] == Some(index)).collect();
+        let extended_here: Vec<usize> = (0..appeals.len()).filter(|&a| extended_to[a].contains(&index)).collect();
         let base = DecisionAssessment {
             decision_id: decision.decision_id.clone(),
             kind: decision.kind,
@@ -381,15 +370,9 @@ pub fn assess_region_year(
                     &[],
                     &WithoutTerm::MayStillBegin("het besluit is nog niet bekendgemaakt".to_owned()),
                 );
-                classified[a] = Some(Classified {
-                    filing,
-                    explanation,
-                });
+                classified[a] = Some(Classified { filing, explanation });
             }
-            decisions.push(DecisionAssessment {
-                explanation,
-                ..base
-            });
+            decisions.push(DecisionAssessment { explanation, ..base });
             continue;
         };
 
@@ -398,7 +381,9 @@ pub fn assess_region_year(
                 "Inwerkingtreding art. 105 lid 2-4 Wmg",
                 format!(
                     "besluit {} is bekendgemaakt op {}, voor de inwerkingtreding op {}{}; de publicatie was \
-                     informatief, had geen rechtsgevolg en opende geen beroepstermijn",
+                     informatief, had geen rechtsgevolg en opende geen beroepstermijn; de contracteerruimte kon wel \
+                     exceptief aan de orde worden gesteld in bezwaar en beroep tegen een tariefbeschikking (memorie \
+                     van toelichting bij wetsvoorstel 36 486, onderdeel G)",
                     decision.decision_id,
                     dutch::date(announced_on),
                     dutch::date(commencement.date),
@@ -418,16 +403,9 @@ pub fn assess_region_year(
                         ),
                     },
                 );
-                classified[a] = Some(Classified {
-                    filing,
-                    explanation,
-                });
+                classified[a] = Some(Classified { filing, explanation });
             }
-            decisions.push(DecisionAssessment {
-                status: DecisionStatus::NotAppealable,
-                explanation,
-                ..base
-            });
+            decisions.push(DecisionAssessment { status: DecisionStatus::NotAppealable, explanation, ..base });
             continue;
         }
 
@@ -436,6 +414,7 @@ pub fn assess_region_year(
             context,
             index,
             announced_on,
+            &applying[index],
             &appeals,
             &against_this,
             &extended_here,
@@ -444,11 +423,7 @@ pub fn assess_region_year(
         let first_term = terms.len();
         terms.extend(outcome.terms);
 
-        let holds_here = |a: usize| {
-            classified[a]
-                .as_ref()
-                .is_some_and(|c| c.filing.holds_back_finality())
-        };
+        let holds_here = |a: usize| classified[a].as_ref().is_some_and(|c| c.filing.holds_back_finality());
         let concerned = || against_this.iter().chain(extended_here.iter()).copied();
         let annulled_on = concerned()
             .filter_map(|a| known.ending(appeals[a]))
@@ -456,17 +431,12 @@ pub fn assess_region_year(
             .map(|e| e.on)
             .min();
         let under_appeal = concerned().any(|a| holds_here(a) && known.ending(appeals[a]).is_none());
-        let any_open = terms[first_term..]
-            .iter()
-            .any(|t| t.status == TermStatus::Open);
+        let any_open = terms[first_term..].iter().any(|t| t.status == TermStatus::Open);
 
         let status = if let Some(on) = annulled_on {
             explanation.step(
                 "Art. 8:72 Awb",
-                format!(
-                    "het CBb heeft op {} een beroep gegrond verklaard; het besluit is vernietigd",
-                    dutch::date(on)
-                ),
+                format!("het CBb heeft op {} een beroep gegrond verklaard; het besluit is vernietigd", dutch::date(on)),
             );
             DecisionStatus::Annulled
         } else if under_appeal {
@@ -578,6 +548,13 @@ pub fn assess_region_year(
     }
 }
 
+/// A tariff decision applying a contracting-space decision (R3).
+struct Application<'f> {
+    tariff: &'f TariffDecisionFact,
+    announced_on: NaiveDate,
+    how: AppliedBy,
+}
+
 struct DecisionOutcome {
     terms: Vec<TermAssessment>,
     term_count: usize,
@@ -593,6 +570,7 @@ fn assess_decision(
     context: &LegalContext,
     index: usize,
     announced_on: NaiveDate,
+    applying: &[Application<'_>],
     appeals: &[&AppealFact],
     against_this: &[usize],
     extended_here: &[usize],
@@ -607,35 +585,18 @@ fn assess_decision(
 
     // R4, art. 105 lid 3 Wmg.
     let tariff_before = facts.tariff_decisions.iter().any(|t| {
-        t.kind != TariffKind::Sluittarief
-            && known
-                .announced(t.announced_on)
-                .is_some_and(|a| a <= announced_on)
+        t.kind != TariffKind::Sluittarief && known.announced(t.announced_on).is_some_and(|a| a <= announced_on)
     });
     if first_of_march_rule_applies(facts.year, announced_on, tariff_before) {
-        let term =
-            rcs_term_from_first_of_march(&decision.decision_id, facts.year, announced_on, calendar);
-        opened.push(opened_term(
-            TermBasis::Art105Lid3,
-            decision,
-            None,
-            term,
-            context,
-            as_of,
-        ));
+        let term = rcs_term_from_first_of_march(&decision.decision_id, facts.year, announced_on, calendar);
+        opened.push(opened_term(TermBasis::Art105Lid3, decision, None, term, context, as_of));
     }
 
     // Holds from appeals extended here by art. 6:19 Awb: classified against their own decision already.
     let extended_holds: Vec<Hold> = extended_here
         .iter()
-        .filter(|&&a| {
-            classified[a]
-                .as_ref()
-                .is_some_and(|c| c.filing.holds_back_finality())
-        })
-        .map(|&a| Hold {
-            ends_on: known.ending(appeals[a]).map(|e| e.on),
-        })
+        .filter(|&&a| classified[a].as_ref().is_some_and(|c| c.filing.holds_back_finality()))
+        .map(|&a| Hold { ends_on: known.ending(appeals[a]).map(|e| e.on) })
         .collect();
 
     // The tariff decisions that apply this decision, and the appeals against it, in date order.
@@ -644,25 +605,15 @@ fn assess_decision(
         Appeal(usize),
     }
     let mut steps: Vec<(NaiveDate, u8, Step<'_>)> = Vec::new();
-    for tariff in &facts.tariff_decisions {
-        let Some(tariff_announced_on) = known.announced(tariff.announced_on) else {
-            continue;
-        };
-        if let Some((applied, how)) = known.applied_decision(tariff, tariff_announced_on)
-            && applied == index
-        {
-            steps.push((
-                tariff_announced_on,
-                1,
-                Step::Tariff(tariff, tariff_announced_on, how),
-            ));
-        }
+    for a in applying {
+        steps.push((a.announced_on, 1, Step::Tariff(a.tariff, a.announced_on, a.how)));
     }
     for &a in against_this {
         steps.push((filed_on(appeals[a]), 0, Step::Appeal(a)));
     }
     steps.sort_by_key(|(date, order, _)| (*date, *order));
 
+    let mut latest = latest_last_day(&opened);
     let mut holds = extended_holds.clone();
     let mut filings: Vec<usize> = Vec::new();
     for (_, _, step) in steps {
@@ -692,9 +643,7 @@ fn assess_decision(
                     );
                     Some(NotOpenedReason::BeforeCommencement)
                 } else {
-                    let terms: Vec<&ComputedTerm> =
-                        opened.iter().filter_map(|t| t.term.as_ref()).collect();
-                    match irrevocable_since(&terms, &holds, tariff_announced_on) {
+                    match irrevocable_since(latest, &holds, tariff_announced_on) {
                         Some(since) => {
                             explanation.step(
                                 "Art. 105 lid 4 Wmg",
@@ -734,23 +683,15 @@ fn assess_decision(
                             how,
                             calendar,
                         );
-                        opened.push(opened_term(
-                            TermBasis::Art105Lid2,
-                            decision,
-                            Some(tariff),
-                            term,
-                            context,
-                            as_of,
-                        ));
+                        latest = latest.max(Some(term.last_day));
+                        opened.push(opened_term(TermBasis::Art105Lid2, decision, Some(tariff), term, context, as_of));
                     }
                 }
             }
             Step::Appeal(a) => {
                 let filing = classify_against(decision, appeals[a], &opened, &not_opened, &holds);
                 if filing.filing.holds_back_finality() {
-                    holds.push(Hold {
-                        ends_on: known.ending(appeals[a]).map(|e| e.on),
-                    });
+                    holds.push(Hold { ends_on: known.ending(appeals[a]).map(|e| e.on) });
                 }
                 filings.push(a);
             }
@@ -762,23 +703,16 @@ fn assess_decision(
     for a in filings {
         let filing = classify_against(decision, appeals[a], &opened, &not_opened, &holds);
         if filing.filing.holds_back_finality() {
-            holds.push(Hold {
-                ends_on: known.ending(appeals[a]).map(|e| e.on),
-            });
+            holds.push(Hold { ends_on: known.ending(appeals[a]).map(|e| e.on) });
         }
         classified[a] = Some(filing);
     }
 
-    let terms: Vec<&ComputedTerm> = opened.iter().filter_map(|t| t.term.as_ref()).collect();
-    let irrevocable = irrevocable_since(&terms, &holds, as_of);
+    let irrevocable = irrevocable_since(latest, &holds, as_of);
     let term_count = opened.len();
     let mut all = opened;
     all.extend(not_opened);
-    DecisionOutcome {
-        terms: all,
-        term_count,
-        irrevocable_since: irrevocable,
-    }
+    DecisionOutcome { terms: all, term_count, irrevocable_since: irrevocable }
 }
 
 /// Classifies one appeal against the decision it names, over the terms that count for its appellant.
@@ -792,16 +726,9 @@ fn classify_against(
     let counting: Vec<CountingTerm<'_>> = opened
         .iter()
         .filter(|t| t.counts_for(&appeal.appellant))
-        .filter_map(|t| {
-            t.term.as_ref().map(|term| CountingTerm {
-                label: term_label(t),
-                term,
-            })
-        })
+        .filter_map(|t| t.term.as_ref().map(|term| CountingTerm { label: term_label(t), term }))
         .collect();
-    let filed = filed_on(appeal);
-    let terms: Vec<&ComputedTerm> = opened.iter().filter_map(|t| t.term.as_ref()).collect();
-    let without_term = match irrevocable_since(&terms, holds, filed) {
+    let without_term = match irrevocable_since(latest_last_day(opened), holds, filed_on(appeal)) {
         Some(since) => WithoutTerm::None {
             article: "Art. 105 lid 4 Wmg",
             reason: format!(
@@ -830,16 +757,8 @@ fn classify_against(
             }
         }
     };
-    let (filing, explanation) = classify_filing(
-        appeal.received_on,
-        appeal.posted_on,
-        &counting,
-        &without_term,
-    );
-    Classified {
-        filing,
-        explanation,
-    }
+    let (filing, explanation) = classify_filing(appeal.received_on, appeal.posted_on, &counting, &without_term);
+    Classified { filing, explanation }
 }
 
 fn term_label(term: &TermAssessment) -> &'static str {
@@ -878,10 +797,7 @@ fn opened_term(
         decision_id: decision.decision_id.clone(),
         tariff_decision: tariff.map(|t| t.decision_id.clone()),
         provider: tariff.map(|t| t.provider.clone()),
-        term: Some(ComputedTerm {
-            explanation: explanation.clone(),
-            ..term
-        }),
+        term: Some(ComputedTerm { explanation: explanation.clone(), ..term }),
         not_opened: None,
         status,
         explanation,

@@ -49,8 +49,7 @@ impl ComputedTerm {
 }
 
 fn add_days(day: NaiveDate, days: u64) -> NaiveDate {
-    day.checked_add_days(Days::new(days))
-        .unwrap_or(NaiveDate::MAX)
+    day.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
 }
 
 /// The day after `day` (art. 6:8 lid 1 Awb: a term starts on the day after announcement).
@@ -89,12 +88,7 @@ fn run_term(
 }
 
 /// The six-week term of art. 6:7 Awb, from day 1.
-fn six_weeks_from(
-    opens_on: NaiveDate,
-    calendar: &AtwCalendar,
-    explanation: Explanation,
-    what: &str,
-) -> ComputedTerm {
+fn six_weeks_from(opens_on: NaiveDate, calendar: &AtwCalendar, explanation: Explanation, what: &str) -> ComputedTerm {
     run_term(
         opens_on,
         SIX_WEEKS,
@@ -109,11 +103,7 @@ fn six_weeks_from(
 }
 
 /// R2: art. 6:8 lid 1 Awb, the term starts on the day after announcement.
-fn start_after_announcement(
-    explanation: &mut Explanation,
-    what: &str,
-    announced_on: NaiveDate,
-) -> NaiveDate {
+fn start_after_announcement(explanation: &mut Explanation, what: &str, announced_on: NaiveDate) -> NaiveDate {
     let opens_on = day_after(announced_on);
     explanation.step(
         "Art. 6:8 lid 1 Awb",
@@ -157,11 +147,7 @@ pub fn rcs_term_from_tariff_decision(
             dutch::date(space_announced_on)
         ),
     };
-    let kind = if amended {
-        "gewijzigde tariefbeschikking"
-    } else {
-        "tariefbeschikking"
-    };
+    let kind = if amended { "gewijzigde tariefbeschikking" } else { "tariefbeschikking" };
     explanation.step(
         "Art. 105 lid 2 Wmg",
         format!(
@@ -226,11 +212,7 @@ pub fn rcs_term_from_first_of_march(
 
 /// Art. 6:7 and 6:8 Awb: the six-week objection term against a tariff decision (including a Wlz-sluittarief),
 /// from the day after its announcement.
-pub fn objection_term(
-    tariff_decision: &DecisionId,
-    announced_on: NaiveDate,
-    calendar: &AtwCalendar,
-) -> ComputedTerm {
+pub fn objection_term(tariff_decision: &DecisionId, announced_on: NaiveDate, calendar: &AtwCalendar) -> ComputedTerm {
     let mut explanation = Explanation::new();
     explanation.step(
         "Art. 7:1 Awb",
@@ -288,10 +270,7 @@ pub fn objection_decision_term(
         length.push_str(", verdaagd met zes weken (art. 7:10 lid 3 Awb)");
     }
     let mut term = run_term(opens_on, days, calendar, explanation, article, &length);
-    if let Some(until) = handling
-        .further_postponed_until
-        .filter(|until| *until > term.last_day)
-    {
+    if let Some(until) = handling.further_postponed_until.filter(|until| *until > term.last_day) {
         term.explanation.step(
             "Art. 7:10 lid 4 Awb",
             format!(

@@ -18,20 +18,9 @@ fn a_term_ending_on_good_friday_2031_runs_past_easter_monday_to_tuesday() {
     let extension = calendar().extend(d(2031, 4, 11));
     assert_eq!(extension.last_day, d(2031, 4, 15));
     let skipped: Vec<_> = extension.skipped.iter().map(|(day, _)| *day).collect();
-    assert_eq!(
-        skipped,
-        [
-            d(2031, 4, 11),
-            d(2031, 4, 12),
-            d(2031, 4, 13),
-            d(2031, 4, 14)
-        ]
-    );
+    assert_eq!(skipped, [d(2031, 4, 11), d(2031, 4, 12), d(2031, 4, 13), d(2031, 4, 14)]);
     assert_eq!(extension.skipped[0].1, NonWorkingReason::GoodFriday);
-    assert!(
-        extension.provisional(),
-        "2031 has no decree of equated days"
-    );
+    assert!(extension.provisional(), "2031 has no decree of equated days");
 }
 
 #[test]
@@ -44,13 +33,7 @@ fn a_term_ending_on_a_saturday_runs_on_to_monday() {
 #[test]
 fn equated_days_of_the_2026_2028_decree_are_not_working_days() {
     let cal = calendar();
-    for day in [
-        d(2026, 1, 2),
-        d(2026, 5, 15),
-        d(2027, 5, 7),
-        d(2028, 4, 28),
-        d(2028, 5, 26),
-    ] {
+    for day in [d(2026, 1, 2), d(2026, 5, 15), d(2027, 5, 7), d(2028, 4, 28), d(2028, 5, 26)] {
         let reasons = cal.reasons(day);
         assert!(
             matches!(reasons.as_slice(), [NonWorkingReason::Equated { decree, .. }] if decree.contains("2026-2028")),
@@ -65,11 +48,7 @@ fn equated_days_of_the_2026_2028_decree_are_not_working_days() {
 fn every_equated_day_in_the_data_file_falls_on_a_weekday_of_its_decree_years() {
     for decree in calendar().decrees() {
         for day in &decree.days {
-            assert!(
-                !matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun),
-                "{}",
-                day.date
-            );
+            assert!(!matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun), "{}", day.date);
             assert!((decree.first_year..=decree.last_year).contains(&day.date.year()));
         }
     }
@@ -83,11 +62,7 @@ fn years_without_a_decree_are_provisional_and_get_no_invented_equated_days() {
         let equated = cal
             .non_working_days(year)
             .into_iter()
-            .filter(|day| {
-                day.reasons
-                    .iter()
-                    .any(|r| matches!(r, NonWorkingReason::Equated { .. }))
-            })
+            .filter(|day| day.reasons.iter().any(|r| matches!(r, NonWorkingReason::Equated { .. })))
             .count();
         assert_eq!(equated, 0, "{year}");
     }
@@ -104,10 +79,7 @@ fn years_without_a_decree_are_provisional_and_get_no_invented_equated_days() {
 fn a_statutory_only_calendar_makes_every_year_provisional() {
     let cal = AtwCalendar::statutory_only();
     assert!(cal.is_provisional(2026));
-    assert!(
-        cal.is_working_day(d(2026, 1, 2)),
-        "without the decree 2 January 2026 is a working day"
-    );
+    assert!(cal.is_working_day(d(2026, 1, 2)), "without the decree 2 January 2026 is a working day");
 }
 
 #[test]
@@ -147,10 +119,7 @@ fn the_calendar_of_a_year_lists_each_non_working_day_with_its_basis() {
     assert_eq!(kings_day.reasons[0].basis(), "art. 3 lid 1 Atw");
     // 104 weekend days, plus 10 holidays on weekdays (5 May 2026 is a Tuesday; 26 December a Saturday),
     // plus 2 equated days.
-    let weekday_holidays = days
-        .iter()
-        .filter(|day| !matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun))
-        .count();
+    let weekday_holidays = days.iter().filter(|day| !matches!(day.date.weekday(), Weekday::Sat | Weekday::Sun)).count();
     assert_eq!(days.len(), 104 + weekday_holidays);
     assert_eq!(weekday_holidays, 8 + 2);
 }
@@ -189,8 +158,7 @@ fn statutory_holidays_2000_to_2040_agree_with_the_independent_holidays_package()
             .iter_days()
             .take_while(|day| day.year() == year)
             .filter(|day| {
-                statutory_holiday(*day).is_some()
-                    || easter_sunday(year).unwrap() - chrono::Days::new(2) == *day
+                statutory_holiday(*day).is_some() || easter_sunday(year).unwrap() - chrono::Days::new(2) == *day
             })
             .collect();
         assert_eq!(ours, theirs, "{year}");

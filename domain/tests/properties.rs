@@ -6,16 +6,15 @@ use proptest::prelude::*;
 use termijn_domain::filing::{CountingTerm, Filing, WithoutTerm, classify_filing};
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{
-    AppealFact, Appellant, DecisionStatus, RegionYearFacts, SpaceDecisionFact, SpaceDecisionKind,
-    TermStatus, assess_region_year,
+    AppealFact, Appellant, DecisionStatus, RegionYearFacts, SpaceDecisionFact, SpaceDecisionKind, TermStatus,
+    assess_region_year,
 };
 use termijn_domain::terms::{objection_term, rcs_term_from_first_of_march};
 use termijn_domain::values::{AppealId, DecisionId, Euro, RegionSlug};
 
 fn any_date() -> impl Strategy<Value = NaiveDate> {
     // 1 January 1990 to 31 December 2099.
-    (0u64..40_176)
-        .prop_map(|offset| NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + Days::new(offset))
+    (0u64..40_176).prop_map(|offset| NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + Days::new(offset))
 }
 
 fn id(s: &str) -> DecisionId {

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use termijn_domain::reference::LegalContext;
 use termijn_domain::terms::{
-    AppliedBy, ObjectionHandling, first_of_march_rule_applies, objection_decision_term,
-    objection_term, rcs_term_from_first_of_march, rcs_term_from_tariff_decision,
+    AppliedBy, ObjectionHandling, first_of_march_rule_applies, objection_decision_term, objection_term,
+    rcs_term_from_first_of_march, rcs_term_from_tariff_decision,
 };
 use termijn_domain::values::DecisionId;
 
@@ -28,46 +28,25 @@ fn a_decision_announced_monday_5_january_2026_can_be_opposed_until_monday_16_feb
     assert_eq!(term.last_day, d(2026, 2, 16));
     assert!(!term.provisional);
     let steps = term.explanation.steps();
-    assert!(
-        steps
-            .iter()
-            .any(|s| s.starts_with("Art. 6:8 lid 1 Awb") && s.contains("dinsdag 6 januari 2026"))
-    );
-    assert!(
-        steps
-            .iter()
-            .any(|s| s.starts_with("Art. 6:7 Awb") && s.contains("maandag 16 februari 2026"))
-    );
-    assert!(
-        steps
-            .last()
-            .unwrap()
-            .starts_with("Art. 1 Algemene termijnenwet")
-    );
+    assert!(steps.iter().any(|s| s.starts_with("Art. 6:8 lid 1 Awb") && s.contains("dinsdag 6 januari 2026")));
+    assert!(steps.iter().any(|s| s.starts_with("Art. 6:7 Awb") && s.contains("maandag 16 februari 2026")));
+    assert!(steps.last().unwrap().starts_with("Art. 1 Algemene termijnenwet"));
 }
 
 #[test]
 fn a_2027_space_announced_14_november_2025_is_open_from_1_march_until_monday_13_april_2026() {
     assert!(first_of_march_rule_applies(2027, d(2025, 11, 14), false));
-    let term = rcs_term_from_first_of_march(
-        &id("NZa-RCS-2025-11"),
-        2027,
-        d(2025, 11, 14),
-        &context().calendar,
-    );
+    let term = rcs_term_from_first_of_march(&id("NZa-RCS-2025-11"), 2027, d(2025, 11, 14), &context().calendar);
     assert_eq!(term.opens_on, d(2026, 3, 1));
     assert_eq!(term.nominal_last_day, d(2026, 4, 11));
     assert_eq!(term.last_day, d(2026, 4, 13));
     let steps = term.explanation.steps();
     assert!(steps[0].starts_with("Art. 105 lid 3 Wmg") && steps[0].contains("zondag 1 maart 2026"));
-    assert!(
-        steps[2].contains("zaterdag 11 april 2026") && steps[2].contains("maandag 13 april 2026")
-    );
+    assert!(steps[2].contains("zaterdag 11 april 2026") && steps[2].contains("maandag 13 april 2026"));
 }
 
 #[test]
-fn the_first_of_march_rule_does_not_apply_to_the_current_year_or_once_a_tariff_decision_was_announced()
- {
+fn the_first_of_march_rule_does_not_apply_to_the_current_year_or_once_a_tariff_decision_was_announced() {
     assert!(!first_of_march_rule_applies(2025, d(2025, 11, 14), false));
     assert!(!first_of_march_rule_applies(2027, d(2025, 11, 14), true));
 }
@@ -94,20 +73,10 @@ fn the_appeal_term_from_a_tariff_decision_starts_the_day_after_its_announcement(
 #[test]
 fn the_appeal_term_runs_together_with_the_objection_term_against_the_same_tariff_decision() {
     let cal = context().calendar;
-    let appeal = rcs_term_from_tariff_decision(
-        &id("T"),
-        true,
-        d(2026, 3, 27),
-        &id("S"),
-        d(2026, 3, 1),
-        AppliedBy::Named,
-        &cal,
-    );
+    let appeal =
+        rcs_term_from_tariff_decision(&id("T"), true, d(2026, 3, 27), &id("S"), d(2026, 3, 1), AppliedBy::Named, &cal);
     let objection = objection_term(&id("T"), d(2026, 3, 27), &cal);
-    assert_eq!(
-        (appeal.opens_on, appeal.last_day),
-        (objection.opens_on, objection.last_day)
-    );
+    assert_eq!((appeal.opens_on, appeal.last_day), (objection.opens_on, objection.last_day));
     // Nominal last day Friday 8 May 2026 is a working day.
     assert_eq!(appeal.last_day, d(2026, 5, 8));
 }
@@ -124,12 +93,7 @@ fn a_term_cannot_start_before_the_space_it_runs_against_is_announced() {
         &context().calendar,
     );
     assert_eq!(term.opens_on, d(2026, 1, 21));
-    assert!(
-        term.explanation
-            .steps()
-            .iter()
-            .any(|s| s.starts_with("Art. 3:40 Awb"))
-    );
+    assert!(term.explanation.steps().iter().any(|s| s.starts_with("Art. 3:40 Awb")));
 }
 
 #[test]
@@ -146,38 +110,15 @@ fn the_nza_decides_on_an_objection_within_six_weeks_after_the_objection_term() {
 fn an_advisory_committee_gives_twelve_weeks_and_postponement_six_more() {
     let cal = context().calendar;
     let objection = objection_term(&id("T"), d(2026, 1, 5), &cal);
-    let committee = ObjectionHandling {
-        advisory_committee: true,
-        ..Default::default()
-    };
+    let committee = ObjectionHandling { advisory_committee: true, ..Default::default() };
     let twelve = objection_decision_term(&objection, committee, &cal);
     assert_eq!(twelve.nominal_last_day, d(2026, 5, 11));
-    let postponed = ObjectionHandling {
-        advisory_committee: true,
-        postponed: true,
-        ..Default::default()
-    };
+    let postponed = ObjectionHandling { advisory_committee: true, postponed: true, ..Default::default() };
     let eighteen = objection_decision_term(&objection, postponed, &cal);
     assert_eq!(eighteen.nominal_last_day, d(2026, 6, 22));
-    assert!(
-        eighteen
-            .explanation
-            .steps()
-            .iter()
-            .any(|s| s.contains("art. 7:10 lid 3 Awb"))
-    );
-    let further = ObjectionHandling {
-        further_postponed_until: Some(d(2026, 9, 1)),
-        ..postponed
-    };
+    assert!(eighteen.explanation.steps().iter().any(|s| s.contains("art. 7:10 lid 3 Awb")));
+    let further = ObjectionHandling { further_postponed_until: Some(d(2026, 9, 1)), ..postponed };
     let later = objection_decision_term(&objection, further, &cal);
     assert_eq!(later.last_day, d(2026, 9, 1));
-    assert!(
-        later
-            .explanation
-            .steps()
-            .last()
-            .unwrap()
-            .starts_with("Art. 7:10 lid 4 Awb")
-    );
+    assert!(later.explanation.steps().last().unwrap().starts_with("Art. 7:10 lid 4 Awb"));
 }

@@ -49,14 +49,7 @@ mod tests {
     #[test]
     fn an_agb_code_is_eight_digits_with_leading_zeros_kept() {
         assert_eq!(AgbCode::parse("01234567").unwrap().as_str(), "01234567");
-        for bad in [
-            "1234567",
-            "123456789",
-            "1234567a",
-            "",
-            " 12345678",
-            "１２３４５６７８",
-        ] {
+        for bad in ["1234567", "123456789", "1234567a", "", " 12345678", "１２３４５６７８"] {
             assert_eq!(AgbCode::parse(bad), Err(ValueError::AgbCode), "{bad:?}");
         }
     }

@@ -87,34 +87,20 @@ mod tests {
 
     #[test]
     fn an_amount_is_written_with_exactly_two_decimals() {
-        assert_eq!(
-            Euro::parse("812345000.00").unwrap().to_string(),
-            "812345000.00"
-        );
-        assert_eq!(
-            Euro::parse("812345000").unwrap().to_string(),
-            "812345000.00"
-        );
+        assert_eq!(Euro::parse("812345000.00").unwrap().to_string(), "812345000.00");
+        assert_eq!(Euro::parse("812345000").unwrap().to_string(), "812345000.00");
         assert_eq!(Euro::parse("0.5").unwrap().to_string(), "0.50");
         assert_eq!(Euro::from_cents(123).unwrap().to_string(), "1.23");
     }
 
     #[test]
     fn an_amount_that_is_not_a_plain_decimal_is_refused() {
-        for bad in [
-            "", ".5", "5.", "1.234", "1e6", "+5", "1,00", " 1.00", "NaN", "0x10", "1.2.3",
-        ] {
+        for bad in ["", ".5", "5.", "1.234", "1e6", "+5", "1,00", " 1.00", "NaN", "0x10", "1.2.3"] {
             assert_eq!(Euro::parse(bad), Err(ValueError::AmountFormat), "{bad:?}");
         }
         assert_eq!(Euro::parse("-1.00"), Err(ValueError::AmountNegative));
-        assert_eq!(
-            Euro::parse("100000000000.01"),
-            Err(ValueError::AmountTooLarge)
-        );
-        assert_eq!(
-            Euro::parse("99999999999999999999999999999999"),
-            Err(ValueError::AmountTooLarge)
-        );
+        assert_eq!(Euro::parse("100000000000.01"), Err(ValueError::AmountTooLarge));
+        assert_eq!(Euro::parse("99999999999999999999999999999999"), Err(ValueError::AmountTooLarge));
     }
 
     #[test]

@@ -73,23 +73,14 @@ mod tests {
 
     #[test]
     fn ids_keep_their_spelling_including_spaces_and_slashes() {
-        assert_eq!(
-            AppealId::parse("CBb 26/0123").unwrap().as_str(),
-            "CBb 26/0123"
-        );
-        assert_eq!(
-            DecisionId::parse("NZa-RCS-2025-11").unwrap().as_str(),
-            "NZa-RCS-2025-11"
-        );
+        assert_eq!(AppealId::parse("CBb 26/0123").unwrap().as_str(), "CBb 26/0123");
+        assert_eq!(DecisionId::parse("NZa-RCS-2025-11").unwrap().as_str(), "NZa-RCS-2025-11");
     }
 
     #[test]
     fn empty_long_or_odd_ids_are_refused() {
         assert_eq!(DecisionId::parse(""), Err(ValueError::Empty));
-        assert_eq!(
-            DecisionId::parse(&"x".repeat(101)),
-            Err(ValueError::TooLong { max: 100 })
-        );
+        assert_eq!(DecisionId::parse(&"x".repeat(101)), Err(ValueError::TooLong { max: 100 }));
         assert_eq!(DecisionId::parse(" a"), Err(ValueError::IdCharacters));
         assert_eq!(DecisionId::parse("a\nb"), Err(ValueError::IdCharacters));
         assert_eq!(AppealId::parse("a\u{0}"), Err(ValueError::IdCharacters));

@@ -27,8 +27,6 @@ pub enum ValueError {
     TooLong { max: usize },
     #[error("must not contain control characters or start or end with white space")]
     IdCharacters,
-    #[error(
-        "must be a lowercase slug of letters, digits and single hyphens, e.g. \"noord-holland-noord\""
-    )]
+    #[error("must be a lowercase slug of letters, digits and single hyphens, e.g. \"noord-holland-noord\"")]
     RegionSlug,
 }

@@ -16,17 +16,10 @@ impl RegionSlug {
     pub fn parse(input: &str) -> Result<Self, ValueError> {
         let well_formed = !input.is_empty()
             && input.len() <= MAX_SLUG_CHARS
-            && input.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            });
-        if well_formed {
-            Ok(Self(input.to_owned()))
-        } else {
-            Err(ValueError::RegionSlug)
-        }
+            && input
+                .split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        if well_formed { Ok(Self(input.to_owned())) } else { Err(ValueError::RegionSlug) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,22 +54,8 @@ mod tests {
     fn a_region_slug_is_lowercase_words_joined_by_single_hyphens() {
         assert!(RegionSlug::parse("noord-holland-noord").is_ok());
         assert!(RegionSlug::parse("t-gooi").is_ok());
-        for bad in [
-            "",
-            "Groningen",
-            "noord--holland",
-            "-a",
-            "a-",
-            "a b",
-            "a/b",
-            "..",
-            "%2f",
-        ] {
-            assert_eq!(
-                RegionSlug::parse(bad),
-                Err(ValueError::RegionSlug),
-                "{bad:?}"
-            );
+        for bad in ["", "Groningen", "noord--holland", "-a", "a-", "a b", "a/b", "..", "%2f"] {
+            assert_eq!(RegionSlug::parse(bad), Err(ValueError::RegionSlug), "{bad:?}");
         }
     }
 }
