@@ -164,3 +164,11 @@ fn statutory_holidays_2000_to_2040_agree_with_the_independent_holidays_package()
         assert_eq!(ours, theirs, "{year}");
     }
 }
+
+#[test]
+fn a_term_ending_on_5_may_2027_runs_past_ascension_day_and_the_equated_friday_to_monday_10_may() {
+    let extension = calendar().extend(d(2027, 5, 5));
+    assert_eq!(extension.last_day, d(2027, 5, 10));
+    assert_eq!(extension.skipped.len(), 5);
+    assert!(matches!(extension.skipped[2].1, NonWorkingReason::Equated { .. }));
+}
