@@ -9,6 +9,7 @@ pub mod reference;
 pub mod values;
 
 pub use explanation::Explanation;
+pub mod aggregates;
 pub mod filing;
 pub mod register;
 pub mod terms;

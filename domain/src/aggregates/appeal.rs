@@ -1,0 +1,199 @@
+//! An appeal (beroep) to the CBb against a contracting-space decision for one region-year: lodged, then
+//! withdrawn or judged. An appeal is never refused for its timing: it is recorded and classified (R7).
+
+use chrono::NaiveDate;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::{EVENT_VERSION, Services, YEARS, date_in_range};
+use crate::reference::RegionError;
+use crate::register::{AppealOutcome, Appellant};
+use crate::values::{AppealId, DecisionId, RegionSlug};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealRecord {
+    pub appeal_id: AppealId,
+    pub appellant: Appellant,
+    pub region: RegionSlug,
+    pub year: i32,
+    pub against_decision: DecisionId,
+    pub received_on: NaiveDate,
+    pub posted_on: Option<NaiveDate>,
+}
+
+/// How a court case ends by judgment (art. 8:70 Awb): withdrawal is recorded separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JudgmentOutcome {
+    Dismissed,
+    Upheld,
+    Inadmissible,
+}
+
+impl From<JudgmentOutcome> for AppealOutcome {
+    fn from(outcome: JudgmentOutcome) -> Self {
+        match outcome {
+            JudgmentOutcome::Dismissed => Self::Dismissed,
+            JudgmentOutcome::Upheld => Self::Upheld,
+            JudgmentOutcome::Inadmissible => Self::Inadmissible,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppealCommand {
+    LodgeAppeal(AppealRecord),
+    WithdrawAppeal { withdrawn_on: NaiveDate },
+    RecordJudgment { judgment_on: NaiveDate, outcome: JudgmentOutcome },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppealEvent {
+    AppealLodged(AppealRecord),
+    AppealWithdrawn { withdrawn_on: NaiveDate },
+    JudgmentRecorded { judgment_on: NaiveDate, outcome: JudgmentOutcome },
+}
+
+impl DomainEvent for AppealEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::AppealLodged(_) => "AppealLodged",
+            Self::AppealWithdrawn { .. } => "AppealWithdrawn",
+            Self::JudgmentRecorded { .. } => "JudgmentRecorded",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        EVENT_VERSION.to_owned()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppealError {
+    #[error("appeal {0} was lodged before")]
+    AlreadyLodged(AppealId),
+    #[error("no such appeal has been lodged")]
+    NotLodged,
+    #[error("the appeal already ended on {0}")]
+    AlreadyEnded(NaiveDate),
+    #[error("a date must lie between 1990 and 2200")]
+    DateOutOfRange { field: &'static str },
+    #[error("the year must lie between 1990 and 2200")]
+    YearOutOfRange,
+    #[error("region {region}: {source}")]
+    Region { region: RegionSlug, source: RegionError },
+    #[error("an appeal cannot be received before it was posted")]
+    ReceivedBeforePosted,
+    #[error("an appeal cannot end before it was received ({received_on})")]
+    EndsBeforeReceived { field: &'static str, received_on: NaiveDate },
+    #[error("the appellant's id must be 1 to 100 characters, without control characters or surrounding spaces")]
+    AppellantId,
+}
+
+impl AppealError {
+    /// The request field this error is about, as a JSON path.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Self::AlreadyLodged(_) => Some("appeal_id".to_owned()),
+            Self::NotLodged | Self::AlreadyEnded(_) => None,
+            Self::DateOutOfRange { field } | Self::EndsBeforeReceived { field, .. } => Some((*field).to_owned()),
+            Self::YearOutOfRange => Some("year".to_owned()),
+            Self::Region { .. } => Some("region".to_owned()),
+            Self::ReceivedBeforePosted => Some("posted_on".to_owned()),
+            Self::AppellantId => Some("appellant.id".to_owned()),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appeal {
+    pub record: Option<AppealRecord>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl Appeal {
+    fn check_end(&self, on: NaiveDate, field: &'static str) -> Result<(), AppealError> {
+        let record = self.record.as_ref().ok_or(AppealError::NotLodged)?;
+        if let Some(ended) = self.ended_on {
+            return Err(AppealError::AlreadyEnded(ended));
+        }
+        if !date_in_range(on) {
+            return Err(AppealError::DateOutOfRange { field });
+        }
+        if on < record.received_on {
+            return Err(AppealError::EndsBeforeReceived { field, received_on: record.received_on });
+        }
+        Ok(())
+    }
+}
+
+fn check_record(record: &AppealRecord, services: &Services) -> Result<(), AppealError> {
+    if !YEARS.contains(&record.year) {
+        return Err(AppealError::YearOutOfRange);
+    }
+    services
+        .regions
+        .for_year(&record.region, record.year)
+        .map_err(|source| AppealError::Region { region: record.region.clone(), source })?;
+    if let Appellant::CareOffice(id) | Appellant::Other(id) = &record.appellant
+        && crate::values::DecisionId::parse(id).is_err()
+    {
+        return Err(AppealError::AppellantId);
+    }
+    if !date_in_range(record.received_on) {
+        return Err(AppealError::DateOutOfRange { field: "received_on" });
+    }
+    if let Some(posted_on) = record.posted_on {
+        if !date_in_range(posted_on) {
+            return Err(AppealError::DateOutOfRange { field: "posted_on" });
+        }
+        if posted_on > record.received_on {
+            return Err(AppealError::ReceivedBeforePosted);
+        }
+    }
+    Ok(())
+}
+
+impl Aggregate for Appeal {
+    const TYPE: &'static str = "appeal";
+    type Command = AppealCommand;
+    type Event = AppealEvent;
+    type Error = AppealError;
+    type Services = Services;
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        match command {
+            AppealCommand::LodgeAppeal(record) => {
+                if let Some(existing) = &self.record {
+                    return Err(AppealError::AlreadyLodged(existing.appeal_id.clone()));
+                }
+                check_record(&record, services)?;
+                sink.write(AppealEvent::AppealLodged(record), self).await;
+            }
+            AppealCommand::WithdrawAppeal { withdrawn_on } => {
+                self.check_end(withdrawn_on, "withdrawn_on")?;
+                sink.write(AppealEvent::AppealWithdrawn { withdrawn_on }, self).await;
+            }
+            AppealCommand::RecordJudgment { judgment_on, outcome } => {
+                self.check_end(judgment_on, "judgment_on")?;
+                sink.write(AppealEvent::JudgmentRecorded { judgment_on, outcome }, self).await;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            AppealEvent::AppealLodged(record) => self.record = Some(record),
+            AppealEvent::AppealWithdrawn { withdrawn_on: on }
+            | AppealEvent::JudgmentRecorded { judgment_on: on, .. } => self.ended_on = Some(on),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! A contracting-space decision (besluit) of the NZa: one publication, all its region-year lines recorded
+//! together or not at all (art. 49e lid 7-9 Wmg), and its announcement, recorded with it or later.
+
+use chrono::{Datelike, NaiveDate};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::{EVENT_VERSION, Services, YEARS, date_in_range};
+use crate::reference::RegionError;
+use crate::register::SpaceDecisionKind;
+use crate::values::{DecisionId, Euro, RegionSlug};
+
+/// One region-year line of a decision: the amount of the regional contracting space.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceLine {
+    pub region: RegionSlug,
+    pub year: i32,
+    pub amount: Euro,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpaceDecisionCommand {
+    RecordSpaceDecision {
+        decision_id: DecisionId,
+        kind: SpaceDecisionKind,
+        decided_on: NaiveDate,
+        announced_on: Option<NaiveDate>,
+        reason: String,
+        spaces: Vec<SpaceLine>,
+    },
+    RecordSpaceAnnouncement {
+        announced_on: NaiveDate,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpaceDecisionEvent {
+    SpaceDecisionRecorded {
+        decision_id: DecisionId,
+        kind: SpaceDecisionKind,
+        decided_on: NaiveDate,
+        reason: String,
+        spaces: Vec<SpaceLine>,
+    },
+    SpaceDecisionAnnounced {
+        announced_on: NaiveDate,
+    },
+}
+
+impl DomainEvent for SpaceDecisionEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::SpaceDecisionRecorded { .. } => "SpaceDecisionRecorded",
+            Self::SpaceDecisionAnnounced { .. } => "SpaceDecisionAnnounced",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        EVENT_VERSION.to_owned()
+    }
+}
+
+/// Why a contracting-space command was rejected. Each variant names the input it is about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpaceDecisionError {
+    #[error("decision {0} was recorded before")]
+    AlreadyRecorded(DecisionId),
+    #[error("no such decision has been recorded")]
+    NotRecorded,
+    #[error("the announcement was already recorded ({0})")]
+    AlreadyAnnounced(NaiveDate),
+    #[error("a decision cannot be announced before it was taken ({decided_on})")]
+    AnnouncedBeforeDecided { decided_on: NaiveDate },
+    #[error("a date must lie between 1990 and 2200")]
+    DateOutOfRange { field: &'static str },
+    #[error("a decision has at least one region-year line")]
+    NoLines,
+    #[error("the region-year {region} {year} is listed twice")]
+    DuplicateLine { index: usize, region: RegionSlug, year: i32 },
+    #[error("region {region}: {source}")]
+    Region { index: usize, region: RegionSlug, source: RegionError },
+    /// R11, art. 49e lid 2 and 9 Wmg: one decision covers its decision year up to five years after it.
+    #[error("the year must lie between {min} and {max} (art. 49e lid 2 en 9 Wmg: ten hoogste vijf toekomstige jaren)")]
+    YearOutOfRange { index: usize, min: i32, max: i32 },
+    #[error("the reason must be at most 2000 characters")]
+    ReasonTooLong,
+}
+
+impl SpaceDecisionError {
+    /// The request field this error is about, as a JSON path.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Self::AlreadyRecorded(_) => Some("decision_id".to_owned()),
+            Self::NotRecorded => None,
+            Self::AlreadyAnnounced(_) | Self::AnnouncedBeforeDecided { .. } => Some("announced_on".to_owned()),
+            Self::DateOutOfRange { field } => Some((*field).to_owned()),
+            Self::NoLines => Some("spaces".to_owned()),
+            Self::DuplicateLine { index, .. } => Some(format!("spaces[{index}]")),
+            Self::Region { index, .. } => Some(format!("spaces[{index}].region")),
+            Self::YearOutOfRange { index, .. } => Some(format!("spaces[{index}].year")),
+            Self::ReasonTooLong => Some("reason".to_owned()),
+        }
+    }
+}
+
+/// R11: the years one decision may cover, from the year it is taken up to five years after.
+pub fn multi_year_range(decided_on: NaiveDate) -> std::ops::RangeInclusive<i32> {
+    decided_on.year()..=(decided_on.year() + 5).min(*YEARS.end())
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceDecision {
+    pub decision_id: Option<DecisionId>,
+    pub decided_on: Option<NaiveDate>,
+    pub announced_on: Option<NaiveDate>,
+    pub spaces: Vec<SpaceLine>,
+}
+
+impl SpaceDecision {
+    fn check_announcement(decided_on: NaiveDate, announced_on: NaiveDate) -> Result<(), SpaceDecisionError> {
+        if !date_in_range(announced_on) {
+            return Err(SpaceDecisionError::DateOutOfRange { field: "announced_on" });
+        }
+        if announced_on < decided_on {
+            return Err(SpaceDecisionError::AnnouncedBeforeDecided { decided_on });
+        }
+        Ok(())
+    }
+}
+
+impl Aggregate for SpaceDecision {
+    const TYPE: &'static str = "contracting_space_decision";
+    type Command = SpaceDecisionCommand;
+    type Event = SpaceDecisionEvent;
+    type Error = SpaceDecisionError;
+    type Services = Services;
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        match command {
+            SpaceDecisionCommand::RecordSpaceDecision {
+                decision_id,
+                kind,
+                decided_on,
+                announced_on,
+                reason,
+                spaces,
+            } => {
+                if let Some(existing) = &self.decision_id {
+                    return Err(SpaceDecisionError::AlreadyRecorded(existing.clone()));
+                }
+                if !date_in_range(decided_on) {
+                    return Err(SpaceDecisionError::DateOutOfRange { field: "decided_on" });
+                }
+                if let Some(announced_on) = announced_on {
+                    Self::check_announcement(decided_on, announced_on)?;
+                }
+                if reason.chars().count() > 2000 {
+                    return Err(SpaceDecisionError::ReasonTooLong);
+                }
+                if spaces.is_empty() {
+                    return Err(SpaceDecisionError::NoLines);
+                }
+                let years = multi_year_range(decided_on);
+                for (index, line) in spaces.iter().enumerate() {
+                    if !years.contains(&line.year) {
+                        return Err(SpaceDecisionError::YearOutOfRange {
+                            index,
+                            min: *years.start(),
+                            max: *years.end(),
+                        });
+                    }
+                    services
+                        .regions
+                        .for_year(&line.region, line.year)
+                        .map_err(|source| SpaceDecisionError::Region { index, region: line.region.clone(), source })?;
+                    if spaces[..index].iter().any(|l| l.region == line.region && l.year == line.year) {
+                        return Err(SpaceDecisionError::DuplicateLine {
+                            index,
+                            region: line.region.clone(),
+                            year: line.year,
+                        });
+                    }
+                }
+                sink.write(
+                    SpaceDecisionEvent::SpaceDecisionRecorded { decision_id, kind, decided_on, reason, spaces },
+                    self,
+                )
+                .await;
+                if let Some(announced_on) = announced_on {
+                    sink.write(SpaceDecisionEvent::SpaceDecisionAnnounced { announced_on }, self).await;
+                }
+                Ok(())
+            }
+            SpaceDecisionCommand::RecordSpaceAnnouncement { announced_on } => {
+                let decided_on = self.decided_on.ok_or(SpaceDecisionError::NotRecorded)?;
+                if let Some(existing) = self.announced_on {
+                    return Err(SpaceDecisionError::AlreadyAnnounced(existing));
+                }
+                Self::check_announcement(decided_on, announced_on)?;
+                sink.write(SpaceDecisionEvent::SpaceDecisionAnnounced { announced_on }, self).await;
+                Ok(())
+            }
+        }
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            SpaceDecisionEvent::SpaceDecisionRecorded { decision_id, decided_on, spaces, .. } => {
+                self.decision_id = Some(decision_id);
+                self.decided_on = Some(decided_on);
+                self.spaces = spaces;
+            }
+            SpaceDecisionEvent::SpaceDecisionAnnounced { announced_on } => self.announced_on = Some(announced_on),
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! The shapes the public API shows, built from the term engine's assessments. Field names follow
+//! `shared/API.md` and are part of the contract.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use termijn_domain::Explanation;
+use termijn_domain::filing::Filing;
+use termijn_domain::reference::{Commencement, LegalContext};
+use termijn_domain::register::{
+    AppealAssessment, AppealStatus, Appellant, DecisionAssessment, DecisionStatus, NotOpenedReason,
+    RegionYearAssessment, SpaceDecisionKind, TariffKind, TermAssessment, TermBasis, TermStatus, assess_region_year,
+};
+use termijn_domain::terms::{ComputedTerm, ObjectionHandling, TermPhase, objection_decision_term, objection_term};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+
+use crate::facts::{RegionYearRows, TariffRow};
+
+/// An appeal term against a contracting-space decision, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermView {
+    pub basis: TermBasis,
+    pub decision_id: DecisionId,
+    pub tariff_decision: Option<DecisionId>,
+    pub provider: Option<AgbCode>,
+    pub opens_on: Option<NaiveDate>,
+    pub nominal_last_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    pub provisional: bool,
+    pub status: TermStatus,
+    /// Why the term was not opened, when `status` is `not_opened`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<NotOpenedReason>,
+    pub explanation: Explanation,
+}
+
+impl TermView {
+    pub fn from_assessment(term: &TermAssessment) -> Self {
+        let dates = term.term.as_ref();
+        Self {
+            basis: term.basis,
+            decision_id: term.decision_id.clone(),
+            tariff_decision: term.tariff_decision.clone(),
+            provider: term.provider.clone(),
+            opens_on: dates.map(|t| t.opens_on),
+            nominal_last_day: dates.map(|t| t.nominal_last_day),
+            last_day: dates.map(|t| t.last_day),
+            provisional: dates.is_some_and(|t| t.provisional),
+            status: term.status,
+            reason: term.not_opened,
+            explanation: term.explanation.clone(),
+        }
+    }
+
+    /// The term's status judged on `as_of` (a not-opened term stays not opened).
+    pub fn judged_on(mut self, as_of: NaiveDate) -> Self {
+        if let (Some(opens_on), Some(last_day)) = (self.opens_on, self.last_day) {
+            self.status = if as_of < opens_on {
+                TermStatus::Pending
+            } else if as_of <= last_day {
+                TermStatus::Open
+            } else {
+                TermStatus::Closed
+            };
+        }
+        self
+    }
+
+    /// Whether the term counts for this provider (R7): the lid-3 term and the provider's own lid-2 terms.
+    pub fn counts_for_provider(&self, provider: &AgbCode) -> bool {
+        self.provider.as_ref().is_none_or(|p| p == provider)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealView {
+    pub appeal_id: AppealId,
+    pub appellant: Appellant,
+    pub against_decision: DecisionId,
+    pub extended_to: Vec<DecisionId>,
+    pub filing: Filing,
+    pub status: AppealStatus,
+    pub explanation: Explanation,
+}
+
+impl From<&AppealAssessment> for AppealView {
+    fn from(a: &AppealAssessment) -> Self {
+        Self {
+            appeal_id: a.appeal_id.clone(),
+            appellant: a.appellant.clone(),
+            against_decision: a.against_decision.clone(),
+            extended_to: a.extended_to.clone(),
+            filing: a.filing,
+            status: a.status,
+            explanation: a.explanation.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub decision_id: DecisionId,
+    pub kind: SpaceDecisionKind,
+    pub amount: Euro,
+    pub decided_on: NaiveDate,
+    pub announced_on: Option<NaiveDate>,
+    pub status: DecisionStatus,
+    pub irrevocable_since: Option<NaiveDate>,
+    pub annulled_on: Option<NaiveDate>,
+    pub superseded_by: Option<DecisionId>,
+    pub explanation: Explanation,
+}
+
+impl From<&DecisionAssessment> for DecisionView {
+    fn from(d: &DecisionAssessment) -> Self {
+        Self {
+            decision_id: d.decision_id.clone(),
+            kind: d.kind,
+            amount: d.amount,
+            decided_on: d.decided_on,
+            announced_on: d.announced_on,
+            status: d.status,
+            irrevocable_since: d.irrevocable_since,
+            annulled_on: d.annulled_on,
+            superseded_by: d.superseded_by.clone(),
+            explanation: d.explanation.clone(),
+        }
+    }
+}
+
+/// The commencement date the terms rest on, and whether it is an assumption (R12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommencementView {
+    pub date: NaiveDate,
+    pub assumption: bool,
+}
+
+impl From<&Commencement> for CommencementView {
+    fn from(c: &Commencement) -> Self {
+        Self { date: c.date, assumption: c.assumption }
+    }
+}
+
+/// `GET /api/v1/contracting-spaces/{region}/{year}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceView {
+    pub region: RegionSlug,
+    pub year: i32,
+    pub as_of: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_at: Option<DateTime<Utc>>,
+    pub amount: Option<Euro>,
+    pub current_decision: Option<DecisionId>,
+    pub status: Option<DecisionStatus>,
+    pub irrevocable_since: Option<NaiveDate>,
+    pub terms: Vec<TermView>,
+    pub appeals: Vec<AppealView>,
+    pub decisions: Vec<DecisionView>,
+    pub commencement: CommencementView,
+}
+
+/// Who is looking, as far as it narrows what is shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// List and judge only the terms that count for this provider (R7).
+    pub terms_for: Option<AgbCode>,
+    /// Show only the appeals lodged by this provider (a provider sees its own appeals only).
+    pub appeals_of: Option<AgbCode>,
+}
+
+impl SpaceView {
+    pub fn new(
+        assessment: &RegionYearAssessment,
+        audience: &Audience,
+        as_at: Option<DateTime<Utc>>,
+        commencement: &Commencement,
+    ) -> Self {
+        let terms = assessment
+            .terms
+            .iter()
+            .map(TermView::from_assessment)
+            .filter(|t| audience.terms_for.as_ref().is_none_or(|p| t.counts_for_provider(p)))
+            .collect();
+        let appeals = assessment
+            .appeals
+            .iter()
+            .filter(|a| {
+                audience
+                    .appeals_of
+                    .as_ref()
+                    .is_none_or(|p| matches!(&a.appellant, Appellant::Provider(own) if own == p))
+            })
+            .map(AppealView::from)
+            .collect();
+        Self {
+            region: assessment.region.clone(),
+            year: assessment.year,
+            as_of: assessment.as_of,
+            as_at,
+            amount: assessment.amount,
+            current_decision: assessment.current_decision.clone(),
+            status: assessment.status,
+            irrevocable_since: assessment.irrevocable_since,
+            terms,
+            appeals,
+            decisions: assessment.decisions.iter().map(DecisionView::from).collect(),
+            commencement: commencement.into(),
+        }
+    }
+}
+
+/// A term with the region-year it belongs to, as the deadlines list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineView {
+    pub region: RegionSlug,
+    pub year: i32,
+    #[serde(flatten)]
+    pub term: TermView,
+}
+
+impl DeadlineView {
+    /// A stable identifier of the term, the same every time it is computed: for the iCalendar UID.
+    pub fn uid(&self) -> String {
+        format!(
+            "{}-{}-{}-{}-{}@termijn",
+            self.region,
+            self.year,
+            match self.term.basis {
+                TermBasis::Art105Lid2 => "lid2",
+                TermBasis::Art105Lid3 => "lid3",
+            },
+            self.term.decision_id,
+            self.term.tariff_decision.as_ref().map_or("", DecisionId::as_str),
+        )
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "-@.".contains(c) { c } else { '_' })
+        .collect()
+    }
+}
+
+/// The opened terms of a region-year with every recorded fact taken into account: what the deadlines index
+/// holds. Statuses are judged again on each read (`TermView::judged_on`).
+pub fn deadline_terms(
+    rows: &RegionYearRows,
+    region: &RegionSlug,
+    year: i32,
+    context: &LegalContext,
+) -> Vec<DeadlineView> {
+    let facts = rows.facts(region, year, None);
+    let assessment = assess_region_year(&facts, context, NaiveDate::MAX);
+    assessment
+        .terms
+        .iter()
+        .filter(|t| t.term.is_some())
+        .map(|t| DeadlineView { region: region.clone(), year, term: TermView::from_assessment(t) })
+        .collect()
+}
+
+/// A term of a tariff decision itself (art. 6:7/6:8 Awb objection term, art. 7:10 Awb decision term).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnTermView {
+    pub opens_on: NaiveDate,
+    pub nominal_last_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub provisional: bool,
+    pub status: TermStatus,
+    pub explanation: Explanation,
+}
+
+impl OwnTermView {
+    fn new(term: ComputedTerm, as_of: NaiveDate) -> Self {
+        let status = match term.phase(as_of) {
+            TermPhase::Pending => TermStatus::Pending,
+            TermPhase::Open => TermStatus::Open,
+            TermPhase::Closed => TermStatus::Closed,
+        };
+        Self {
+            opens_on: term.opens_on,
+            nominal_last_day: term.nominal_last_day,
+            last_day: term.last_day,
+            provisional: term.provisional,
+            status,
+            explanation: term.explanation,
+        }
+    }
+}
+
+/// `GET /api/v1/tariff-decisions/{decision_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TariffView {
+    pub decision_id: DecisionId,
+    pub provider: AgbCode,
+    pub year: i32,
+    pub regions: Vec<RegionSlug>,
+    pub kind: TariffKind,
+    pub amends: Option<DecisionId>,
+    pub decided_on: NaiveDate,
+    pub announced_on: Option<NaiveDate>,
+    pub applied_space_decisions: Option<BTreeMap<RegionSlug, DecisionId>>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub as_of: NaiveDate,
+    pub objection_term: Option<OwnTermView>,
+    pub objection_decision_term: Option<OwnTermView>,
+    /// The appeal terms against contracting spaces that this tariff decision opened, or not, and why.
+    pub appeal_terms: Vec<DeadlineView>,
+}
+
+impl TariffView {
+    /// `rows` are the decision's rows, one per region; `region_years` the rows of each of those region-years.
+    pub fn new(
+        rows: &[TariffRow],
+        region_years: &[(RegionSlug, RegionYearRows)],
+        context: &LegalContext,
+        as_of: NaiveDate,
+    ) -> Option<Self> {
+        let first = rows.first()?;
+        let announced_on = first.announced.map(|a| a.on).filter(|on| *on <= as_of);
+        let applied: BTreeMap<RegionSlug, DecisionId> =
+            rows.iter().filter_map(|r| r.applied_space_decision.clone().map(|d| (r.region.clone(), d))).collect();
+        let objection = announced_on.map(|on| objection_term(&first.decision_id, on, &context.calendar));
+        let decision_term = objection
+            .as_ref()
+            .map(|term| objection_decision_term(term, ObjectionHandling::default(), &context.calendar));
+        let appeal_terms = region_years
+            .iter()
+            .flat_map(|(region, ry)| {
+                let facts = ry.facts(region, first.year, None);
+                let assessment = assess_region_year(&facts, context, as_of);
+                assessment
+                    .terms
+                    .iter()
+                    .filter(|t| t.tariff_decision.as_ref() == Some(&first.decision_id))
+                    .map(|t| DeadlineView {
+                        region: region.clone(),
+                        year: first.year,
+                        term: TermView::from_assessment(t),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        Some(Self {
+            decision_id: first.decision_id.clone(),
+            provider: first.provider.clone(),
+            year: first.year,
+            regions: rows.iter().map(|r| r.region.clone()).collect(),
+            kind: first.kind,
+            amends: first.amends.clone(),
+            decided_on: first.decided_on,
+            announced_on,
+            applied_space_decisions: (!applied.is_empty()).then_some(applied),
+            recorded_at: first.recorded.at,
+            recorded_by: first.recorded.by.clone(),
+            as_of,
+            objection_term: objection.map(|t| OwnTermView::new(t, as_of)),
+            objection_decision_term: decision_term.map(|t| OwnTermView::new(t, as_of)),
+            appeal_terms,
+        })
+    }
+}
