@@ -1,0 +1,439 @@
+//! The register as the outside world uses it: commands that record decisions and appeals (validated by the
+//! aggregates, cross-checked against what is recorded), and queries that judge the recorded facts through the
+//! term engine. The HTTP API and the command line both stand on this.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use serde::{Deserialize, Serialize};
+use termijn_domain::Explanation;
+use termijn_domain::aggregates::appeal::{Appeal, AppealCommand, AppealError, AppealRecord, JudgmentOutcome};
+use termijn_domain::aggregates::space_decision::{SpaceDecision, SpaceDecisionCommand, SpaceDecisionError, SpaceLine};
+use termijn_domain::aggregates::tariff_decision::{
+    TariffDecision, TariffDecisionCommand, TariffDecisionError, TariffDecisionRecord,
+};
+use termijn_domain::aggregates::{Services, upcasters};
+use termijn_domain::filing::Filing;
+use termijn_domain::reference::LegalContext;
+use termijn_domain::register::{AppealEnding, AppealStatus, Appellant, SpaceDecisionKind, assess_region_year};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_projections::RecordedEvent;
+use termijn_projections::views::{Audience, DeadlineView, SpaceView, TariffView, deadline_terms};
+
+use crate::store::{AppendError, EventQuery, EventRepository, Provenance, Store, StoreError};
+
+type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
+
+/// Why a command was not recorded. Nothing is recorded in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The input breaks a rule; `field` names the request field when there is one.
+    #[error("{message}")]
+    Invalid { field: Option<String>, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    /// The write conflicts with what is recorded (a duplicate id, or a concurrent write that came first).
+    #[error("{0}")]
+    Conflict(String),
+    /// Another request with the same idempotency key was recorded at the same moment.
+    #[error("the idempotency key was used by another request at the same time")]
+    IdempotencyKeyTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CommandError {
+    fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid { field: Some(field.to_owned()), message: message.into() }
+    }
+}
+
+/// How a domain error becomes a command error: duplicates and repeated steps conflict, a missing record is
+/// not found, everything else is invalid input naming its field.
+trait Rejection: std::error::Error {
+    fn field(&self) -> Option<String>;
+    fn is_conflict(&self) -> bool;
+    fn is_not_found(&self) -> bool;
+}
+
+impl Rejection for SpaceDecisionError {
+    fn field(&self) -> Option<String> {
+        SpaceDecisionError::field(self)
+    }
+    fn is_conflict(&self) -> bool {
+        matches!(self, Self::AlreadyRecorded(_) | Self::AlreadyAnnounced(_))
+    }
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotRecorded)
+    }
+}
+
+impl Rejection for TariffDecisionError {
+    fn field(&self) -> Option<String> {
+        TariffDecisionError::field(self)
+    }
+    fn is_conflict(&self) -> bool {
+        matches!(self, Self::AlreadyRecorded(_) | Self::AlreadyAnnounced(_))
+    }
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotRecorded)
+    }
+}
+
+impl Rejection for AppealError {
+    fn field(&self) -> Option<String> {
+        AppealError::field(self)
+    }
+    fn is_conflict(&self) -> bool {
+        matches!(self, Self::AlreadyLodged(_) | Self::AlreadyEnded(_))
+    }
+    fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotLodged)
+    }
+}
+
+impl<E: Rejection> From<AggregateError<E>> for CommandError {
+    fn from(error: AggregateError<E>) -> Self {
+        match error {
+            AggregateError::UserError(e) if e.is_conflict() => Self::Conflict(e.to_string()),
+            AggregateError::UserError(e) if e.is_not_found() => Self::NotFound(e.to_string()),
+            AggregateError::UserError(e) => Self::Invalid { field: e.field(), message: e.to_string() },
+            AggregateError::AggregateConflict => {
+                Self::Conflict("another write to the same record came first; read it again and retry".to_owned())
+            }
+            AggregateError::UnexpectedError(e) => match e.downcast::<AppendError>() {
+                Ok(append) if matches!(*append, AppendError::IdempotencyKeyTaken) => Self::IdempotencyKeyTaken,
+                Ok(append) => Self::Internal(append.to_string()),
+                Err(other) => Self::Internal(other.to_string()),
+            },
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+/// A contracting-space decision as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceDecisionDetail {
+    pub decision_id: DecisionId,
+    pub kind: SpaceDecisionKind,
+    pub decided_on: NaiveDate,
+    pub announced_on: Option<NaiveDate>,
+    pub reason: String,
+    pub spaces: Vec<SpaceLine>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// An appeal as recorded, with how it was filed and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealDetail {
+    pub appeal_id: AppealId,
+    pub appellant: Appellant,
+    pub region: RegionSlug,
+    pub year: i32,
+    pub against_decision: DecisionId,
+    pub received_on: NaiveDate,
+    pub posted_on: Option<NaiveDate>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub as_of: NaiveDate,
+    pub filing: Filing,
+    pub status: AppealStatus,
+    pub ended: Option<AppealEnding>,
+    pub extended_to: Vec<DecisionId>,
+    pub explanation: Explanation,
+}
+
+/// A new contracting-space decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSpaceDecision {
+    pub decision_id: DecisionId,
+    pub kind: SpaceDecisionKind,
+    pub decided_on: NaiveDate,
+    pub announced_on: Option<NaiveDate>,
+    pub reason: String,
+    pub spaces: Vec<SpaceLine>,
+}
+
+/// The legal date today in the Netherlands.
+pub fn today() -> NaiveDate {
+    legal_date_at(Utc::now())
+}
+
+/// The legal date in the Netherlands at an instant.
+pub fn legal_date_at(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
+}
+
+pub struct Register {
+    store: Store,
+    context: Arc<LegalContext>,
+    spaces: Cqrs<SpaceDecision>,
+    tariffs: Cqrs<TariffDecision>,
+    appeals: Cqrs<Appeal>,
+}
+
+fn framework<A: Aggregate<Services = Services>>(store: &Store, context: &Services) -> Cqrs<A> {
+    let events = PersistedEventStore::new_event_store(EventRepository::new(store.clone())).with_upcasters(upcasters());
+    CqrsFramework::new(events, Vec::new(), context.clone())
+}
+
+impl Register {
+    pub fn new(store: Store, context: Arc<LegalContext>) -> Self {
+        Self {
+            spaces: framework(&store, &context),
+            tariffs: framework(&store, &context),
+            appeals: framework(&store, &context),
+            store,
+            context,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn context(&self) -> &LegalContext {
+        &self.context
+    }
+
+    pub async fn record_space_decision(&self, by: &Provenance, new: NewSpaceDecision) -> Result<(), CommandError> {
+        let id = new.decision_id.to_string();
+        let command = SpaceDecisionCommand::RecordSpaceDecision {
+            decision_id: new.decision_id,
+            kind: new.kind,
+            decided_on: new.decided_on,
+            announced_on: new.announced_on,
+            reason: new.reason,
+            spaces: new.spaces,
+        };
+        Ok(self.spaces.execute_with_metadata(&id, command, by.metadata()).await?)
+    }
+
+    pub async fn announce_space_decision(
+        &self,
+        by: &Provenance,
+        decision_id: &DecisionId,
+        announced_on: NaiveDate,
+    ) -> Result<(), CommandError> {
+        let command = SpaceDecisionCommand::RecordSpaceAnnouncement { announced_on };
+        Ok(self.spaces.execute_with_metadata(decision_id.as_str(), command, by.metadata()).await?)
+    }
+
+    /// Records a tariff decision, after checking that the decision it amends and the contracting-space
+    /// decisions it names are recorded and fit.
+    pub async fn record_tariff_decision(
+        &self,
+        by: &Provenance,
+        record: TariffDecisionRecord,
+        announced_on: Option<NaiveDate>,
+    ) -> Result<(), CommandError> {
+        if let Some(amends) = &record.amends {
+            let amended = self.store.tariff_rows(amends).await?;
+            let Some(first) = amended.first() else {
+                return Err(CommandError::invalid("amends", format!("no tariff decision {amends} is recorded")));
+            };
+            if first.provider != record.provider || first.year != record.year {
+                return Err(CommandError::invalid(
+                    "amends",
+                    format!("tariff decision {amends} is for provider {} in {}", first.provider, first.year),
+                ));
+            }
+        }
+        if let Some(applied) = &record.applied_space_decisions {
+            for (region, decision) in applied {
+                let lines = self.store.space_lines(decision).await?;
+                if !lines.iter().any(|l| &l.region == region && l.year == record.year) {
+                    return Err(CommandError::invalid(
+                        &format!("applied_space_decisions.{region}"),
+                        format!("decision {decision} sets no contracting space for {region} in {}", record.year),
+                    ));
+                }
+            }
+        }
+        let id = record.decision_id.to_string();
+        let command = TariffDecisionCommand::RecordTariffDecision { record, announced_on };
+        Ok(self.tariffs.execute_with_metadata(&id, command, by.metadata()).await?)
+    }
+
+    pub async fn announce_tariff_decision(
+        &self,
+        by: &Provenance,
+        decision_id: &DecisionId,
+        announced_on: NaiveDate,
+    ) -> Result<(), CommandError> {
+        let command = TariffDecisionCommand::RecordTariffAnnouncement { announced_on };
+        Ok(self.tariffs.execute_with_metadata(decision_id.as_str(), command, by.metadata()).await?)
+    }
+
+    /// Records an appeal, whenever it was filed: its timing is classified, never a reason to refuse it.
+    pub async fn lodge_appeal(&self, by: &Provenance, record: AppealRecord) -> Result<(), CommandError> {
+        let lines = self.store.space_lines(&record.against_decision).await?;
+        if lines.is_empty() {
+            return Err(CommandError::invalid(
+                "against_decision",
+                format!("no contracting-space decision {} is recorded", record.against_decision),
+            ));
+        }
+        if !lines.iter().any(|l| l.region == record.region && l.year == record.year) {
+            return Err(CommandError::invalid(
+                "against_decision",
+                format!(
+                    "decision {} sets no contracting space for {} in {}",
+                    record.against_decision, record.region, record.year
+                ),
+            ));
+        }
+        let id = record.appeal_id.to_string();
+        Ok(self.appeals.execute_with_metadata(&id, AppealCommand::LodgeAppeal(record), by.metadata()).await?)
+    }
+
+    pub async fn withdraw_appeal(
+        &self,
+        by: &Provenance,
+        appeal_id: &AppealId,
+        withdrawn_on: NaiveDate,
+    ) -> Result<(), CommandError> {
+        let command = AppealCommand::WithdrawAppeal { withdrawn_on };
+        Ok(self.appeals.execute_with_metadata(appeal_id.as_str(), command, by.metadata()).await?)
+    }
+
+    pub async fn record_judgment(
+        &self,
+        by: &Provenance,
+        appeal_id: &AppealId,
+        judgment_on: NaiveDate,
+        outcome: JudgmentOutcome,
+    ) -> Result<(), CommandError> {
+        let command = AppealCommand::RecordJudgment { judgment_on, outcome };
+        Ok(self.appeals.execute_with_metadata(appeal_id.as_str(), command, by.metadata()).await?)
+    }
+
+    /// A region-year judged on `as_of`, from what was recorded by `as_at` (everything when `None`); `None` when
+    /// no decision for it was recorded by then.
+    pub async fn space(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        as_of: NaiveDate,
+        as_at: Option<DateTime<Utc>>,
+        audience: &Audience,
+    ) -> Result<Option<SpaceView>, StoreError> {
+        let rows = self.store.region_year_rows(region, year).await?;
+        let facts = rows.facts(region, year, as_at);
+        if facts.decisions.is_empty() {
+            return Ok(None);
+        }
+        let assessment = assess_region_year(&facts, &self.context, as_of);
+        Ok(Some(SpaceView::new(&assessment, audience, as_at, &self.context.commencement)))
+    }
+
+    pub async fn space_decision(&self, decision_id: &DecisionId) -> Result<Option<SpaceDecisionDetail>, StoreError> {
+        let lines = self.store.space_lines(decision_id).await?;
+        let mut sorted = lines.clone();
+        sorted.sort_by_key(|l| l.recorded.position);
+        Ok(sorted.first().map(|first| SpaceDecisionDetail {
+            decision_id: first.decision_id.clone(),
+            kind: first.kind,
+            decided_on: first.decided_on,
+            announced_on: first.announced.map(|a| a.on),
+            reason: first.reason.clone(),
+            spaces: sorted
+                .iter()
+                .map(|l| SpaceLine { region: l.region.clone(), year: l.year, amount: l.amount })
+                .collect(),
+            recorded_at: first.recorded.at,
+            recorded_by: first.recorded.by.clone(),
+        }))
+    }
+
+    pub async fn tariff_decision(
+        &self,
+        decision_id: &DecisionId,
+        as_of: NaiveDate,
+    ) -> Result<Option<TariffView>, StoreError> {
+        let rows = self.store.tariff_rows(decision_id).await?;
+        let mut region_years = Vec::with_capacity(rows.len());
+        for row in &rows {
+            region_years.push((row.region.clone(), self.store.region_year_rows(&row.region, row.year).await?));
+        }
+        Ok(TariffView::new(&rows, &region_years, &self.context, as_of))
+    }
+
+    /// The provider a tariff decision is for, to decide who may see it.
+    pub async fn tariff_provider(&self, decision_id: &DecisionId) -> Result<Option<AgbCode>, StoreError> {
+        Ok(self.store.tariff_rows(decision_id).await?.first().map(|r| r.provider.clone()))
+    }
+
+    pub async fn appeal(&self, appeal_id: &AppealId, as_of: NaiveDate) -> Result<Option<AppealDetail>, StoreError> {
+        let Some(row) = self.store.appeal_row(appeal_id).await? else { return Ok(None) };
+        let rows = self.store.region_year_rows(&row.region, row.year).await?;
+        let facts = rows.facts(&row.region, row.year, None);
+        // Judged on the later of `as_of` and the day it was received, so the appeal itself is always known.
+        let judged_on = as_of.max(row.received_on);
+        let assessment = assess_region_year(&facts, &self.context, judged_on);
+        let Some(judged) = assessment.appeals.iter().find(|a| a.appeal_id == row.appeal_id) else {
+            return Ok(None);
+        };
+        Ok(Some(AppealDetail {
+            appeal_id: row.appeal_id.clone(),
+            appellant: row.appellant.clone(),
+            region: row.region.clone(),
+            year: row.year,
+            against_decision: row.against_decision.clone(),
+            received_on: row.received_on,
+            posted_on: row.posted_on,
+            recorded_at: row.recorded.at,
+            recorded_by: row.recorded.by.clone(),
+            as_of: judged_on,
+            filing: judged.filing,
+            status: judged.status,
+            ended: row.ending.filter(|e| e.on <= judged_on),
+            extended_to: judged.extended_to.clone(),
+            explanation: judged.explanation.clone(),
+        }))
+    }
+
+    /// Brings the deadlines index up to date with the facts.
+    pub async fn refresh_deadlines(&self) -> Result<(), StoreError> {
+        for (region, year, version) in self.store.stale_region_years().await? {
+            let rows = self.store.region_year_rows(&region, year).await?;
+            let terms = deadline_terms(&rows, &region, year, &self.context);
+            self.store.store_deadlines(&region, year, version, &terms).await?;
+        }
+        Ok(())
+    }
+
+    /// Every opened term whose last day lies in `from..=to`, judged on `as_of`, sorted by last day.
+    pub async fn deadlines(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        region: Option<&RegionSlug>,
+        provider: Option<&AgbCode>,
+        as_of: NaiveDate,
+    ) -> Result<Vec<DeadlineView>, StoreError> {
+        self.refresh_deadlines().await?;
+        let terms = self.store.deadlines(from, to, region, provider).await?;
+        Ok(terms.into_iter().map(|d| DeadlineView { term: d.term.judged_on(as_of), ..d }).collect())
+    }
+
+    pub async fn history(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.store.events(query).await
+    }
+
+    /// Per region, the decisions named for a tariff decision: for callers that build a record.
+    pub fn applied(pairs: Vec<(RegionSlug, DecisionId)>) -> Option<BTreeMap<RegionSlug, DecisionId>> {
+        (!pairs.is_empty()).then(|| pairs.into_iter().collect())
+    }
+}
+
+/// An amount for a line, for callers that build a decision.
+pub fn line(region: RegionSlug, year: i32, amount: Euro) -> SpaceLine {
+    SpaceLine { region, year, amount }
+}

@@ -1,0 +1,59 @@
+//! The PostgreSQL store, for several `termijn serve` processes on one database. Every writer takes the chain
+//! head row lock, so positions are handed out and become visible strictly in order across processes.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Pool, Postgres};
+
+pub(super) struct PostgresStore {
+    pub(super) pool: Pool<Postgres>,
+    crash_at: Option<CrashPoint>,
+}
+
+mod dialect {
+    use sqlx::{Pool, Postgres, Transaction};
+
+    pub(super) async fn begin_write(pool: &Pool<Postgres>) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        pool.begin().await
+    }
+
+    /// The row lock on the chain head serialises writers of every process until they commit.
+    pub(super) const HEAD_FOR_UPDATE: &str =
+        "SELECT position, hash, recorded_at FROM chain_head WHERE id = 1 FOR UPDATE";
+
+    /// JSON is sent as text and stored in `json` columns, which keep the text exactly as written: the hash
+    /// chain covers that text.
+    pub(super) const INSERT_EVENT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
+        event_version, payload, metadata, position, recorded_at, recorded_by, idempotency_key, hash) \
+        VALUES ($1, $2, $3, $4, $5, CAST($6 AS json), CAST($7 AS json), $8, $9, $10, $11, $12)";
+
+    macro_rules! columns {
+        () => {
+            "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload::text AS payload, \
+             metadata::text AS metadata, recorded_at, recorded_by, idempotency_key, hash"
+        };
+    }
+
+    pub(super) const SELECT_EVENTS: &str = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM events WHERE position > $1 AND ($2::text IS NULL OR (aggregate_type = $2 AND aggregate_id = $3)) \
+         AND ($4::text IS NULL OR recorded_at <= $4) ORDER BY position LIMIT $5"
+    );
+}
+
+super::sql::store_impl!(PostgresStore, Postgres);
+
+impl PostgresStore {
+    pub(super) async fn open(url: &str, crash_at: Option<CrashPoint>) -> Result<Self, super::StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await
+            .map_err(|e| super::StoreError::Open(format!("cannot connect to PostgreSQL: {e}")))?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(Self { pool, crash_at })
+    }
+}

@@ -1,0 +1,67 @@
+//! The embedded store: one SQLite file in the data folder, in WAL mode with full synchronous commits, so an
+//! acknowledged write survives the process being killed and the machine losing power.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite};
+
+pub(super) struct SqliteStore {
+    pub(super) pool: Pool<Sqlite>,
+    crash_at: Option<CrashPoint>,
+}
+
+mod dialect {
+    use sqlx::{Pool, Sqlite, Transaction};
+
+    /// SQLite has one writer at a time; taking the write lock first makes the read of the chain head safe.
+    pub(super) async fn begin_write(pool: &Pool<Sqlite>) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    pub(super) const HEAD_FOR_UPDATE: &str = "SELECT position, hash, recorded_at FROM chain_head WHERE id = 1";
+
+    pub(super) const INSERT_EVENT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
+        event_version, payload, metadata, position, recorded_at, recorded_by, idempotency_key, hash) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+    macro_rules! columns {
+        () => {
+            "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, \
+             recorded_at, recorded_by, idempotency_key, hash"
+        };
+    }
+
+    pub(super) const SELECT_EVENTS: &str = concat!(
+        "SELECT ",
+        columns!(),
+        " FROM events WHERE position > $1 AND ($2 IS NULL OR (aggregate_type = $2 AND aggregate_id = $3)) \
+         AND ($4 IS NULL OR recorded_at <= $4) ORDER BY position LIMIT $5"
+    );
+}
+
+super::sql::store_impl!(SqliteStore, Sqlite);
+
+impl SqliteStore {
+    pub(super) async fn open(dir: &Path, crash_at: Option<CrashPoint>) -> Result<Self, super::StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| super::StoreError::Open(format!("cannot create the data folder {}: {e}", dir.display())))?;
+        let file = dir.join("termijn.db");
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(&file)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| super::StoreError::Open(format!("cannot open {}: {e}", file.display())))?;
+        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool, crash_at })
+    }
+}

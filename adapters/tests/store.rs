@@ -1,0 +1,320 @@
+//! The same store suite against embedded SQLite and a real PostgreSQL: recording, reading back, positions and
+//! the hash chain, optimistic concurrency, idempotency keys, replay, as-at queries and tamper detection.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use common::TestDb;
+use termijn::register::{CommandError, NewSpaceDecision, Register};
+use termijn::store::{EventQuery, Provenance};
+use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
+use termijn_domain::aggregates::space_decision::SpaceLine;
+use termijn_domain::aggregates::tariff_decision::TariffDecisionRecord;
+use termijn_domain::filing::Filing;
+use termijn_domain::reference::LegalContext;
+use termijn_domain::register::{Appellant, DecisionStatus, SpaceDecisionKind, TariffKind};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_projections::views::Audience;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn id(s: &str) -> DecisionId {
+    DecisionId::parse(s).unwrap()
+}
+
+fn region(s: &str) -> RegionSlug {
+    RegionSlug::parse(s).unwrap()
+}
+
+fn jurist() -> Provenance {
+    Provenance { recorded_by: "mr. A. Jurist".to_owned(), ..Provenance::default() }
+}
+
+async fn register(db: &TestDb) -> Register {
+    Register::new(db.open().await, Arc::new(LegalContext::shipped().unwrap()))
+}
+
+/// A multi-year establishment for 2026 and 2027 in Groningen and Friesland, announced 14 November 2025.
+fn establishment() -> NewSpaceDecision {
+    let line =
+        |r: &str, year, amount: &str| SpaceLine { region: region(r), year, amount: Euro::parse(amount).unwrap() };
+    NewSpaceDecision {
+        decision_id: id("NZa-RCS-2025-11"),
+        kind: SpaceDecisionKind::Establishment,
+        decided_on: d(2025, 11, 10),
+        announced_on: Some(d(2025, 11, 14)),
+        reason: "meerjarige vaststelling".to_owned(),
+        spaces: vec![
+            line("groningen", 2026, "812345000.00"),
+            line("groningen", 2027, "820000000.00"),
+            line("friesland", 2027, "640000000.10"),
+        ],
+    }
+}
+
+fn appeal(appeal_id: &str, received_on: NaiveDate) -> AppealRecord {
+    AppealRecord {
+        appeal_id: AppealId::parse(appeal_id).unwrap(),
+        appellant: Appellant::CareOffice("zorgkantoor-noord".to_owned()),
+        region: region("groningen"),
+        year: 2027,
+        against_decision: id("NZa-RCS-2025-11"),
+        received_on,
+        posted_on: None,
+    }
+}
+
+async fn a_recorded_decision_reads_back_with_its_terms_and_the_history_proves_itself(db: &TestDb) {
+    let register = register(db).await;
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0001", d(2026, 3, 2))).await.unwrap();
+
+    let space = register
+        .space(&region("groningen"), 2027, d(2026, 3, 2), None, &Audience::default())
+        .await
+        .unwrap()
+        .expect("the region-year is recorded");
+    assert_eq!(space.amount.unwrap().to_string(), "820000000.00");
+    assert_eq!(space.status, Some(DecisionStatus::UnderAppeal));
+    assert_eq!(space.terms[0].last_day, Some(d(2026, 4, 13)));
+    assert_eq!(space.appeals[0].filing, Filing::OnTime);
+
+    let events = register.history(&EventQuery { limit: 100, ..EventQuery::default() }).await.unwrap();
+    let positions: Vec<i64> = events.iter().map(|e| e.position).collect();
+    assert_eq!(positions, [1, 2, 3], "recorded, announced, appeal lodged");
+    assert_eq!(events[0].event_type, "SpaceDecisionRecorded");
+    assert_eq!(events[0].recorded_by, "mr. A. Jurist");
+    assert!(events[0].recorded_at <= events[2].recorded_at);
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+    assert_eq!(register.store().projected_through().await.unwrap(), 3);
+}
+
+async fn a_region_year_without_a_decision_is_not_found(db: &TestDb) {
+    let register = register(db).await;
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let none = register.space(&region("friesland"), 2026, d(2026, 1, 1), None, &Audience::default()).await.unwrap();
+    assert!(none.is_none());
+}
+
+async fn a_decision_id_used_before_is_a_conflict_and_records_nothing(db: &TestDb) {
+    let register = register(db).await;
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let again = register.record_space_decision(&jurist(), establishment()).await;
+    assert!(matches!(again, Err(CommandError::Conflict(_))), "{again:?}");
+    assert_eq!(register.store().chain_head().await.unwrap().0, 2);
+}
+
+async fn invalid_input_records_nothing(db: &TestDb) {
+    let register = register(db).await;
+    let mut bad = establishment();
+    bad.spaces[1].year = 2032;
+    let refused = register.record_space_decision(&jurist(), bad).await;
+    assert!(
+        matches!(&refused, Err(CommandError::Invalid { field: Some(f), .. }) if f == "spaces[1].year"),
+        "{refused:?}"
+    );
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let unknown = register.lodge_appeal(&jurist(), AppealRecord { year: 2026, ..appeal("x", d(2026, 3, 2)) }).await;
+    assert!(unknown.is_ok(), "groningen 2026 is set by the decision");
+    let wrong = register
+        .lodge_appeal(&jurist(), AppealRecord { region: region("friesland"), year: 2026, ..appeal("y", d(2026, 3, 2)) })
+        .await;
+    assert!(
+        matches!(&wrong, Err(CommandError::Invalid { field: Some(f), .. }) if f == "against_decision"),
+        "{wrong:?}"
+    );
+    assert_eq!(register.store().chain_head().await.unwrap().0, 3);
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+}
+
+async fn two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict(db: &TestDb) {
+    let register = Arc::new(register(db).await);
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0002", d(2026, 3, 2))).await.unwrap();
+    let appeal_id = AppealId::parse("CBb 26/0002").unwrap();
+    let mut outcomes = Vec::new();
+    for _round in 0..5 {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let register = register.clone();
+                let appeal_id = appeal_id.clone();
+                tokio::spawn(async move {
+                    if i % 2 == 0 {
+                        register.withdraw_appeal(&jurist(), &appeal_id, d(2026, 5, 1)).await
+                    } else {
+                        register.record_judgment(&jurist(), &appeal_id, d(2026, 9, 1), JudgmentOutcome::Dismissed).await
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            outcomes.push(task.await.unwrap());
+        }
+    }
+    let won = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(won, 1, "exactly one ending is recorded: {outcomes:?}");
+    assert!(outcomes.iter().filter(|o| o.is_err()).all(|o| matches!(o, Err(CommandError::Conflict(_)))));
+    let stream = EventQuery {
+        limit: 100,
+        stream: Some(("appeal".to_owned(), "CBb 26/0002".to_owned())),
+        ..EventQuery::default()
+    };
+    assert_eq!(register.history(&stream).await.unwrap().len(), 2);
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+}
+
+async fn an_idempotency_key_is_claimed_once_per_recorder(db: &TestDb) {
+    let register = register(db).await;
+    let keyed =
+        Provenance { idempotency_key: Some("k-1".to_owned()), request_hash: Some("h-1".to_owned()), ..jurist() };
+    register.record_space_decision(&keyed, establishment()).await.unwrap();
+    let stored = register.store().idempotency("mr. A. Jurist", "k-1").await.unwrap().expect("claimed");
+    assert_eq!(stored.request_hash, "h-1");
+    let mut other = establishment();
+    other.decision_id = id("NZa-RCS-2025-12");
+    let reused = register.record_space_decision(&keyed, other).await;
+    assert!(matches!(reused, Err(CommandError::IdempotencyKeyTaken)), "{reused:?}");
+    assert_eq!(register.store().chain_head().await.unwrap().0, 2, "nothing of the second request is recorded");
+}
+
+async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
+    let register = register(db).await;
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let tariff = TariffDecisionRecord {
+        decision_id: id("NZa-TB-12345678-2027-1"),
+        provider: AgbCode::parse("12345678").unwrap(),
+        year: 2027,
+        regions: vec![region("groningen"), region("friesland")],
+        kind: TariffKind::Tariff,
+        amends: None,
+        decided_on: d(2027, 1, 18),
+        applied_space_decisions: None,
+    };
+    register.record_tariff_decision(&jurist(), tariff, Some(d(2027, 1, 22))).await.unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0003", d(2026, 1, 20))).await.unwrap();
+    register.withdraw_appeal(&jurist(), &AppealId::parse("CBb 26/0003").unwrap(), d(2026, 6, 3)).await.unwrap();
+    register.refresh_deadlines().await.unwrap();
+    let live = register.store().dump_views().await.unwrap();
+    assert!(live.iter().any(|row| row.starts_with("deadlines: groningen|2027")), "{live:#?}");
+
+    let mut seen = Vec::new();
+    let rebuilt_through = register.store().rebuild_views(|done, total| seen.push((done, total))).await.unwrap();
+    assert_eq!(rebuilt_through, 6);
+    assert_eq!(seen.last(), Some(&(6, 6)), "progress reaches the end of the log");
+    register.refresh_deadlines().await.unwrap();
+    assert_eq!(register.store().dump_views().await.unwrap(), live);
+}
+
+async fn as_at_shows_what_the_register_held_at_an_instant(db: &TestDb) {
+    let register = register(db).await;
+    let mut unannounced = establishment();
+    unannounced.announced_on = None;
+    register.record_space_decision(&jurist(), unannounced).await.unwrap();
+    let before_announcement = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    register.announce_space_decision(&jurist(), &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await.unwrap();
+
+    let then = register
+        .space(&region("groningen"), 2027, d(2026, 3, 2), Some(before_announcement), &Audience::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(then.status, Some(DecisionStatus::NotAnnounced));
+    assert!(then.terms.is_empty());
+    let now =
+        register.space(&region("groningen"), 2027, d(2026, 3, 2), None, &Audience::default()).await.unwrap().unwrap();
+    assert_eq!(now.status, Some(DecisionStatus::Open));
+    let history_then = register
+        .history(&EventQuery { limit: 10, recorded_until: Some(before_announcement), ..EventQuery::default() })
+        .await
+        .unwrap();
+    assert_eq!(history_then.len(), 1);
+}
+
+async fn seed_three_events(db: &TestDb) -> Register {
+    let register = register(db).await;
+    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0009", d(2026, 3, 2))).await.unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0010", d(2026, 3, 3))).await.unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0011", d(2026, 3, 4))).await.unwrap();
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+    register
+}
+
+async fn an_edited_event_row_is_found_and_named(db: &TestDb) {
+    let register = seed_three_events(db).await;
+    db.tamper("UPDATE events SET recorded_by = 'iemand anders' WHERE position = 3").await;
+    let found = register.store().verify(|_, _| {}).await.unwrap().expect("the edit is found");
+    assert_eq!(found.position, 3);
+}
+
+async fn an_edited_payload_is_found_and_named(db: &TestDb) {
+    let register = seed_three_events(db).await;
+    let replace = match db {
+        TestDb::Sqlite(_) => {
+            "UPDATE events SET payload = replace(payload, '2026-03-03', '2026-04-03') WHERE position = 4"
+        }
+        TestDb::Postgres { .. } => {
+            "UPDATE events SET payload = CAST(replace(payload::text, '2026-03-03', '2026-04-03') AS json) WHERE position = 4"
+        }
+    };
+    db.tamper(replace).await;
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
+}
+
+async fn a_deleted_event_row_is_found_and_named(db: &TestDb) {
+    let register = seed_three_events(db).await;
+    db.tamper("DELETE FROM events WHERE position = 2").await;
+    let found = register.store().verify(|_, _| {}).await.unwrap().expect("the deletion is found");
+    assert_eq!(found.position, 2);
+    assert!(found.problem.contains("missing"), "{}", found.problem);
+}
+
+async fn a_deleted_last_row_is_found_against_the_chain_head(db: &TestDb) {
+    let register = seed_three_events(db).await;
+    db.tamper("DELETE FROM events WHERE position = 5").await;
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 5);
+}
+
+async fn reordered_event_rows_are_found_and_named(db: &TestDb) {
+    let register = seed_three_events(db).await;
+    db.tamper("UPDATE events SET position = 1000 WHERE position = 3").await;
+    db.tamper("UPDATE events SET position = 3 WHERE position = 4").await;
+    db.tamper("UPDATE events SET position = 4 WHERE position = 1000").await;
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 3);
+}
+
+async fn an_inserted_event_row_is_found_and_named(db: &TestDb) {
+    let register = seed_three_events(db).await;
+    db.tamper("UPDATE events SET position = position + 1000 WHERE position >= 4").await;
+    db.tamper("UPDATE events SET position = position - 999 WHERE position >= 1000").await;
+    db.tamper(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, \
+         position, recorded_at, recorded_by, idempotency_key, hash) \
+         SELECT aggregate_type, 'CBb 26/9999', sequence, event_type, event_version, payload, metadata, 4, recorded_at, \
+         recorded_by, idempotency_key, hash FROM events WHERE position = 3",
+    )
+    .await;
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
+}
+
+on_both_stores!(
+    a_recorded_decision_reads_back_with_its_terms_and_the_history_proves_itself,
+    a_region_year_without_a_decision_is_not_found,
+    a_decision_id_used_before_is_a_conflict_and_records_nothing,
+    invalid_input_records_nothing,
+    two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict,
+    an_idempotency_key_is_claimed_once_per_recorder,
+    replay_rebuilds_views_equal_to_the_live_ones,
+    as_at_shows_what_the_register_held_at_an_instant,
+    an_edited_event_row_is_found_and_named,
+    an_edited_payload_is_found_and_named,
+    a_deleted_event_row_is_found_and_named,
+    a_deleted_last_row_is_found_against_the_chain_head,
+    reordered_event_rows_are_found_and_named,
+    an_inserted_event_row_is_found_and_named,
+);
