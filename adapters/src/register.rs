@@ -117,7 +117,7 @@ impl<E: Rejection> From<AggregateError<E>> for CommandError {
 }
 
 /// A contracting-space decision as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaceDecisionDetail {
     pub decision_id: DecisionId,
     pub kind: SpaceDecisionKind,
@@ -130,7 +130,7 @@ pub struct SpaceDecisionDetail {
 }
 
 /// An appeal as recorded, with how it was filed and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealDetail {
     pub appeal_id: AppealId,
     pub appellant: Appellant,

@@ -9,6 +9,7 @@ use crate::explanation::Explanation;
 use crate::terms::ComputedTerm;
 
 /// How an appeal was filed relative to the terms that count for its appellant.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Filing {

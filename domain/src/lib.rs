@@ -11,5 +11,7 @@ pub mod values;
 pub use explanation::Explanation;
 pub mod aggregates;
 pub mod filing;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod register;
 pub mod terms;

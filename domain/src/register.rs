@@ -14,6 +14,7 @@ use crate::terms::{
 };
 use crate::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpaceDecisionKind {
@@ -21,6 +22,7 @@ pub enum SpaceDecisionKind {
     Amendment,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TariffKind {
@@ -31,6 +33,7 @@ pub enum TariffKind {
 }
 
 /// Who lodged an appeal (art. 8:1 Awb; art. 105 lid 1 Wmg).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Appellant {
@@ -39,6 +42,7 @@ pub enum Appellant {
     Other(String),
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppealOutcome {
@@ -48,6 +52,7 @@ pub enum AppealOutcome {
     Inadmissible,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealEnding {
     pub on: NaiveDate,
@@ -96,6 +101,7 @@ pub struct RegionYearFacts {
     pub appeals: Vec<AppealFact>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TermBasis {
     #[serde(rename = "art105_lid2")]
@@ -104,6 +110,7 @@ pub enum TermBasis {
     Art105Lid3,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotOpenedReason {
@@ -115,6 +122,7 @@ pub enum NotOpenedReason {
     BeforeCommencement,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TermStatus {
@@ -149,6 +157,7 @@ impl TermAssessment {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppealStatus {
@@ -171,6 +180,7 @@ pub struct AppealAssessment {
     pub explanation: Explanation,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionStatus {

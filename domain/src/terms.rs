@@ -141,9 +141,9 @@ pub fn rcs_term_from_tariff_decision(
 ) -> ComputedTerm {
     let mut explanation = Explanation::new();
     let how = match applied_by {
-        AppliedBy::Named => "die de tariefbeschikking noemt".to_owned(),
+        AppliedBy::Named => "dat de tariefbeschikking noemt".to_owned(),
         AppliedBy::CurrentOnAnnouncement => format!(
-            "die gold toen de tariefbeschikking werd bekendgemaakt (bekendgemaakt {})",
+            "het besluit dat gold toen de tariefbeschikking werd bekendgemaakt, zelf bekendgemaakt op {}",
             dutch::date(space_announced_on)
         ),
     };
@@ -151,8 +151,8 @@ pub fn rcs_term_from_tariff_decision(
     explanation.step(
         "Art. 105 lid 2 Wmg",
         format!(
-            "de {kind} {tariff_decision} past de regionale contracteerruimte van besluit {space_decision} toe \
-             ({how}); de termijn voor rechtstreeks beroep bij het CBb daartegen vangt aan met ingang van de dag na \
+            "de {kind} {tariff_decision} past de regionale contracteerruimte van besluit {space_decision} toe, \
+             {how}; de termijn voor rechtstreeks beroep bij het CBb daartegen vangt aan met ingang van de dag na \
              bekendmaking van de {kind} en loopt gelijk op met de bezwaartermijn tegen de {kind}"
         ),
     );
@@ -223,6 +223,7 @@ pub fn objection_term(tariff_decision: &DecisionId, announced_on: NaiveDate, cal
 }
 
 /// How the NZa handles an objection, as far as it bears on its decision term (art. 7:10 Awb).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionHandling {

@@ -18,6 +18,7 @@ use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 use crate::facts::{RegionYearRows, TariffRow};
 
 /// An appeal term against a contracting-space decision, as the API shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermView {
     pub basis: TermBasis,
@@ -73,6 +74,7 @@ impl TermView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealView {
     pub appeal_id: AppealId,
@@ -98,6 +100,7 @@ impl From<&AppealAssessment> for AppealView {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionView {
     pub decision_id: DecisionId,
@@ -130,6 +133,7 @@ impl From<&DecisionAssessment> for DecisionView {
 }
 
 /// The commencement date the terms rest on, and whether it is an assumption (R12).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommencementView {
     pub date: NaiveDate,
@@ -143,6 +147,7 @@ impl From<&Commencement> for CommencementView {
 }
 
 /// `GET /api/v1/contracting-spaces/{region}/{year}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaceView {
     pub region: RegionSlug,
@@ -211,6 +216,7 @@ impl SpaceView {
 }
 
 /// A term with the region-year it belongs to, as the deadlines list shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineView {
     pub region: RegionSlug,
@@ -258,6 +264,7 @@ pub fn deadline_terms(
 }
 
 /// A term of a tariff decision itself (art. 6:7/6:8 Awb objection term, art. 7:10 Awb decision term).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnTermView {
     pub opens_on: NaiveDate,
@@ -287,6 +294,7 @@ impl OwnTermView {
 }
 
 /// `GET /api/v1/tariff-decisions/{decision_id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TariffView {
     pub decision_id: DecisionId,

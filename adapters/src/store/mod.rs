@@ -207,9 +207,17 @@ pub struct IdempotencyRecord {
 }
 
 /// A moment at which the process kills itself during a write, to prove that a crash there loses nothing that
-/// was acknowledged and leaves nothing half written. Set by `TERMIJN_CRASH_AT` (tests only).
+/// was acknowledged and leaves nothing half written. Set by `TERMIJN_CRASH_AT=before-commit:N` or
+/// `after-commit:N` (the N-th write of the process; tests only).
+#[derive(Debug)]
+pub(crate) struct CrashPoint {
+    pub(crate) moment: CrashMoment,
+    at_write: u64,
+    writes: std::sync::atomic::AtomicU64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CrashPoint {
+pub(crate) enum CrashMoment {
     /// After the events and their view changes are written, before the transaction commits.
     BeforeCommit,
     /// After the transaction commits, before the writer is answered.
@@ -218,11 +226,19 @@ pub enum CrashPoint {
 
 impl CrashPoint {
     fn from_env() -> Option<Self> {
-        match std::env::var("TERMIJN_CRASH_AT").ok()?.as_str() {
-            "before-commit" => Some(Self::BeforeCommit),
-            "after-commit" => Some(Self::AfterCommit),
-            _ => None,
-        }
+        let setting = std::env::var("TERMIJN_CRASH_AT").ok()?;
+        let (moment, n) = setting.split_once(':').unwrap_or((&setting, "1"));
+        let moment = match moment {
+            "before-commit" => CrashMoment::BeforeCommit,
+            "after-commit" => CrashMoment::AfterCommit,
+            _ => return None,
+        };
+        Some(Self { moment, at_write: n.parse().ok()?, writes: std::sync::atomic::AtomicU64::new(0) })
+    }
+
+    /// Counts a write; true when this is the write to crash at.
+    pub(crate) fn is_now(&self) -> bool {
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == self.at_write
     }
 }
 

@@ -8,7 +8,7 @@ use sqlx::{Pool, Postgres};
 
 pub(super) struct PostgresStore {
     pub(super) pool: Pool<Postgres>,
-    crash_at: Option<CrashPoint>,
+    crash_at: Option<super::CrashPoint>,
 }
 
 mod dialect {
@@ -46,7 +46,7 @@ mod dialect {
 super::sql::store_impl!(PostgresStore, Postgres);
 
 impl PostgresStore {
-    pub(super) async fn open(url: &str, crash_at: Option<CrashPoint>) -> Result<Self, super::StoreError> {
+    pub(super) async fn open(url: &str, crash_at: Option<super::CrashPoint>) -> Result<Self, super::StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))

@@ -18,7 +18,7 @@ macro_rules! store_impl {
         use termijn_projections::views::DeadlineView;
 
         use crate::store::{
-            AppendError, CrashPoint, EventQuery, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
+            AppendError, CrashMoment, EventQuery, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
         };
 
@@ -290,11 +290,12 @@ macro_rules! store_impl {
                     .bind(position)
                     .execute(&mut *tx)
                     .await?;
-                if self.crash_at == Some(CrashPoint::BeforeCommit) {
+                let crash = self.crash_at.as_ref().filter(|c| c.is_now()).map(|c| c.moment);
+                if crash == Some(CrashMoment::BeforeCommit) {
                     std::process::abort();
                 }
                 tx.commit().await?;
-                if self.crash_at == Some(CrashPoint::AfterCommit) {
+                if crash == Some(CrashMoment::AfterCommit) {
                     std::process::abort();
                 }
                 Ok(recorded)

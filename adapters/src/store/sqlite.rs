@@ -10,7 +10,7 @@ use sqlx::{Pool, Sqlite};
 
 pub(super) struct SqliteStore {
     pub(super) pool: Pool<Sqlite>,
-    crash_at: Option<CrashPoint>,
+    crash_at: Option<super::CrashPoint>,
 }
 
 mod dialect {
@@ -45,7 +45,7 @@ mod dialect {
 super::sql::store_impl!(SqliteStore, Sqlite);
 
 impl SqliteStore {
-    pub(super) async fn open(dir: &Path, crash_at: Option<CrashPoint>) -> Result<Self, super::StoreError> {
+    pub(super) async fn open(dir: &Path, crash_at: Option<super::CrashPoint>) -> Result<Self, super::StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| super::StoreError::Open(format!("cannot create the data folder {}: {e}", dir.display())))?;
         let file = dir.join("termijn.db");

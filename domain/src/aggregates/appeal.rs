@@ -23,6 +23,7 @@ pub struct AppealRecord {
 }
 
 /// How a court case ends by judgment (art. 8:70 Awb): withdrawal is recorded separately.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JudgmentOutcome {

@@ -12,6 +12,7 @@ use crate::register::SpaceDecisionKind;
 use crate::values::{DecisionId, Euro, RegionSlug};
 
 /// One region-year line of a decision: the amount of the regional contracting space.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaceLine {
     pub region: RegionSlug,

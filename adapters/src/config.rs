@@ -1,0 +1,62 @@
+//! Configuration: where the register is kept and where the reference data comes from. Flags override the
+//! environment; nothing here is a hard-coded connection string.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use termijn_domain::reference::{LegalContext, ReferenceDataError};
+
+use crate::store::{Store, StoreError, StoreLocation};
+
+/// Options that choose the store, shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct StoreOptions {
+    /// A postgres:// URL; without it the embedded SQLite store in --data-dir is used.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder of the embedded SQLite store.
+    #[arg(long, env = "TERMIJN_DATA_DIR", default_value = "termijn-data")]
+    pub data_dir: PathBuf,
+    /// Folder with regions.toml, atw-equated-days.toml and law.toml; without it the shipped files are used.
+    #[arg(long, env = "TERMIJN_REFERENCE_DIR")]
+    pub reference_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{file}: {source}")]
+    Read { file: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Reference(#[from] ReferenceDataError),
+}
+
+impl StoreOptions {
+    pub fn location(&self) -> Result<StoreLocation, StoreError> {
+        StoreLocation::from_options(self.database_url.as_deref(), self.data_dir.clone())
+    }
+
+    pub async fn open(&self) -> Result<Store, ConfigError> {
+        Ok(Store::open(&self.location()?).await?)
+    }
+
+    /// The reference data: the files in --reference-dir, or those shipped with termijn.
+    pub fn legal_context(&self) -> Result<LegalContext, ConfigError> {
+        match &self.reference_dir {
+            None => Ok(LegalContext::shipped()?),
+            Some(dir) => {
+                let read = |name: &str| read_file(&dir.join(name));
+                Ok(LegalContext::from_toml(
+                    &read("atw-equated-days.toml")?,
+                    &read("regions.toml")?,
+                    &read("law.toml")?,
+                )?)
+            }
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: path.to_path_buf(), source })
+}

@@ -1,0 +1,256 @@
+//! Appeals to the CBb against contracting-space decisions: lodged, withdrawn, judged. Every appeal is
+//! recorded and classified; none is refused for its timing.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
+use termijn_domain::register::Appellant;
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::{ApiError, Problem};
+use super::extract::{Fields, JsonBody, PathParams, QueryParams};
+use super::idempotency::{IdempotencyKey, Write, write};
+use crate::auth::Role;
+use crate::register::{AppealDetail, today};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(lodge_appeal))
+        .routes(routes!(get_appeal))
+        .routes(routes!(record_withdrawal))
+        .routes(routes!(record_judgment))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum AppellantKind {
+    Provider,
+    CareOffice,
+    Other,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AppellantRequest {
+    kind: AppellantKind,
+    /// The AGB code of a provider, or a name or number of a care office or other appellant.
+    #[schema(example = "12345678")]
+    id: String,
+}
+
+/// An appeal against a contracting-space decision for one region-year.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AppealRequest {
+    #[schema(example = "CBb 26/0123")]
+    appeal_id: String,
+    appellant: AppellantRequest,
+    #[schema(example = "groningen")]
+    region: String,
+    #[schema(example = 2026)]
+    year: i32,
+    #[schema(example = "NZa-RCS-2025-11")]
+    against_decision: String,
+    #[schema(format = Date, example = "2026-03-02")]
+    received_on: String,
+    /// The day it was posted, when it came by post (art. 6:9 lid 2 Awb).
+    #[serde(default)]
+    #[schema(format = Date)]
+    posted_on: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct WithdrawalRequest {
+    #[schema(format = Date, example = "2026-06-03")]
+    withdrawn_on: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct JudgmentRequest {
+    #[schema(format = Date, example = "2026-10-08")]
+    judgment_on: String,
+    outcome: JudgmentOutcome,
+}
+
+impl AppealRequest {
+    fn parse(self) -> Result<AppealRecord, ApiError> {
+        let mut fields = Fields::new();
+        let appeal_id = fields.check("appeal_id", AppealId::parse(&self.appeal_id));
+        let appellant = match self.appellant.kind {
+            AppellantKind::Provider => {
+                fields.check("appellant.id", AgbCode::parse(&self.appellant.id)).map(Appellant::Provider)
+            }
+            AppellantKind::CareOffice => Some(Appellant::CareOffice(self.appellant.id)),
+            AppellantKind::Other => Some(Appellant::Other(self.appellant.id)),
+        };
+        let region = fields.check("region", RegionSlug::parse(&self.region));
+        let against = fields.check("against_decision", DecisionId::parse(&self.against_decision));
+        let received_on = fields.date("received_on", &self.received_on);
+        let posted_on = self.posted_on.as_deref().map(|p| fields.date("posted_on", p));
+        fields.finish()?;
+        Ok(AppealRecord {
+            appeal_id: appeal_id.expect("checked"),
+            appellant: appellant.expect("checked"),
+            region: region.expect("checked"),
+            year: self.year,
+            against_decision: against.expect("checked"),
+            received_on: received_on.expect("checked"),
+            posted_on: posted_on.map(|p| p.expect("checked")),
+        })
+    }
+}
+
+fn appeal_id(raw: &str) -> Result<AppealId, ApiError> {
+    AppealId::parse(raw).map_err(|_| ApiError::NotFound(format!("no appeal {raw:?} is recorded")))
+}
+
+async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Result<AppealDetail, ApiError> {
+    state.register.appeal(id, as_of).await?.ok_or_else(|| ApiError::NotFound(format!("no appeal {id} is recorded")))
+}
+
+/// Records an appeal and classifies its filing: on_time, on_time_by_post, premature, late or no_term.
+#[utoipa::path(post, path = "/api/v1/appeals", tag = "appeals",
+    request_body = AppealRequest,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 201, description = "The recorded appeal with its filing classification", body = AppealDetail),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn lodge_appeal(
+    State(state): State<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<AppealRequest>,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Legal])?;
+    let record = body.value.parse()?;
+    let id = record.appeal_id.clone();
+    let as_of = today();
+    let (s, i) = (&state, &id);
+    write(
+        &state,
+        Write {
+            caller: &caller,
+            key,
+            route: "POST /api/v1/appeals".to_owned(),
+            body_sha256: &body.sha256,
+            status: StatusCode::CREATED,
+        },
+        |by| async move {
+            s.register.lodge_appeal(&by, record).await?;
+            detail(s, i, as_of).await
+        },
+        || detail(s, i, as_of),
+    )
+    .await
+}
+
+/// An appeal as recorded, with its filing classification and status.
+#[utoipa::path(get, path = "/api/v1/appeals/{appeal_id}", tag = "appeals",
+    params(("appeal_id" = String, Path, description = "URL-encoded"), ("as_of" = Option<String>, Query)),
+    responses((status = 200, body = AppealDetail), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn get_appeal(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParams(raw): PathParams<String>,
+    QueryParams(query): QueryParams,
+) -> Result<Json<AppealDetail>, ApiError> {
+    let id = appeal_id(&raw)?;
+    let mut fields = Fields::new();
+    let as_of = query.get("as_of").map(|a| fields.date("as_of", a));
+    fields.finish()?;
+    let as_of = as_of.map_or_else(today, |a| a.expect("checked"));
+    let found = detail(&state, &id, as_of).await?;
+    if caller.is_provider()
+        && !matches!(&found.appellant, Appellant::Provider(p) if Some(p) == caller.0.provider.as_ref())
+    {
+        return Err(ApiError::NotFound(format!("no appeal {id} is recorded")));
+    }
+    Ok(Json(found))
+}
+
+/// Records that the appellant withdrew the appeal.
+#[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/withdrawal", tag = "appeals",
+    params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = WithdrawalRequest,
+    responses((status = 200, body = AppealDetail), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn record_withdrawal(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParams(raw): PathParams<String>,
+    key: IdempotencyKey,
+    body: JsonBody<WithdrawalRequest>,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Legal])?;
+    let id = appeal_id(&raw)?;
+    let mut fields = Fields::new();
+    let on = fields.date("withdrawn_on", &body.value.withdrawn_on);
+    fields.finish()?;
+    let on = on.expect("checked");
+    let route = format!("POST /api/v1/appeals/{id}/withdrawal");
+    let as_of = today().max(on);
+    let (s, i) = (&state, &id);
+    write(
+        &state,
+        Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
+        |by| async move {
+            s.register.withdraw_appeal(&by, i, on).await?;
+            detail(s, i, as_of).await
+        },
+        || detail(s, i, as_of),
+    )
+    .await
+}
+
+/// Records the CBb's judgment: dismissed, upheld (the decision is annulled) or inadmissible.
+#[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/judgment", tag = "appeals",
+    params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = JudgmentRequest,
+    responses((status = 200, body = AppealDetail), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn record_judgment(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParams(raw): PathParams<String>,
+    key: IdempotencyKey,
+    body: JsonBody<JudgmentRequest>,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Legal])?;
+    let id = appeal_id(&raw)?;
+    let mut fields = Fields::new();
+    let on = fields.date("judgment_on", &body.value.judgment_on);
+    fields.finish()?;
+    let on = on.expect("checked");
+    let outcome = body.value.outcome;
+    let route = format!("POST /api/v1/appeals/{id}/judgment");
+    let as_of = today().max(on);
+    let (s, i) = (&state, &id);
+    write(
+        &state,
+        Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
+        |by| async move {
+            s.register.record_judgment(&by, i, on, outcome).await?;
+            detail(s, i, as_of).await
+        },
+        || detail(s, i, as_of),
+    )
+    .await
+}

@@ -1,0 +1,52 @@
+//! The caller behind a request: a bearer token checked against the stored hashes, and the roles it holds.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::auth::{Principal, Role, authenticate};
+use crate::store::Provenance;
+
+/// The authenticated caller; a missing or unknown token is 401.
+pub struct Caller(pub Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let principal = authenticate(state.register.store(), token).await?.ok_or(ApiError::Unauthorized)?;
+        Ok(Self(principal))
+    }
+}
+
+impl Caller {
+    /// 403 unless the caller holds one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "a {} token may not do this; it needs the role {}",
+                self.0.role,
+                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
+            )))
+        }
+    }
+
+    pub fn is_provider(&self) -> bool {
+        self.0.role == Role::Provider
+    }
+
+    pub fn provenance(&self) -> Provenance {
+        Provenance { recorded_by: self.0.name.clone(), ..Provenance::default() }
+    }
+}

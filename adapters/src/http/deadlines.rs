@@ -1,0 +1,136 @@
+//! Deadlines: every term whose last day lies in a range, as JSON or as an iCalendar feed (RFC 5545).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Days, NaiveDate};
+use icalendar::{Calendar, Component, EventLike};
+use serde::Serialize;
+use termijn_domain::register::TermBasis;
+use termijn_domain::values::{AgbCode, RegionSlug};
+use termijn_projections::views::DeadlineView;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::{ApiError, Problem};
+use super::extract::{Fields, QueryParams};
+use crate::register::today;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(deadlines)).routes(routes!(deadlines_ics))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct Deadlines {
+    from: NaiveDate,
+    to: NaiveDate,
+    terms: Vec<DeadlineView>,
+}
+
+/// The longest range one request may ask for.
+const MAX_RANGE_DAYS: u64 = 3_660;
+
+async fn find(
+    state: &AppState,
+    caller: &Caller,
+    query: &std::collections::HashMap<String, String>,
+) -> Result<Deadlines, ApiError> {
+    let mut fields = Fields::new();
+    let from = query.get("from").map(|f| fields.date("from", f));
+    let to = query.get("to").map(|t| fields.date("to", t));
+    let region = query.get("region").map(|r| fields.check("region", RegionSlug::parse(r)));
+    let provider = query.get("provider").map(|p| fields.check("provider", AgbCode::parse(p)));
+    let as_of = query.get("as_of").map(|a| fields.date("as_of", a));
+    fields.finish()?;
+    let today = today();
+    let from = from.map_or(today, |f| f.expect("checked"));
+    let to = to.map_or_else(|| from + Days::new(8 * 7), |t| t.expect("checked"));
+    if to < from {
+        return Err(ApiError::field("to", "must not lie before from"));
+    }
+    if (to - from).num_days() as u64 > MAX_RANGE_DAYS {
+        return Err(ApiError::field("to", "the range may span at most ten years"));
+    }
+    let region = region.map(|r| r.expect("checked"));
+    if let Some(region) = &region
+        && state.register.context().regions.get(region).is_none()
+    {
+        return Err(ApiError::field("region", "is not a known care-office region"));
+    }
+    let mut provider = provider.map(|p| p.expect("checked"));
+    if caller.is_provider() {
+        if provider.is_some() && provider != caller.0.provider {
+            return Err(ApiError::Forbidden("a provider sees the terms that count for itself only".to_owned()));
+        }
+        provider = caller.0.provider.clone();
+    }
+    let as_of = as_of.map_or(today, |a| a.expect("checked"));
+    let terms = state.register.deadlines(from, to, region.as_ref(), provider.as_ref(), as_of).await?;
+    Ok(Deadlines { from, to, terms })
+}
+
+/// Every appeal term whose last day lies in `from..=to` (default: today and the eight weeks after), sorted by
+/// last day. A provider token sees the terms that count for its provider only.
+#[utoipa::path(get, path = "/api/v1/deadlines", tag = "deadlines",
+    params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
+        ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date")),
+    responses((status = 200, body = Deadlines), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn deadlines(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryParams(query): QueryParams,
+) -> Result<Json<Deadlines>, ApiError> {
+    Ok(Json(find(&state, &caller, &query).await?))
+}
+
+/// The same terms as an iCalendar feed: one all-day event per term on its last day, with a stable UID.
+#[utoipa::path(get, path = "/api/v1/deadlines.ics", tag = "deadlines",
+    params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
+        ("provider" = Option<String>, Query)),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn deadlines_ics(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryParams(query): QueryParams,
+) -> Result<Response, ApiError> {
+    let found = find(&state, &caller, &query).await?;
+    let mut calendar = Calendar::new();
+    calendar.name("termijn: beroepstermijnen regionale contracteerruimte");
+    for deadline in &found.terms {
+        let Some(last_day) = deadline.term.last_day else { continue };
+        let basis = match deadline.term.basis {
+            TermBasis::Art105Lid2 => "art. 105 lid 2 Wmg",
+            TermBasis::Art105Lid3 => "art. 105 lid 3 Wmg",
+        };
+        let mut summary = format!(
+            "Laatste dag beroep contracteerruimte {} {} ({basis}, besluit {})",
+            deadline.region, deadline.year, deadline.term.decision_id
+        );
+        if let Some(tariff) = &deadline.term.tariff_decision {
+            summary.push_str(&format!(", tariefbeschikking {tariff}"));
+        }
+        if deadline.term.provisional {
+            summary.push_str(" [voorlopig]");
+        }
+        calendar.push(
+            icalendar::Event::new()
+                .uid(&deadline.uid())
+                .summary(&summary)
+                .description(&deadline.term.explanation.steps().join("\n"))
+                .all_day(last_day)
+                .done(),
+        );
+    }
+    let body = calendar.done().to_string();
+    let mut response = body.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+    Ok(response)
+}

@@ -1,0 +1,208 @@
+//! The HTTP API of `shared/API.md`, on axum. One router per resource; errors are problem+json; the OpenAPI
+//! description is generated from the same handlers the router serves.
+
+mod appeals;
+mod auth;
+mod deadlines;
+pub mod error;
+mod extract;
+mod history;
+mod idempotency;
+mod reference;
+mod spaces;
+mod tariffs;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+use self::error::ApiError;
+use self::extract::{Fields, parse_instant};
+use crate::config::{ConfigError, StoreOptions};
+use crate::register::{Register, legal_date_at, today};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub register: Arc<Register>,
+}
+
+/// `as_of` and `as_at` of a read: `as_of` defaults to the legal date of `as_at`, or else today.
+fn judged(fields: &mut Fields, query: &HashMap<String, String>) -> (NaiveDate, Option<DateTime<Utc>>) {
+    let as_of = query.get("as_of").and_then(|a| fields.date("as_of", a));
+    let as_at = query.get("as_at").and_then(|a| fields.check("as_at", parse_instant(a)));
+    let as_of = as_of.unwrap_or_else(|| as_at.map_or_else(today, legal_date_at));
+    (as_of, as_at)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "termijn", description = "Register of regional contracting spaces, tariff decisions and appeals, with the appeal terms of art. 105 Wmg and the articles that justify each date."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "contracting spaces"), (name = "tariff decisions"), (name = "appeals"), (name = "deadlines"),
+        (name = "history"), (name = "reference data"), (name = "service"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3 description of the API.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "service",
+    responses((status = 200, description = "This document", content_type = "application/json", body = Object)))]
+async fn openapi(State(doc): State<Arc<utoipa::openapi::OpenApi>>) -> Json<utoipa::openapi::OpenApi> {
+    Json((*doc).clone())
+}
+
+/// Answers 200 while the server runs.
+#[utoipa::path(get, path = "/healthz", tag = "service", responses((status = 200, description = "Running")))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such resource".to_owned())
+}
+
+async fn method_not_allowed() -> Response {
+    let problem = error::Problem {
+        kind: "/problems/method-not-allowed".to_owned(),
+        title: "Method not allowed".to_owned(),
+        status: 405,
+        detail: "this resource does not answer that method".to_owned(),
+        errors: Vec::new(),
+    };
+    let mut response = (StatusCode::METHOD_NOT_ALLOWED, Json(problem)).into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+    response
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::Internal("a handler panicked".to_owned()).into_response()
+}
+
+/// The API router and its OpenAPI description.
+pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let state = AppState { register };
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(spaces::router())
+        .merge(tariffs::router())
+        .merge(appeals::router())
+        .merge(deadlines::router())
+        .merge(history::router())
+        .merge(reference::router())
+        .with_state(state)
+        .split_for_parts();
+    let (service, service_doc) = OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(openapi))
+        .routes(utoipa_axum::routes!(healthz))
+        .split_for_parts();
+    let mut doc = doc;
+    doc.merge(service_doc);
+    let shared_doc = Arc::new(doc.clone());
+    let router = api
+        .merge(service.with_state(shared_doc))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let route = request.extensions().get::<MatchedPath>().map_or("-", |p| p.as_str()).to_owned();
+                    tracing::info_span!("request", method = %request.method(), route)
+                })
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                )
+                .on_failure(()),
+        );
+    (router, doc)
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: SocketAddr, source: std::io::Error },
+}
+
+impl Application {
+    /// Opens the store (running migrations), reads the reference data and binds the address (port 0 picks one).
+    pub async fn build(listen: SocketAddr, options: &StoreOptions) -> Result<Self, StartError> {
+        let store = options.open().await?;
+        let context = Arc::new(options.legal_context()?);
+        let register = Arc::new(Register::new(store, context));
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartError::Listen { address: listen, source })?;
+        let (router, _) = router(register);
+        Ok(Self { listener, router })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let address = self.listener.local_addr()?;
+        tracing::info!("listening on http://{address}");
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing requests in flight");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}

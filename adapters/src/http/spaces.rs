@@ -1,0 +1,229 @@
+//! Contracting-space decisions (writes) and contracting spaces per region-year (reads).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use termijn_domain::aggregates::space_decision::SpaceLine;
+use termijn_domain::register::SpaceDecisionKind;
+use termijn_domain::values::{AgbCode, DecisionId, Euro, RegionSlug};
+use termijn_projections::views::{Audience, SpaceView};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::{ApiError, Problem};
+use super::extract::{Fields, JsonBody, PathParams, QueryParams};
+use super::idempotency::{IdempotencyKey, Write, write};
+use super::judged;
+use crate::auth::Role;
+use crate::register::{NewSpaceDecision, SpaceDecisionDetail};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(record_decision))
+        .routes(routes!(get_decision))
+        .routes(routes!(record_announcement))
+        .routes(routes!(get_space))
+}
+
+/// A contracting-space decision: one NZa publication, all its region-year lines recorded together.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DecisionRequest {
+    #[schema(example = "NZa-RCS-2025-11")]
+    decision_id: String,
+    kind: SpaceDecisionKind,
+    #[schema(format = Date, example = "2025-11-10")]
+    decided_on: String,
+    /// May be left out and recorded later.
+    #[serde(default)]
+    #[schema(format = Date, example = "2025-11-14")]
+    announced_on: Option<String>,
+    #[serde(default)]
+    reason: String,
+    spaces: Vec<LineRequest>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct LineRequest {
+    #[schema(example = "groningen")]
+    region: String,
+    #[schema(example = 2026)]
+    year: i32,
+    /// Euros as a decimal string.
+    #[schema(example = "812345000.00")]
+    amount: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AnnouncementRequest {
+    #[schema(format = Date, example = "2025-11-14")]
+    pub(super) announced_on: String,
+}
+
+impl DecisionRequest {
+    fn parse(self) -> Result<NewSpaceDecision, ApiError> {
+        let mut fields = Fields::new();
+        let decision_id = fields.check("decision_id", DecisionId::parse(&self.decision_id));
+        let decided_on = fields.date("decided_on", &self.decided_on);
+        let announced_on = self.announced_on.as_deref().map(|a| fields.date("announced_on", a));
+        let spaces: Vec<Option<SpaceLine>> = self
+            .spaces
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let region = fields.check(format!("spaces[{i}].region"), RegionSlug::parse(&line.region));
+                let amount = fields.check(format!("spaces[{i}].amount"), Euro::parse(&line.amount));
+                Some(SpaceLine { region: region?, year: line.year, amount: amount? })
+            })
+            .collect();
+        fields.finish()?;
+        Ok(NewSpaceDecision {
+            decision_id: decision_id.expect("checked"),
+            kind: self.kind,
+            decided_on: decided_on.expect("checked"),
+            announced_on: announced_on.map(|a| a.expect("checked")),
+            reason: self.reason,
+            spaces: spaces.into_iter().map(|l| l.expect("checked")).collect(),
+        })
+    }
+}
+
+fn decision_id(raw: &str) -> Result<DecisionId, ApiError> {
+    DecisionId::parse(raw).map_err(|_| ApiError::NotFound(format!("no decision {raw:?} is recorded")))
+}
+
+async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDecisionDetail, ApiError> {
+    state.register.space_decision(id).await?.ok_or_else(|| ApiError::NotFound(format!("no decision {id} is recorded")))
+}
+
+/// Records a contracting-space decision with all its region-year lines, or nothing.
+#[utoipa::path(post, path = "/api/v1/contracting-space-decisions", tag = "contracting spaces",
+    request_body = DecisionRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
+    responses(
+        (status = 201, description = "The recorded decision", body = SpaceDecisionDetail),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn record_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<DecisionRequest>,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Legal])?;
+    let new = body.value.parse()?;
+    let id = new.decision_id.clone();
+    let (s, i) = (&state, &id);
+    write(
+        &state,
+        Write {
+            caller: &caller,
+            key,
+            route: "POST /api/v1/contracting-space-decisions".to_owned(),
+            body_sha256: &body.sha256,
+            status: StatusCode::CREATED,
+        },
+        |by| async move {
+            s.register.record_space_decision(&by, new).await?;
+            current_decision(s, i).await
+        },
+        || current_decision(s, i),
+    )
+    .await
+}
+
+/// A contracting-space decision as recorded.
+#[utoipa::path(get, path = "/api/v1/contracting-space-decisions/{decision_id}", tag = "contracting spaces",
+    params(("decision_id" = String, Path)),
+    responses((status = 200, body = SpaceDecisionDetail), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn get_decision(
+    State(state): State<AppState>,
+    _caller: Caller,
+    PathParams(raw): PathParams<String>,
+) -> Result<Json<SpaceDecisionDetail>, ApiError> {
+    Ok(Json(current_decision(&state, &decision_id(&raw)?).await?))
+}
+
+/// Records the day a decision was announced, when it was not recorded with the decision.
+#[utoipa::path(post, path = "/api/v1/contracting-space-decisions/{decision_id}/announcement", tag = "contracting spaces",
+    params(("decision_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = AnnouncementRequest,
+    responses(
+        (status = 200, body = SpaceDecisionDetail),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn record_announcement(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParams(raw): PathParams<String>,
+    key: IdempotencyKey,
+    body: JsonBody<AnnouncementRequest>,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Legal])?;
+    let id = decision_id(&raw)?;
+    let mut fields = Fields::new();
+    let announced_on = fields.date("announced_on", &body.value.announced_on);
+    fields.finish()?;
+    let announced_on = announced_on.expect("checked");
+    let route = format!("POST /api/v1/contracting-space-decisions/{id}/announcement");
+    let (s, i) = (&state, &id);
+    write(
+        &state,
+        Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
+        |by| async move {
+            s.register.announce_space_decision(&by, i, announced_on).await?;
+            current_decision(s, i).await
+        },
+        || current_decision(s, i),
+    )
+    .await
+}
+
+/// The contracting space of a region-year: amount, current decision, status, terms, appeals and decisions.
+#[utoipa::path(get, path = "/api/v1/contracting-spaces/{region}/{year}", tag = "contracting spaces",
+    params(
+        ("region" = String, Path, example = "groningen"),
+        ("year" = i32, Path, example = 2026),
+        ("as_of" = Option<String>, Query, description = "Legal date to judge at (default today, Europe/Amsterdam)"),
+        ("as_at" = Option<String>, Query, description = "Show what the register held at this RFC 3339 instant"),
+        ("provider" = Option<String>, Query, description = "Only the terms that count for this AGB code")),
+    responses((status = 200, body = SpaceView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn get_space(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParams((region, year)): PathParams<(String, String)>,
+    QueryParams(query): QueryParams,
+) -> Result<Json<SpaceView>, ApiError> {
+    let not_found = || ApiError::NotFound(format!("no contracting space is recorded for {region} {year}"));
+    let region_slug = RegionSlug::parse(&region).map_err(|_| not_found())?;
+    let year: i32 = year.parse().map_err(|_| not_found())?;
+    state.register.context().regions.get(&region_slug).ok_or_else(not_found)?;
+    let mut fields = Fields::new();
+    let (as_of, as_at) = judged(&mut fields, &query);
+    let provider = query.get("provider").map(|p| fields.check("provider", AgbCode::parse(p)));
+    fields.finish()?;
+    let provider = provider.map(|p| p.expect("checked"));
+    let audience = if caller.is_provider() {
+        let own = caller.0.provider.clone();
+        if provider.is_some() && provider != own {
+            return Err(ApiError::Forbidden("a provider sees the terms that count for itself only".to_owned()));
+        }
+        Audience { terms_for: own.clone(), appeals_of: own }
+    } else {
+        Audience { terms_for: provider, appeals_of: None }
+    };
+    let view = state.register.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
+    Ok(Json(view))
+}
