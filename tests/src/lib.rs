@@ -1,0 +1,330 @@
+//! A harness for black-box tests: starts the real `termijn` binary on port 0 with a fresh store (a temporary
+//! SQLite folder, or a PostgreSQL database of its own), creates a token per role, and talks HTTP to it.
+#![forbid(unsafe_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sqlx::Connection;
+
+/// The `termijn` binary, built once if this test run has not built it yet.
+pub fn binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            if let Some(path) = option_env!("CARGO_BIN_EXE_termijn") {
+                return PathBuf::from(path);
+            }
+            let target = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().and_then(Path::parent).map(Path::to_path_buf))
+                .expect("the test binary lives in target/<profile>/deps");
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+                .args(["build", "--quiet", "-p", "termijn", "--bin", "termijn"])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "the termijn binary builds");
+            target.join("termijn")
+        })
+        .clone()
+}
+
+/// Where a test's register is kept.
+pub enum Db {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Db {
+    pub fn sqlite() -> Self {
+        Self::Sqlite(tempfile::tempdir().expect("a temporary folder"))
+    }
+
+    /// A new PostgreSQL database on the server the test command started; `None` only when
+    /// `TERMIJN_TEST_SKIP_POSTGRES=1` says to skip PostgreSQL deliberately.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") else {
+            if std::env::var("TERMIJN_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1") {
+                return None;
+            }
+            panic!("TERMIJN_TEST_PG_ADMIN_URL is not set: run the tests with scripts/test");
+        };
+        let name = format!("termijn_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("the test PostgreSQL server answers");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a test database");
+        Some(Self::Postgres { admin_url, name })
+    }
+
+    /// The store options to pass to every `termijn` command.
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            Self::Sqlite(dir) => vec!["--data-dir".to_owned(), dir.path().display().to_string()],
+            Self::Postgres { admin_url, name } => vec!["--database-url".to_owned(), database_url(admin_url, name)],
+        }
+    }
+
+    pub fn url(&self) -> Option<String> {
+        match self {
+            Self::Sqlite(dir) => Some(format!("sqlite://{}", dir.path().join("termijn.db").display())),
+            Self::Postgres { admin_url, name } => Some(database_url(admin_url, name)),
+        }
+    }
+
+    /// Runs a `termijn` command on this store and returns its exit code, standard output and standard error.
+    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+        let mut command = Command::new(binary());
+        command.args(args).args(self.args()).env_remove("DATABASE_URL").env("RUST_LOG", "warn");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let output = command.output().expect("termijn runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Creates a token and returns it, as a script would capture it.
+    pub fn token(&self, role: &str, name: &str, provider: Option<&str>) -> String {
+        let mut args = vec!["token", "create", "--role", role, "--name", name];
+        if let Some(p) = provider {
+            args.extend(["--provider", p]);
+        }
+        let (code, out, err) = self.run(&args, &[]);
+        assert_eq!(code, 0, "token create failed: {err}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "the token is alone on standard output");
+        lines[0].to_owned()
+    }
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+                runtime.block_on(async {
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin)
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running `termijn serve`.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    log: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `termijn serve` on port 0 and waits until it listens.
+    pub fn start(db: &Db, env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(binary());
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(db.args())
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("termijn serve starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(address) = line.split("listening on ").nth(1) {
+                    let _ = tx.send(address.trim().to_owned());
+                }
+                sink.lock().expect("log lock").push(line);
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+            panic!("termijn serve did not start: {:?}", log.lock().map(|l| l.clone()).unwrap_or_default())
+        });
+        Self { child, base, log }
+    }
+
+    /// Everything the server logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// Kills the server at once (SIGKILL).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits until the process has ended by itself, for at most `timeout`.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let started = Instant::now();
+        while started.elapsed() < timeout {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A started server with a store of its own and a token for every role.
+pub struct TestApp {
+    pub db: Db,
+    pub server: Server,
+    pub http: reqwest::Client,
+    pub legal: String,
+    pub auditor: String,
+    /// Provider 12345678.
+    pub provider_a: String,
+    /// Provider 87654321.
+    pub provider_b: String,
+}
+
+pub const PROVIDER_A: &str = "12345678";
+pub const PROVIDER_B: &str = "87654321";
+
+/// What an HTTP call answered.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// Asserts a problem+json answer with this status, and returns its body.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(self.content_type, "application/problem+json", "{}", self.text);
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        for key in ["type", "title", "detail"] {
+            assert!(body[key].is_string(), "problem without {key}: {body}");
+        }
+        body
+    }
+
+    /// The fields a 422 names.
+    pub fn bad_fields(&self) -> Vec<String> {
+        let body = self.problem(422);
+        body["errors"]
+            .as_array()
+            .expect("a 422 lists its errors")
+            .iter()
+            .map(|e| e["field"].as_str().expect("each error names its field").to_owned())
+            .collect()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_on(Db::sqlite()).await
+    }
+
+    pub async fn spawn_postgres() -> Option<Self> {
+        Some(Self::spawn_on(Db::postgres().await?).await)
+    }
+
+    pub async fn spawn_on(db: Db) -> Self {
+        // Migrations run at the first command; the tokens need the schema.
+        let legal = db.token("legal", "mr. A. Jurist", None);
+        let auditor = db.token("auditor", "drs. B. Auditor", None);
+        let provider_a = db.token("provider", "Zorggroep Noord", Some(PROVIDER_A));
+        let provider_b = db.token("provider", "Zorggroep Zuid", Some(PROVIDER_B));
+        let server = Server::start(&db, &[]);
+        Self { db, server, http: reqwest::Client::new(), legal, auditor, provider_a, provider_b }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.server.base, path)
+    }
+
+    async fn answer(response: reqwest::Response) -> Answer {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type =
+            headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        Answer { status, content_type, headers, text: response.text().await.expect("a body") }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        self.post_with(path, token, body, &[]).await
+    }
+
+    pub async fn post_with(&self, path: &str, token: Option<&str>, body: &Value, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.http.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Self::answer(request.send().await.expect("the server answers")).await
+    }
+
+    /// Sends a raw body with a content type, for malformed-input tests.
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Answer {
+        let mut request = self.http.post(self.url(path)).header("content-type", content_type).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.expect("the server answers")).await
+    }
+}
+
+/// Percent-encodes a path segment (an appeal id such as `CBb 26/0123`).
+pub fn segment(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
