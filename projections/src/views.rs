@@ -1,5 +1,5 @@
-//! The shapes the public API shows, built from the term engine's assessments. Field names follow
-//! `shared/API.md` and are part of the contract.
+//! The shapes the public API shows, built from the term engine's assessments. Field names follow the
+//! public API contract and are fixed.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! The HTTP API of `shared/API.md`, on axum. One router per resource; errors are problem+json; the OpenAPI
+//! The public HTTP API, on axum. One router per resource; errors are problem+json; the OpenAPI
 //! description is generated from the same handlers the router serves.
 
 mod appeals;
