@@ -245,3 +245,69 @@ impl RegionYearRows {
         self.lines.is_empty()
     }
 }
+
+/// The fact rows of the whole register, built in memory from the log: what `termijn replay` writes back in
+/// bulk. Applying a change here has the same effect as the store applying it row by row, `versions`
+/// included (the number of changes each region-year's facts went through).
+#[derive(Debug, Default)]
+pub struct FactSet {
+    pub lines: Vec<SpaceLineRow>,
+    pub tariffs: Vec<TariffRow>,
+    pub appeals: Vec<AppealRow>,
+    pub versions: std::collections::BTreeMap<(RegionSlug, i32), i64>,
+    lines_of: std::collections::HashMap<DecisionId, Vec<usize>>,
+    tariffs_of: std::collections::HashMap<DecisionId, Vec<usize>>,
+    appeal_at: std::collections::HashMap<AppealId, usize>,
+}
+
+impl FactSet {
+    fn touch(&mut self, region: &RegionSlug, year: i32) {
+        *self.versions.entry((region.clone(), year)).or_insert(0) += 1;
+    }
+
+    pub fn apply(&mut self, change: FactChange) {
+        match change {
+            FactChange::AddSpaceLines(rows) => {
+                for row in rows {
+                    self.touch(&row.region, row.year);
+                    self.lines_of.entry(row.decision_id.clone()).or_default().push(self.lines.len());
+                    self.lines.push(row);
+                }
+            }
+            FactChange::AnnounceSpaceDecision { decision_id, announced } => {
+                for i in self.lines_of.get(&decision_id).cloned().unwrap_or_default() {
+                    self.lines[i].announced = Some(announced);
+                    let (region, year) = (self.lines[i].region.clone(), self.lines[i].year);
+                    self.touch(&region, year);
+                }
+            }
+            FactChange::AddTariffRows(rows) => {
+                for row in rows {
+                    self.touch(&row.region, row.year);
+                    self.tariffs_of.entry(row.decision_id.clone()).or_default().push(self.tariffs.len());
+                    self.tariffs.push(row);
+                }
+            }
+            FactChange::AnnounceTariffDecision { decision_id, announced } => {
+                for i in self.tariffs_of.get(&decision_id).cloned().unwrap_or_default() {
+                    self.tariffs[i].announced = Some(announced);
+                    let (region, year) = (self.tariffs[i].region.clone(), self.tariffs[i].year);
+                    self.touch(&region, year);
+                }
+            }
+            FactChange::AddAppeal(row) => {
+                self.touch(&row.region, row.year);
+                self.appeal_at.insert(row.appeal_id.clone(), self.appeals.len());
+                self.appeals.push(row);
+            }
+            FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
+                if let Some(&i) = self.appeal_at.get(&appeal_id) {
+                    self.appeals[i].ending = Some(ending);
+                    self.appeals[i].ending_recorded_at = Some(recorded_at);
+                    let (region, year) = (self.appeals[i].region.clone(), self.appeals[i].year);
+                    self.touch(&region, year);
+                }
+            }
+        }
+    }
+}

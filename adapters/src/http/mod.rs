@@ -152,6 +152,7 @@ pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenAp
 pub struct Application {
     listener: tokio::net::TcpListener,
     router: axum::Router,
+    register: Arc<Register>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -171,8 +172,8 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| StartError::Listen { address: listen, source })?;
-        let (router, _) = router(register);
-        Ok(Self { listener, router })
+        let (router, _) = router(register.clone());
+        Ok(Self { listener, router, register })
     }
 
     pub fn port(&self) -> u16 {
@@ -182,8 +183,22 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let address = self.listener.local_addr()?;
+        let refresher = tokio::spawn(keep_deadlines_fresh(self.register.clone()));
         tracing::info!("listening on http://{address}");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        refresher.abort();
+        served
+    }
+}
+
+/// Recomputes the deadlines of region-years whose facts changed, in the background, so that deadline queries
+/// rarely have to. A query still brings the index up to date itself before it answers.
+async fn keep_deadlines_fresh(register: Arc<Register>) {
+    loop {
+        if let Err(error) = register.refresh_deadlines().await {
+            tracing::warn!(%error, "refreshing the deadlines index failed; the next query retries");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
 

@@ -13,7 +13,7 @@ macro_rules! store_impl {
         use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
         use termijn_projections::RecordedEvent;
         use termijn_projections::facts::{
-            AppealRow, FactChange, LaterDate, RegionYearRows, SpaceLineRow, TariffRow, changes,
+            AppealRow, FactChange, FactSet, LaterDate, RegionYearRows, SpaceLineRow, TariffRow, changes,
         };
         use termijn_projections::views::DeadlineView;
 
@@ -188,6 +188,81 @@ macro_rules! store_impl {
                 idempotency_key: row.try_get("idempotency_key")?,
                 hash: row.try_get("hash")?,
             })
+        }
+
+        /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
+        const BULK_ROWS: usize = 500;
+
+        fn optional_date(date: Option<LaterDate>) -> (Option<String>, Option<String>) {
+            date.map(|d| (format_date(d.on), format_instant(d.recorded_at))).unzip()
+        }
+
+        /// Writes a rebuilt set of fact rows, as the live path would have left them.
+        async fn write_facts(tx: &mut Tx, facts: &FactSet) -> Result<(), sqlx::Error> {
+            for chunk in facts.lines.chunks(BULK_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO space_lines (decision_id, region, year, position, doc, announced_on, announced_recorded_at) ",
+                );
+                insert.push_values(chunk, |mut row, line| {
+                    let (on, at) = optional_date(line.announced);
+                    row.push_bind(line.decision_id.to_string())
+                        .push_bind(line.region.to_string())
+                        .push_bind(line.year)
+                        .push_bind(line.recorded.position)
+                        .push_bind(to_doc(&SpaceLineRow { announced: None, ..line.clone() }))
+                        .push_bind(on)
+                        .push_bind(at);
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            for chunk in facts.tariffs.chunks(BULK_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO tariff_rows (decision_id, region, year, provider, position, doc, announced_on, \
+                     announced_recorded_at) ",
+                );
+                insert.push_values(chunk, |mut row, tariff| {
+                    let (on, at) = optional_date(tariff.announced);
+                    row.push_bind(tariff.decision_id.to_string())
+                        .push_bind(tariff.region.to_string())
+                        .push_bind(tariff.year)
+                        .push_bind(tariff.provider.to_string())
+                        .push_bind(tariff.recorded.position)
+                        .push_bind(to_doc(&TariffRow { announced: None, ..tariff.clone() }))
+                        .push_bind(on)
+                        .push_bind(at);
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            for chunk in facts.appeals.chunks(BULK_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO appeal_rows (appeal_id, region, year, provider, position, doc, ending, ending_recorded_at) ",
+                );
+                insert.push_values(chunk, |mut row, appeal| {
+                    let provider = match &appeal.appellant {
+                        termijn_domain::register::Appellant::Provider(agb) => Some(agb.to_string()),
+                        _ => None,
+                    };
+                    row.push_bind(appeal.appeal_id.to_string())
+                        .push_bind(appeal.region.to_string())
+                        .push_bind(appeal.year)
+                        .push_bind(provider)
+                        .push_bind(appeal.recorded.position)
+                        .push_bind(to_doc(&AppealRow { ending: None, ending_recorded_at: None, ..appeal.clone() }))
+                        .push_bind(appeal.ending.as_ref().map(to_doc))
+                        .push_bind(appeal.ending_recorded_at.map(format_instant));
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            let versions: Vec<_> = facts.versions.iter().collect();
+            for chunk in versions.chunks(BULK_ROWS) {
+                let mut insert =
+                    sqlx::QueryBuilder::new("INSERT INTO region_years (region, year, facts_version, deadlines_version) ");
+                insert.push_values(chunk, |mut row, ((region, year), version)| {
+                    row.push_bind(region.to_string()).push_bind(*year).push_bind(**version).push_bind(0_i64);
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            Ok(())
         }
 
         impl $store {
@@ -466,6 +541,8 @@ macro_rules! store_impl {
                 Ok(position)
             }
 
+            /// Reads the whole log, builds every fact row in memory, and writes them back in bulk, all in one
+            /// transaction that holds the chain head: writers wait, and readers see the old views until it commits.
             pub(super) async fn rebuild_views(&self, mut progress: impl FnMut(i64, i64) + Send) -> Result<i64, StoreError> {
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 let (head, _, _): (i64, String, String) =
@@ -473,6 +550,7 @@ macro_rules! store_impl {
                 for table in ["space_lines", "tariff_rows", "appeal_rows", "region_years", "deadlines"] {
                     sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
                 }
+                let mut facts = FactSet::default();
                 let mut after = 0;
                 loop {
                     let rows = sqlx::query(dialect::SELECT_EVENTS)
@@ -480,7 +558,7 @@ macro_rules! store_impl {
                         .bind(None::<String>)
                         .bind(None::<String>)
                         .bind(None::<String>)
-                        .bind(5_000_i64)
+                        .bind(10_000_i64)
                         .fetch_all(&mut *tx)
                         .await?;
                     if rows.is_empty() {
@@ -489,10 +567,13 @@ macro_rules! store_impl {
                     for row in &rows {
                         let event = stored_row(row)?.to_recorded()?;
                         after = event.position;
-                        apply_event(&mut tx, &event).await.map_err(|e| corrupt(e))?;
+                        for change in changes(&event).map_err(corrupt)? {
+                            facts.apply(change);
+                        }
                     }
                     progress(after, head);
                 }
+                write_facts(&mut tx, &facts).await?;
                 sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
                     .bind(after)
                     .execute(&mut *tx)
