@@ -171,6 +171,11 @@ impl Server {
         Self { child, base, log }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Everything the server logged so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().expect("log lock").clone()

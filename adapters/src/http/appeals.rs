@@ -124,8 +124,8 @@ async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Re
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, description = "The recorded appeal with its filing classification", body = AppealDetail),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn lodge_appeal(
     State(state): State<AppState>,
@@ -159,8 +159,8 @@ async fn lodge_appeal(
 /// An appeal as recorded, with its filing classification and status.
 #[utoipa::path(get, path = "/api/v1/appeals/{appeal_id}", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("as_of" = Option<String>, Query)),
-    responses((status = 200, body = AppealDetail), (status = 401, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = AppealDetail), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn get_appeal(
     State(state): State<AppState>,
@@ -186,9 +186,9 @@ async fn get_appeal(
 #[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/withdrawal", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = WithdrawalRequest,
-    responses((status = 200, body = AppealDetail), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = AppealDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn record_withdrawal(
     State(state): State<AppState>,
@@ -222,9 +222,9 @@ async fn record_withdrawal(
 #[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/judgment", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = JudgmentRequest,
-    responses((status = 200, body = AppealDetail), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = AppealDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn record_judgment(
     State(state): State<AppState>,

@@ -78,8 +78,8 @@ async fn find(
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date")),
-    responses((status = 200, body = Deadlines), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = Deadlines), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn deadlines(
     State(state): State<AppState>,
@@ -93,8 +93,8 @@ async fn deadlines(
 #[utoipa::path(get, path = "/api/v1/deadlines.ics", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query)),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn deadlines_ics(
     State(state): State<AppState>,

@@ -43,9 +43,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             other => ApiError::Malformed(other.body_text()),
         })?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
+        // Syntax first (nesting included: at most 128 deep), so that malformed JSON is always 400, whatever its
+        // shape would have been.
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .map_err(|e| ApiError::Malformed(format!("the body is not valid JSON: {e}")))?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
-        deserializer.end().map_err(|e| ApiError::Malformed(format!("the body is not valid JSON: {e}")))?;
         Ok(Self { value, sha256 })
     }
 }

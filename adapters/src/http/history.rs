@@ -52,8 +52,8 @@ const MAX_LIMIT: i64 = 1_000;
         ("as_at" = Option<String>, Query, description = "Only events recorded by this RFC 3339 instant"),
         ("after" = Option<i64>, Query, description = "Only events after this position"),
         ("limit" = Option<i64>, Query, description = "At most this many events (1-1000, default 100)")),
-    responses((status = 200, body = History), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = History), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn history(
     State(state): State<AppState>,

@@ -49,7 +49,7 @@ struct Regions {
 
 /// The care-office regions, with their validity and source.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "reference data",
-    responses((status = 200, body = Regions), (status = 401, body = Problem)), security(("bearer" = [])))]
+    responses((status = 200, body = Regions), (status = 401, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 async fn regions(State(state): State<AppState>, _caller: Caller) -> Json<Regions> {
     Json(Regions { regions: state.register.context().regions.all().iter().map(RegionView::from).collect() })
 }
@@ -86,7 +86,7 @@ struct CalendarYear {
 /// The non-working days of a year under the Algemene termijnenwet, each with its legal basis.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "reference data",
     params(("year" = i32, Path, example = 2026)),
-    responses((status = 200, body = CalendarYear), (status = 401, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = CalendarYear), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn calendar(
     State(state): State<AppState>,

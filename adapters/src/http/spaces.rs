@@ -109,8 +109,8 @@ async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDeci
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
     responses(
         (status = 201, description = "The recorded decision", body = SpaceDecisionDetail),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn record_decision(
     State(state): State<AppState>,
@@ -143,7 +143,7 @@ async fn record_decision(
 /// A contracting-space decision as recorded.
 #[utoipa::path(get, path = "/api/v1/contracting-space-decisions/{decision_id}", tag = "contracting spaces",
     params(("decision_id" = String, Path)),
-    responses((status = 200, body = SpaceDecisionDetail), (status = 401, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = SpaceDecisionDetail), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn get_decision(
     State(state): State<AppState>,
@@ -159,8 +159,8 @@ async fn get_decision(
     request_body = AnnouncementRequest,
     responses(
         (status = 200, body = SpaceDecisionDetail),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn record_announcement(
     State(state): State<AppState>,
@@ -197,8 +197,8 @@ async fn record_announcement(
         ("as_of" = Option<String>, Query, description = "Legal date to judge at (default today, Europe/Amsterdam)"),
         ("as_at" = Option<String>, Query, description = "Show what the register held at this RFC 3339 instant"),
         ("provider" = Option<String>, Query, description = "Only the terms that count for this AGB code")),
-    responses((status = 200, body = SpaceView), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = SpaceView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn get_space(
     State(state): State<AppState>,

@@ -118,8 +118,8 @@ async fn view(state: &AppState, id: &DecisionId, as_of: chrono::NaiveDate) -> Re
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, description = "The recorded decision with its terms", body = TariffView),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn record_tariff_decision(
     State(state): State<AppState>,
@@ -154,8 +154,8 @@ async fn record_tariff_decision(
 /// appeal terms against contracting spaces it opened (or not, and why).
 #[utoipa::path(get, path = "/api/v1/tariff-decisions/{decision_id}", tag = "tariff decisions",
     params(("decision_id" = String, Path), ("as_of" = Option<String>, Query, description = "Legal date (default today)")),
-    responses((status = 200, body = TariffView), (status = 401, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = TariffView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn get_tariff_decision(
     State(state): State<AppState>,
@@ -179,9 +179,9 @@ async fn get_tariff_decision(
 #[utoipa::path(post, path = "/api/v1/tariff-decisions/{decision_id}/announcement", tag = "tariff decisions",
     params(("decision_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AnnouncementRequest,
-    responses((status = 200, body = TariffView), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 422, body = Problem)),
+    responses((status = 200, body = TariffView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn record_tariff_announcement(
     State(state): State<AppState>,
