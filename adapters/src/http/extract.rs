@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
-use termijn_domain::aggregates::date_in_range;
+use termijn_domain::values::parse_legal_date;
 
 use super::error::{ApiError, FieldError};
 
@@ -124,23 +124,12 @@ impl Fields {
 
     /// A legal date written `YYYY-MM-DD`, between 1990 and 2200.
     pub fn date(&mut self, field: impl Into<String>, text: &str) -> Option<NaiveDate> {
-        self.check(field, parse_date(text))
+        self.check(field, parse_legal_date(text))
     }
 
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() { Ok(()) } else { Err(ApiError::Invalid(self.0)) }
     }
-}
-
-/// A legal date written `YYYY-MM-DD`, between 1990 and 2200.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    let date = well_formed
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
-        .ok_or_else(|| "must be a date written YYYY-MM-DD that exists in the calendar".to_owned())?;
-    if date_in_range(date) { Ok(date) } else { Err("must lie between 1990 and 2200".to_owned()) }
 }
 
 /// An instant in RFC 3339, e.g. `2026-03-01T12:00:00Z`.

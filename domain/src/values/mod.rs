@@ -1,11 +1,13 @@
 //! Value types: each parses its input once and is valid from then on ("parse, don't validate").
 
 mod agb;
+mod date;
 mod euro;
 mod id;
 mod region;
 
 pub use agb::AgbCode;
+pub use date::parse_legal_date;
 pub use euro::Euro;
 pub use id::{AppealId, DecisionId};
 pub use region::RegionSlug;
@@ -27,6 +29,10 @@ pub enum ValueError {
     TooLong { max: usize },
     #[error("must not contain control characters or start or end with white space")]
     IdCharacters,
+    #[error("must be a date written YYYY-MM-DD that exists in the calendar")]
+    DateFormat,
+    #[error("must lie between 1990 and 2200")]
+    DateOutOfRange,
     #[error("must be a lowercase slug of letters, digits and single hyphens, e.g. \"noord-holland-noord\"")]
     RegionSlug,
 }
