@@ -1,6 +1,9 @@
 //! Shared pieces of the benchmarks: a deterministic pseudo-random source and synthetic register facts.
 #![forbid(unsafe_code)]
 
+pub mod history;
+pub mod server;
+
 use chrono::{Days, NaiveDate};
 use termijn_domain::register::{
     AppealEnding, AppealFact, AppealOutcome, Appellant, RegionYearFacts, SpaceDecisionFact, SpaceDecisionKind,

@@ -226,22 +226,34 @@ pub struct DeadlineView {
 }
 
 impl DeadlineView {
-    /// A stable identifier of the term, the same every time it is computed: for the iCalendar UID.
+    /// A stable identifier of the term, the same every time it is computed and different for every other
+    /// term: the iCalendar UID and the key of the deadlines index. Ids are percent-encoded outside
+    /// `[A-Za-z0-9-]`, so the dots between the parts cannot be confused with anything inside them.
     pub fn uid(&self) -> String {
+        fn encode(text: &str) -> String {
+            text.bytes()
+                .map(
+                    |b| {
+                        if b.is_ascii_alphanumeric() || b == b'-' {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    },
+                )
+                .collect()
+        }
         format!(
-            "{}-{}-{}-{}-{}@termijn",
+            "{}.{}.{}.{}.{}@termijn",
             self.region,
             self.year,
             match self.term.basis {
                 TermBasis::Art105Lid2 => "lid2",
                 TermBasis::Art105Lid3 => "lid3",
             },
-            self.term.decision_id,
-            self.term.tariff_decision.as_ref().map_or("", DecisionId::as_str),
+            encode(self.term.decision_id.as_str()),
+            self.term.tariff_decision.as_ref().map_or_else(String::new, |t| encode(t.as_str())),
         )
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-@.".contains(c) { c } else { '_' })
-        .collect()
     }
 }
 
@@ -324,7 +336,7 @@ impl TariffView {
         as_of: NaiveDate,
     ) -> Option<Self> {
         let first = rows.first()?;
-        let announced_on = first.announced.map(|a| a.on).filter(|on| *on <= as_of);
+        let announced_on = first.announced.map(|a| a.on);
         let applied: BTreeMap<RegionSlug, DecisionId> =
             rows.iter().filter_map(|r| r.applied_space_decision.clone().map(|d| (r.region.clone(), d))).collect();
         let objection = announced_on.map(|on| objection_term(&first.decision_id, on, &context.calendar));

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
+use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome, rule_breaks};
 use termijn_domain::register::Appellant;
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
 use utoipa::ToSchema;
@@ -14,11 +14,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::auth::{Caller, Legal};
+use super::error::{ApiError, FieldError, Problem};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams};
 use super::idempotency::{IdempotencyKey, Write, write};
-use crate::auth::Role;
 use crate::register::{AppealDetail, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -129,12 +128,17 @@ async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Re
     security(("bearer" = [])))]
 async fn lodge_appeal(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     key: IdempotencyKey,
     body: JsonBody<AppealRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
     let record = body.value.parse()?;
+    let breaks = rule_breaks(&record, state.register.context());
+    if !breaks.is_empty() {
+        return Err(ApiError::Invalid(
+            breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
+        ));
+    }
     let id = record.appeal_id.clone();
     let as_of = today();
     let (s, i) = (&state, &id);
@@ -192,12 +196,11 @@ async fn get_appeal(
     security(("bearer" = [])))]
 async fn record_withdrawal(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     PathParams(raw): PathParams<String>,
     key: IdempotencyKey,
     body: JsonBody<WithdrawalRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
     let id = appeal_id(&raw)?;
     let mut fields = Fields::new();
     let on = fields.date("withdrawn_on", &body.value.withdrawn_on);
@@ -228,12 +231,11 @@ async fn record_withdrawal(
     security(("bearer" = [])))]
 async fn record_judgment(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     PathParams(raw): PathParams<String>,
     key: IdempotencyKey,
     body: JsonBody<JudgmentRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
     let id = appeal_id(&raw)?;
     let mut fields = Fields::new();
     let on = fields.date("judgment_on", &body.value.judgment_on);

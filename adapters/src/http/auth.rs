@@ -16,12 +16,14 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // The scheme name is case-insensitive (RFC 9110, section 11.1).
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .ok_or(ApiError::Unauthorized)?;
         let principal = authenticate(state.register.store(), token).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Self(principal))
@@ -48,5 +50,19 @@ impl Caller {
 
     pub fn provenance(&self) -> Provenance {
         Provenance { recorded_by: self.0.name.clone(), ..Provenance::default() }
+    }
+}
+
+/// A caller allowed to write: the `legal` role. Checked before the body is read, so any other caller gets
+/// 403 whatever it sent.
+pub struct Legal(pub Caller);
+
+impl FromRequestParts<AppState> for Legal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.require(&[Role::Legal])?;
+        Ok(Self(caller))
     }
 }

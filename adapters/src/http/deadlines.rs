@@ -125,12 +125,55 @@ async fn deadlines_ics(
                 .uid(&deadline.uid())
                 .summary(&summary)
                 .description(&deadline.term.explanation.steps().join("\n"))
-                .all_day(last_day)
+                .starts(last_day)
+                // An all-day event ends, exclusively, on the next day (RFC 5545, section 3.6.1).
+                .ends(last_day + Days::new(1))
                 .done(),
         );
     }
-    let body = calendar.done().to_string();
+    let body = fold_lines(&calendar.done().to_string());
     let mut response = body.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
     Ok(response)
+}
+
+/// Folds every content line at 75 octets, continuation lines starting with one space (RFC 5545, section 3.1),
+/// without splitting a UTF-8 character.
+fn fold_lines(text: &str) -> String {
+    let mut logical: Vec<String> = Vec::new();
+    for line in text.split("\r\n") {
+        match line.strip_prefix(' ').or_else(|| line.strip_prefix('\t')) {
+            Some(rest) if !logical.is_empty() => logical.last_mut().expect("a line").push_str(rest),
+            _ => logical.push(line.to_owned()),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 64);
+    for line in logical.iter().filter(|l| !l.is_empty()) {
+        let mut budget = 75;
+        let mut used = 0;
+        for c in line.chars() {
+            if used + c.len_utf8() > budget {
+                out.push_str("\r\n ");
+                budget = 74;
+                used = 0;
+            }
+            out.push(c);
+            used += c.len_utf8();
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_lines;
+
+    #[test]
+    fn folded_lines_are_at_most_75_octets_and_unfold_to_the_original() {
+        let long = format!("DESCRIPTION:{}", "é".repeat(100));
+        let folded = fold_lines(&format!("BEGIN:VEVENT\r\n{long}\r\nEND:VEVENT\r\n"));
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75), "{folded}");
+        assert_eq!(folded.replace("\r\n ", ""), format!("BEGIN:VEVENT\r\n{long}\r\nEND:VEVENT\r\n"));
+    }
 }

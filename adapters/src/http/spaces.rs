@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use termijn_domain::aggregates::space_decision::SpaceLine;
+use termijn_domain::aggregates::space_decision::{SpaceLine, rule_breaks};
+use termijn_domain::reference::LegalContext;
 use termijn_domain::register::SpaceDecisionKind;
 use termijn_domain::values::{AgbCode, DecisionId, Euro, RegionSlug};
 use termijn_projections::views::{Audience, SpaceView};
@@ -14,12 +15,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::auth::Caller;
+use super::auth::{Caller, Legal};
 use super::error::{ApiError, Problem};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::judged;
-use crate::auth::Role;
 use crate::register::{NewSpaceDecision, SpaceDecisionDetail};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -68,21 +68,42 @@ pub(super) struct AnnouncementRequest {
 }
 
 impl DecisionRequest {
-    fn parse(self) -> Result<NewSpaceDecision, ApiError> {
+    /// The decision, or every bad field at once: values that do not parse, and the rules the lines that do
+    /// parse break (the same rules the aggregate applies).
+    fn parse(self, context: &LegalContext) -> Result<NewSpaceDecision, ApiError> {
         let mut fields = Fields::new();
         let decision_id = fields.check("decision_id", DecisionId::parse(&self.decision_id));
         let decided_on = fields.date("decided_on", &self.decided_on);
         let announced_on = self.announced_on.as_deref().map(|a| fields.date("announced_on", a));
-        let spaces: Vec<Option<SpaceLine>> = self
+        let lines: Vec<(Option<RegionSlug>, Option<Euro>)> = self
             .spaces
             .iter()
             .enumerate()
             .map(|(i, line)| {
-                let region = fields.check(format!("spaces[{i}].region"), RegionSlug::parse(&line.region));
-                let amount = fields.check(format!("spaces[{i}].amount"), Euro::parse(&line.amount));
-                Some(SpaceLine { region: region?, year: line.year, amount: amount? })
+                (
+                    fields.check(format!("spaces[{i}].region"), RegionSlug::parse(&line.region)),
+                    fields.check(format!("spaces[{i}].amount"), Euro::parse(&line.amount)),
+                )
             })
             .collect();
+        // The rules need regions and years only; a line whose amount is bad is still checked for them.
+        let readable: Vec<(usize, SpaceLine)> = lines
+            .iter()
+            .zip(&self.spaces)
+            .enumerate()
+            .filter_map(|(i, ((region, amount), raw))| {
+                let amount = amount.unwrap_or_else(|| Euro::from_cents(0).expect("zero is an amount"));
+                region.clone().map(|region| (i, SpaceLine { region, year: raw.year, amount }))
+            })
+            .collect();
+        if let Some(decided_on) = decided_on {
+            let announced = announced_on.flatten();
+            let breaks =
+                rule_breaks(decided_on, announced, &self.reason, readable.iter().map(|(i, l)| (*i, l)), context);
+            for error in breaks {
+                fields.add(error.field().unwrap_or_else(|| "body".to_owned()), &error);
+            }
+        }
         fields.finish()?;
         Ok(NewSpaceDecision {
             decision_id: decision_id.expect("checked"),
@@ -90,7 +111,7 @@ impl DecisionRequest {
             decided_on: decided_on.expect("checked"),
             announced_on: announced_on.map(|a| a.expect("checked")),
             reason: self.reason,
-            spaces: spaces.into_iter().map(|l| l.expect("checked")).collect(),
+            spaces: readable.into_iter().map(|(_, line)| line).collect(),
         })
     }
 }
@@ -114,12 +135,11 @@ async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDeci
     security(("bearer" = [])))]
 async fn record_decision(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     key: IdempotencyKey,
     body: JsonBody<DecisionRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
-    let new = body.value.parse()?;
+    let new = body.value.parse(state.register.context())?;
     let id = new.decision_id.clone();
     let (s, i) = (&state, &id);
     write(
@@ -164,12 +184,11 @@ async fn get_decision(
     security(("bearer" = [])))]
 async fn record_announcement(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     PathParams(raw): PathParams<String>,
     key: IdempotencyKey,
     body: JsonBody<AnnouncementRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
     let id = decision_id(&raw)?;
     let mut fields = Fields::new();
     let announced_on = fields.date("announced_on", &body.value.announced_on);

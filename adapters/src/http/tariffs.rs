@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use termijn_domain::aggregates::tariff_decision::TariffDecisionRecord;
+use termijn_domain::aggregates::tariff_decision::{TariffDecisionRecord, rule_breaks};
 use termijn_domain::register::TariffKind;
 use termijn_domain::values::{AgbCode, DecisionId, RegionSlug};
 use termijn_projections::views::TariffView;
@@ -16,12 +16,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::auth::{Caller, Legal};
+use super::error::{ApiError, FieldError, Problem};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::spaces::AnnouncementRequest;
-use crate::auth::Role;
 use crate::register::today;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -123,12 +122,17 @@ async fn view(state: &AppState, id: &DecisionId, as_of: chrono::NaiveDate) -> Re
     security(("bearer" = [])))]
 async fn record_tariff_decision(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     key: IdempotencyKey,
     body: JsonBody<TariffRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
     let (record, announced_on) = body.value.parse()?;
+    let breaks = rule_breaks(&record, announced_on, state.register.context());
+    if !breaks.is_empty() {
+        return Err(ApiError::Invalid(
+            breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
+        ));
+    }
     let id = record.decision_id.clone();
     let today = today();
     let (s, i) = (&state, &id);
@@ -185,12 +189,11 @@ async fn get_tariff_decision(
     security(("bearer" = [])))]
 async fn record_tariff_announcement(
     State(state): State<AppState>,
-    caller: Caller,
+    Legal(caller): Legal,
     PathParams(raw): PathParams<String>,
     key: IdempotencyKey,
     body: JsonBody<AnnouncementRequest>,
 ) -> Result<Response, ApiError> {
-    caller.require(&[Role::Legal])?;
     let id = tariff_id(&raw)?;
     let mut fields = Fields::new();
     let announced_on = fields.date("announced_on", &body.value.announced_on);

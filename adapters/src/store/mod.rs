@@ -269,6 +269,15 @@ pub struct ChainBreak {
 /// Counts of the read models, to compare a live store with a rebuilt one.
 pub type ViewsDump = Vec<String>;
 
+/// Whether a commit waits until it is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Every acknowledged write survives a crash of the process or the machine. What the service uses.
+    Full,
+    /// Commits return before they reach the disk: only for loading synthetic history in benchmarks.
+    Relaxed,
+}
+
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
@@ -289,12 +298,18 @@ macro_rules! dispatch {
 }
 
 impl Store {
-    /// Connects, and brings the schema up to date (migrations run at start).
+    /// Connects, and brings the schema up to date (migrations run at start). Every commit is durable.
     pub async fn open(location: &StoreLocation) -> Result<Self, StoreError> {
+        Self::open_with(location, Durability::Full).await
+    }
+
+    pub async fn open_with(location: &StoreLocation, durability: Durability) -> Result<Self, StoreError> {
         let crash_at = CrashPoint::from_env();
         let backend = match location {
-            StoreLocation::Sqlite(dir) => Backend::Sqlite(sqlite::SqliteStore::open(dir, crash_at).await?),
-            StoreLocation::Postgres(url) => Backend::Postgres(postgres::PostgresStore::open(url, crash_at).await?),
+            StoreLocation::Sqlite(dir) => Backend::Sqlite(sqlite::SqliteStore::open(dir, crash_at, durability).await?),
+            StoreLocation::Postgres(url) => {
+                Backend::Postgres(postgres::PostgresStore::open(url, crash_at, durability).await?)
+            }
         };
         Ok(Self { backend: Arc::new(backend) })
     }
@@ -415,6 +430,20 @@ impl Store {
     /// Every read-model row in a canonical order, to compare two stores.
     pub async fn dump_views(&self) -> Result<ViewsDump, StoreError> {
         dispatch!(self.dump_views())
+    }
+
+    /// Appends rows taken from another store's log as they are, positions and hashes included, after checking
+    /// that they continue this store's chain. The views are not touched: rebuild them afterwards.
+    pub async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
+        let (mut position, mut previous) = self.chain_head().await?;
+        for row in rows {
+            if row.position != position + 1 || chain::hash(&previous, &row.chained()) != row.hash {
+                return Err(StoreError::Corrupt(format!("row {} does not continue the chain", row.position)));
+            }
+            position = row.position;
+            previous = row.hash.clone();
+        }
+        dispatch!(self.import_rows(rows))
     }
 
     pub async fn projected_through(&self) -> Result<i64, StoreError> {

@@ -46,10 +46,23 @@ mod dialect {
 super::sql::store_impl!(PostgresStore, Postgres);
 
 impl PostgresStore {
-    pub(super) async fn open(url: &str, crash_at: Option<super::CrashPoint>) -> Result<Self, super::StoreError> {
+    pub(super) async fn open(
+        url: &str,
+        crash_at: Option<super::CrashPoint>,
+        durability: super::Durability,
+    ) -> Result<Self, super::StoreError> {
+        let relaxed = durability == super::Durability::Relaxed;
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if relaxed {
+                        sqlx::query("SET synchronous_commit = off").execute(connection).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await
             .map_err(|e| super::StoreError::Open(format!("cannot connect to PostgreSQL: {e}")))?;

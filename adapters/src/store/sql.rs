@@ -582,6 +582,37 @@ macro_rules! store_impl {
                 Ok(after)
             }
 
+            pub(super) async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
+                let Some(last) = rows.last() else { return Ok(()) };
+                let mut tx = dialect::begin_write(&self.pool).await?;
+                sqlx::query_as::<_, (i64, String, String)>(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
+                for row in rows {
+                    sqlx::query(dialect::INSERT_EVENT)
+                        .bind(&row.aggregate_type)
+                        .bind(&row.aggregate_id)
+                        .bind(row.sequence)
+                        .bind(&row.event_type)
+                        .bind(&row.event_version)
+                        .bind(&row.payload)
+                        .bind(&row.metadata)
+                        .bind(row.position)
+                        .bind(&row.recorded_at)
+                        .bind(&row.recorded_by)
+                        .bind(row.idempotency_key.as_deref())
+                        .bind(&row.hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
+                    .bind(last.position)
+                    .bind(&last.hash)
+                    .bind(&last.recorded_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             pub(super) async fn dump_views(&self) -> Result<ViewsDump, StoreError> {
                 let mut dump = Vec::new();
                 for (table, columns) in [

@@ -45,7 +45,11 @@ mod dialect {
 super::sql::store_impl!(SqliteStore, Sqlite);
 
 impl SqliteStore {
-    pub(super) async fn open(dir: &Path, crash_at: Option<super::CrashPoint>) -> Result<Self, super::StoreError> {
+    pub(super) async fn open(
+        dir: &Path,
+        crash_at: Option<super::CrashPoint>,
+        durability: super::Durability,
+    ) -> Result<Self, super::StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| super::StoreError::Open(format!("cannot create the data folder {}: {e}", dir.display())))?;
         let file = dir.join("termijn.db");
@@ -53,7 +57,10 @@ impl SqliteStore {
             .filename(&file)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(match durability {
+                super::Durability::Full => SqliteSynchronous::Full,
+                super::Durability::Relaxed => SqliteSynchronous::Off,
+            })
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()

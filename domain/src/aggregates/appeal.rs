@@ -130,31 +130,37 @@ impl Appeal {
     }
 }
 
-fn check_record(record: &AppealRecord, services: &Services) -> Result<(), AppealError> {
-    if !YEARS.contains(&record.year) {
-        return Err(AppealError::YearOutOfRange);
-    }
-    services
-        .regions
-        .for_year(&record.region, record.year)
-        .map_err(|source| AppealError::Region { region: record.region.clone(), source })?;
+/// Every rule a new appeal breaks, in the order of its fields, so that one answer can name them all. The
+/// aggregate refuses an appeal for the first. Its timing is never among them: that is classified, not refused.
+pub fn rule_breaks(record: &AppealRecord, context: &crate::reference::LegalContext) -> Vec<AppealError> {
+    let mut breaks = Vec::new();
     if let Appellant::CareOffice(id) | Appellant::Other(id) = &record.appellant
         && crate::values::DecisionId::parse(id).is_err()
     {
-        return Err(AppealError::AppellantId);
+        breaks.push(AppealError::AppellantId);
+    }
+    let year_fits = YEARS.contains(&record.year);
+    match context.regions.for_year(&record.region, record.year) {
+        Err(source @ RegionError::Unknown) => {
+            breaks.push(AppealError::Region { region: record.region.clone(), source })
+        }
+        Err(source) if year_fits => breaks.push(AppealError::Region { region: record.region.clone(), source }),
+        _ => {}
+    }
+    if !year_fits {
+        breaks.push(AppealError::YearOutOfRange);
     }
     if !date_in_range(record.received_on) {
-        return Err(AppealError::DateOutOfRange { field: "received_on" });
+        breaks.push(AppealError::DateOutOfRange { field: "received_on" });
     }
     if let Some(posted_on) = record.posted_on {
         if !date_in_range(posted_on) {
-            return Err(AppealError::DateOutOfRange { field: "posted_on" });
-        }
-        if posted_on > record.received_on {
-            return Err(AppealError::ReceivedBeforePosted);
+            breaks.push(AppealError::DateOutOfRange { field: "posted_on" });
+        } else if posted_on > record.received_on {
+            breaks.push(AppealError::ReceivedBeforePosted);
         }
     }
-    Ok(())
+    breaks
 }
 
 impl Aggregate for Appeal {
@@ -175,7 +181,9 @@ impl Aggregate for Appeal {
                 if let Some(existing) = &self.record {
                     return Err(AppealError::AlreadyLodged(existing.appeal_id.clone()));
                 }
-                check_record(&record, services)?;
+                if let Some(error) = rule_breaks(&record, services).into_iter().next() {
+                    return Err(error);
+                }
                 sink.write(AppealEvent::AppealLodged(record), self).await;
             }
             AppealCommand::WithdrawAppeal { withdrawn_on } => {

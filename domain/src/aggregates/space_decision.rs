@@ -131,6 +131,54 @@ impl SpaceDecision {
     }
 }
 
+/// Every rule a new decision breaks, in the order of its fields, so that one answer can name them all. The
+/// aggregate refuses a decision for the first.
+/// `spaces` pairs each line with its index in the request; lines that could not be read at all are left out.
+pub fn rule_breaks<'a>(
+    decided_on: NaiveDate,
+    announced_on: Option<NaiveDate>,
+    reason: &str,
+    spaces: impl IntoIterator<Item = (usize, &'a SpaceLine)>,
+    context: &crate::reference::LegalContext,
+) -> Vec<SpaceDecisionError> {
+    let mut breaks = Vec::new();
+    if !date_in_range(decided_on) {
+        breaks.push(SpaceDecisionError::DateOutOfRange { field: "decided_on" });
+    }
+    if let Some(announced_on) = announced_on
+        && let Err(error) = SpaceDecision::check_announcement(decided_on, announced_on)
+    {
+        breaks.push(error);
+    }
+    if reason.chars().count() > 2000 {
+        breaks.push(SpaceDecisionError::ReasonTooLong);
+    }
+    let spaces: Vec<(usize, &SpaceLine)> = spaces.into_iter().collect();
+    if spaces.is_empty() {
+        breaks.push(SpaceDecisionError::NoLines);
+    }
+    let years = multi_year_range(decided_on);
+    for (position, &(index, line)) in spaces.iter().enumerate() {
+        let year_fits = years.contains(&line.year);
+        if !year_fits {
+            breaks.push(SpaceDecisionError::YearOutOfRange { index, min: *years.start(), max: *years.end() });
+        }
+        match context.regions.for_year(&line.region, line.year) {
+            Err(source @ RegionError::Unknown) => {
+                breaks.push(SpaceDecisionError::Region { index, region: line.region.clone(), source })
+            }
+            Err(source) if year_fits => {
+                breaks.push(SpaceDecisionError::Region { index, region: line.region.clone(), source })
+            }
+            _ => {}
+        }
+        if spaces[..position].iter().any(|(_, l)| l.region == line.region && l.year == line.year) {
+            breaks.push(SpaceDecisionError::DuplicateLine { index, region: line.region.clone(), year: line.year });
+        }
+    }
+    breaks
+}
+
 impl Aggregate for SpaceDecision {
     const TYPE: &'static str = "contracting_space_decision";
     type Command = SpaceDecisionCommand;
@@ -156,38 +204,11 @@ impl Aggregate for SpaceDecision {
                 if let Some(existing) = &self.decision_id {
                     return Err(SpaceDecisionError::AlreadyRecorded(existing.clone()));
                 }
-                if !date_in_range(decided_on) {
-                    return Err(SpaceDecisionError::DateOutOfRange { field: "decided_on" });
-                }
-                if let Some(announced_on) = announced_on {
-                    Self::check_announcement(decided_on, announced_on)?;
-                }
-                if reason.chars().count() > 2000 {
-                    return Err(SpaceDecisionError::ReasonTooLong);
-                }
-                if spaces.is_empty() {
-                    return Err(SpaceDecisionError::NoLines);
-                }
-                let years = multi_year_range(decided_on);
-                for (index, line) in spaces.iter().enumerate() {
-                    if !years.contains(&line.year) {
-                        return Err(SpaceDecisionError::YearOutOfRange {
-                            index,
-                            min: *years.start(),
-                            max: *years.end(),
-                        });
-                    }
-                    services
-                        .regions
-                        .for_year(&line.region, line.year)
-                        .map_err(|source| SpaceDecisionError::Region { index, region: line.region.clone(), source })?;
-                    if spaces[..index].iter().any(|l| l.region == line.region && l.year == line.year) {
-                        return Err(SpaceDecisionError::DuplicateLine {
-                            index,
-                            region: line.region.clone(),
-                            year: line.year,
-                        });
-                    }
+                if let Some(error) = rule_breaks(decided_on, announced_on, &reason, spaces.iter().enumerate(), services)
+                    .into_iter()
+                    .next()
+                {
+                    return Err(error);
                 }
                 sink.write(
                     SpaceDecisionEvent::SpaceDecisionRecorded { decision_id, kind, decided_on, reason, spaces },

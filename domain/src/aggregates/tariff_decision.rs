@@ -115,40 +115,60 @@ fn check_announcement(decided_on: NaiveDate, announced_on: NaiveDate) -> Result<
     Ok(())
 }
 
-fn check_record(record: &TariffDecisionRecord, services: &Services) -> Result<(), TariffDecisionError> {
+/// Every rule a new tariff decision breaks, in the order of its fields, so that one answer can name them all.
+/// The aggregate refuses a decision for the first.
+pub fn rule_breaks(
+    record: &TariffDecisionRecord,
+    announced_on: Option<NaiveDate>,
+    context: &crate::reference::LegalContext,
+) -> Vec<TariffDecisionError> {
+    let mut breaks = Vec::new();
     if !date_in_range(record.decided_on) {
-        return Err(TariffDecisionError::DateOutOfRange { field: "decided_on" });
+        breaks.push(TariffDecisionError::DateOutOfRange { field: "decided_on" });
     }
-    if !YEARS.contains(&record.year) {
-        return Err(TariffDecisionError::YearOutOfRange);
+    if let Some(announced_on) = announced_on
+        && let Err(error) = check_announcement(record.decided_on, announced_on)
+    {
+        breaks.push(error);
+    }
+    let year_fits = YEARS.contains(&record.year);
+    if !year_fits {
+        breaks.push(TariffDecisionError::YearOutOfRange);
     }
     if record.regions.is_empty() {
-        return Err(TariffDecisionError::NoRegions);
+        breaks.push(TariffDecisionError::NoRegions);
     }
     for (index, region) in record.regions.iter().enumerate() {
-        services.regions.for_year(region, record.year).map_err(|source| TariffDecisionError::Region {
-            index,
-            region: region.clone(),
-            source,
-        })?;
+        match context.regions.for_year(region, record.year) {
+            Err(source @ RegionError::Unknown) => {
+                breaks.push(TariffDecisionError::Region { index, region: region.clone(), source })
+            }
+            Err(source) if year_fits => {
+                breaks.push(TariffDecisionError::Region { index, region: region.clone(), source })
+            }
+            _ => {}
+        }
         if record.regions[..index].contains(region) {
-            return Err(TariffDecisionError::DuplicateRegion(index));
+            breaks.push(TariffDecisionError::DuplicateRegion(index));
         }
     }
     match (record.kind, &record.amends) {
-        (TariffKind::AmendedTariff, None) => return Err(TariffDecisionError::AmendsMissing),
+        (TariffKind::AmendedTariff, None) => breaks.push(TariffDecisionError::AmendsMissing),
         (TariffKind::AmendedTariff, Some(amends)) if *amends == record.decision_id => {
-            return Err(TariffDecisionError::AmendsItself);
+            breaks.push(TariffDecisionError::AmendsItself)
         }
-        (TariffKind::Tariff | TariffKind::Sluittarief, Some(_)) => return Err(TariffDecisionError::AmendsNotAllowed),
+        (TariffKind::Tariff | TariffKind::Sluittarief, Some(_)) => breaks.push(TariffDecisionError::AmendsNotAllowed),
         _ => {}
     }
-    if let Some(applied) = &record.applied_space_decisions
-        && let Some(region) = applied.keys().find(|r| !record.regions.contains(r))
-    {
-        return Err(TariffDecisionError::AppliedRegionNotListed(region.clone()));
+    if let Some(applied) = &record.applied_space_decisions {
+        breaks.extend(
+            applied
+                .keys()
+                .filter(|r| !record.regions.contains(r))
+                .map(|r| TariffDecisionError::AppliedRegionNotListed(r.clone())),
+        );
     }
-    Ok(())
+    breaks
 }
 
 impl Aggregate for TariffDecision {
@@ -169,9 +189,8 @@ impl Aggregate for TariffDecision {
                 if let Some(existing) = &self.record {
                     return Err(TariffDecisionError::AlreadyRecorded(existing.decision_id.clone()));
                 }
-                check_record(&record, services)?;
-                if let Some(announced_on) = announced_on {
-                    check_announcement(record.decided_on, announced_on)?;
+                if let Some(error) = rule_breaks(&record, announced_on, services).into_iter().next() {
+                    return Err(error);
                 }
                 sink.write(TariffDecisionEvent::TariffDecisionRecorded(record), self).await;
                 if let Some(announced_on) = announced_on {

@@ -13,7 +13,8 @@ fn parse_id(input: &str) -> Result<String, ValueError> {
     if input.chars().count() > MAX_ID_CHARS {
         return Err(ValueError::TooLong { max: MAX_ID_CHARS });
     }
-    if input.chars().any(char::is_control) || input.trim() != input {
+    // "." and ".." cannot be addressed in a URL path: clients rewrite them.
+    if input.chars().any(char::is_control) || input.trim() != input || input == "." || input == ".." {
         return Err(ValueError::IdCharacters);
     }
     Ok(input.to_owned())
@@ -84,5 +85,6 @@ mod tests {
         assert_eq!(DecisionId::parse(" a"), Err(ValueError::IdCharacters));
         assert_eq!(DecisionId::parse("a\nb"), Err(ValueError::IdCharacters));
         assert_eq!(AppealId::parse("a\u{0}"), Err(ValueError::IdCharacters));
+        assert_eq!(DecisionId::parse(".."), Err(ValueError::IdCharacters));
     }
 }

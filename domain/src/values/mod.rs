@@ -27,7 +27,7 @@ pub enum ValueError {
     Empty,
     #[error("must be at most {max} characters")]
     TooLong { max: usize },
-    #[error("must not contain control characters or start or end with white space")]
+    #[error("must not contain control characters, start or end with white space, or be \".\" or \"..\"")]
     IdCharacters,
     #[error("must be a date written YYYY-MM-DD that exists in the calendar")]
     DateFormat,

@@ -1,0 +1,474 @@
+//! The benchmark run of `bench/run`: writes, rebuild and queries, each against its ceiling or its small-history
+//! twin, measured in one run on this machine, on the embedded store and (when a server is given) PostgreSQL.
+//!
+//!     bench [--quick] [--seed N] [--binary target/release/termijn] [--work DIR]
+//!
+//! PostgreSQL is measured when `TERMIJN_TEST_PG_ADMIN_URL` names a server (bench/run starts one).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sqlx::{ConnectOptions, Connection, Executor};
+use termijn::auth::{Role, create_token};
+use termijn::register::Register;
+use termijn::store::{Durability, EventQuery, Store, StoreLocation};
+use termijn_bench::history::{FIRST_YEAR, Generated, HistorySpec, generate};
+use termijn_bench::server::{Served, percentile};
+use termijn_domain::reference::LegalContext;
+
+const PROVIDERS: u32 = 2_500;
+const WRITE_CLIENTS: usize = 32;
+const WRITE_SECONDS: u64 = 10;
+const QUERY_SAMPLES: usize = 300;
+
+struct Options {
+    quick: bool,
+    seed: u64,
+    binary: PathBuf,
+    work: PathBuf,
+}
+
+fn options() -> Options {
+    let mut args = std::env::args().skip(1);
+    let mut options = Options {
+        quick: false,
+        seed: 36_486,
+        binary: PathBuf::from("target/release/termijn"),
+        work: std::env::temp_dir().join("termijn-bench"),
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--seed" => options.seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
+            "--binary" => options.binary = PathBuf::from(args.next().expect("--binary PATH")),
+            "--work" => options.work = PathBuf::from(args.next().expect("--work DIR")),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    options
+}
+
+/// A place to keep a register for one measurement.
+#[derive(Clone)]
+enum Place {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Place {
+    fn location(&self) -> StoreLocation {
+        match self {
+            Self::Sqlite(dir) => StoreLocation::Sqlite(dir.clone()),
+            Self::Postgres { admin_url, name } => StoreLocation::Postgres(database_url(admin_url, name)),
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        match self {
+            Self::Sqlite(dir) => vec!["--data-dir".into(), dir.display().to_string()],
+            Self::Postgres { admin_url, name } => vec!["--database-url".into(), database_url(admin_url, name)],
+        }
+    }
+
+    async fn create(&self) {
+        match self {
+            Self::Sqlite(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Self::Postgres { admin_url, name } => {
+                let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("PostgreSQL answers");
+                admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.expect("drop");
+                admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create");
+            }
+        }
+    }
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    let base = admin_url.split('?').next().unwrap_or(admin_url);
+    format!("{}/{name}", base.rsplit_once('/').map_or(base, |(server, _)| server))
+}
+
+fn context() -> Arc<LegalContext> {
+    Arc::new(LegalContext::shipped().expect("the shipped reference data"))
+}
+
+/// Generates a history of about `events` events into `place` (relaxed durability: loading is not measured).
+async fn history(place: &Place, events: u64, seed: u64) -> Generated {
+    place.create().await;
+    let store = Store::open_with(&place.location(), Durability::Relaxed).await.expect("a store");
+    let register = Register::new(store, context());
+    let started = Instant::now();
+    let generated = generate(&register, HistorySpec { events, seed, providers: PROVIDERS }).await.expect("history");
+    eprintln!(
+        "  generated {} events ({}-{}) in {:.0} s",
+        generated.events,
+        generated.years.start(),
+        generated.years.end(),
+        started.elapsed().as_secs_f64()
+    );
+    generated
+}
+
+/// Copies a generated history into another place (positions and hashes kept) and rebuilds its views.
+async fn copy_history(from: &Place, to: &Place) {
+    to.create().await;
+    let source = Store::open(&from.location()).await.expect("the source");
+    let target = Store::open_with(&to.location(), Durability::Relaxed).await.expect("the target");
+    let mut after = 0;
+    loop {
+        let rows = source.rows(&EventQuery { after, limit: 5_000, ..EventQuery::default() }).await.expect("rows");
+        let Some(last) = rows.last() else { break };
+        after = last.position;
+        target.import_rows(&rows).await.expect("import");
+    }
+    target.rebuild_views(|_, _| {}).await.expect("views");
+}
+
+async fn token(place: &Place, role: Role) -> String {
+    let store = Store::open(&place.location()).await.expect("a store");
+    create_token(&store, role, "bench", None).await.expect("a token")
+}
+
+/// Appeals posted by 32 concurrent clients through the HTTP API for a fixed time: acknowledged writes per second.
+async fn write_throughput(binary: &Path, place: &Place) -> f64 {
+    place.create().await;
+    let legal = token(place, Role::Legal).await;
+    let server = Served::start(binary, &place.args());
+    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("a client");
+    let decision = json!({"decision_id": "NZa-RCS-2025-11", "kind": "establishment", "decided_on": "2025-11-10",
+        "announced_on": "2025-11-14", "spaces": [{"region": "groningen", "year": 2026, "amount": "1.00"}]});
+    let created = http
+        .post(format!("{}/api/v1/contracting-space-decisions", server.base))
+        .bearer_auth(&legal)
+        .json(&decision)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(created.status().as_u16(), 201);
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let clients: Vec<_> = (0..WRITE_CLIENTS)
+        .map(|client| {
+            let (http, base, legal, stop, done) =
+                (http.clone(), server.base.clone(), legal.clone(), stop.clone(), done.clone());
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let appeal = json!({"appeal_id": format!("CBb w/{client}/{n}"),
+                        "appellant": {"kind": "care_office", "id": "zk"}, "region": "groningen", "year": 2026,
+                        "against_decision": "NZa-RCS-2025-11", "received_on": "2026-03-02"});
+                    let response =
+                        http.post(format!("{base}/api/v1/appeals")).bearer_auth(&legal).json(&appeal).send().await;
+                    if response.is_ok_and(|r| r.status().as_u16() == 201) {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(WRITE_SECONDS)).await;
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = started.elapsed().as_secs_f64();
+    for client in clients {
+        let _ = client.await;
+    }
+    done.load(Ordering::Relaxed) as f64 / elapsed
+}
+
+/// Raw single-row durable commits, one after the other, with the store's own settings and nothing around them.
+async fn write_ceiling(place: &Place) -> f64 {
+    place.create().await;
+    let started;
+    let mut commits = 0u64;
+    match place {
+        Place::Sqlite(dir) => {
+            std::fs::create_dir_all(dir).expect("a folder");
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(dir.join("ceiling.db"))
+                .create_if_missing(true)
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Full);
+            let mut connection = options.connect().await.expect("SQLite opens");
+            connection
+                .execute("CREATE TABLE events (position INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+                .await
+                .expect("table");
+            started = Instant::now();
+            while started.elapsed() < Duration::from_secs(WRITE_SECONDS) {
+                commits += 1;
+                sqlx::query("INSERT INTO events (position, payload) VALUES ($1, $2)")
+                    .bind(commits as i64)
+                    .bind(r#"{"AppealLodged":{"appeal_id":"CBb 26/0001"}}"#)
+                    .execute(&mut connection)
+                    .await
+                    .expect("a commit");
+            }
+        }
+        Place::Postgres { admin_url, name } => {
+            let mut connection = sqlx::PgConnection::connect(&database_url(admin_url, name)).await.expect("answers");
+            connection
+                .execute("CREATE TABLE ceiling (position BIGINT PRIMARY KEY, payload JSON NOT NULL)")
+                .await
+                .expect("table");
+            started = Instant::now();
+            while started.elapsed() < Duration::from_secs(WRITE_SECONDS) {
+                commits += 1;
+                sqlx::query("INSERT INTO ceiling (position, payload) VALUES ($1, CAST($2 AS json))")
+                    .bind(commits as i64)
+                    .bind(r#"{"AppealLodged":{"appeal_id":"CBb 26/0001"}}"#)
+                    .execute(&mut connection)
+                    .await
+                    .expect("a commit");
+            }
+        }
+    }
+    commits as f64 / started.elapsed().as_secs_f64()
+}
+
+/// `termijn replay` on the history, as a user runs it: events per second.
+fn rebuild_rate(binary: &Path, place: &Place, events: u64) -> f64 {
+    let started = Instant::now();
+    let output = std::process::Command::new(binary)
+        .arg("replay")
+        .args(place.args())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("replay runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    events as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Reading and decoding every event row, without any projection work: events per second.
+async fn read_ceiling(place: &Place) -> f64 {
+    let store = Store::open(&place.location()).await.expect("a store");
+    let started = Instant::now();
+    let (mut after, mut count) = (0, 0u64);
+    loop {
+        let rows = store.rows(&EventQuery { after, limit: 10_000, ..EventQuery::default() }).await.expect("rows");
+        let Some(last) = rows.last() else { break };
+        after = last.position;
+        for row in &rows {
+            let event = row.to_recorded().expect("a recorded event");
+            std::hint::black_box(event.decode().expect("a typed event"));
+            count += 1;
+        }
+    }
+    count as f64 / started.elapsed().as_secs_f64()
+}
+
+struct Latencies {
+    space_p50: f64,
+    space_p99: f64,
+    deadlines_p50: f64,
+    deadlines_p99: f64,
+    peak_rss_mb: f64,
+}
+
+/// Region-year views and a year of deadlines, sampled from the middle of the history.
+async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, seed: u64) -> Latencies {
+    let auditor = token(place, Role::Auditor).await;
+    let server = Served::start(binary, &place.args());
+    let http = reqwest::Client::new();
+    let regions: Vec<String> = context().regions.all().iter().map(|r| r.slug.to_string()).collect();
+    let (first, last) = (*generated.years.start(), *generated.years.end());
+    let middle = first + (last - first) / 2;
+    let get = |path: String| {
+        let (http, auditor, base) = (http.clone(), auditor.clone(), server.base.clone());
+        async move {
+            let started = Instant::now();
+            let response = http.get(format!("{base}{path}")).bearer_auth(&auditor).send().await.expect("answers");
+            assert!(response.status().is_success(), "{path}: {}", response.status());
+            let body: Value = response.json().await.expect("JSON");
+            std::hint::black_box(body);
+            started.elapsed().as_secs_f64() * 1_000.0
+        }
+    };
+    // Warm up: the first deadlines query brings the deadlines index up to date with the whole history.
+    get(format!("/api/v1/deadlines?from={middle}-01-01&to={middle}-12-31")).await;
+    let mut rng = termijn_bench::Rng::new(seed);
+    let mut space = Vec::with_capacity(QUERY_SAMPLES);
+    for _ in 0..QUERY_SAMPLES {
+        let region = &regions[rng.below(regions.len() as u64) as usize];
+        let year = first + rng.below((last - first + 1) as u64) as i32;
+        space.push(get(format!("/api/v1/contracting-spaces/{region}/{year}?as_of={year}-06-30")).await);
+    }
+    let mut deadlines = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        let year = first + rng.below((last - first + 1) as u64) as i32;
+        deadlines.push(get(format!("/api/v1/deadlines?from={year}-01-01&to={year}-12-31&as_of={year}-06-30")).await);
+    }
+    space.sort_by(f64::total_cmp);
+    deadlines.sort_by(f64::total_cmp);
+    Latencies {
+        space_p50: percentile(&space, 50.0),
+        space_p99: percentile(&space, 99.0),
+        deadlines_p50: percentile(&deadlines, 50.0),
+        deadlines_p99: percentile(&deadlines, 99.0),
+        peak_rss_mb: server.peak_rss_mb(),
+    }
+}
+
+struct Figures {
+    store: &'static str,
+    write_per_s: f64,
+    write_ceiling_per_s: f64,
+    rebuild_events_per_s: f64,
+    read_ceiling_events_per_s: f64,
+    small: Latencies,
+    large: Latencies,
+    events_small: u64,
+    events_large: u64,
+}
+
+impl Figures {
+    fn json(&self) -> Value {
+        json!({
+            "write_per_s": round(self.write_per_s),
+            "write_ceiling_per_s": round(self.write_ceiling_per_s),
+            "write_ratio": round3(self.write_per_s / self.write_ceiling_per_s),
+            "rebuild_events_per_s": round(self.rebuild_events_per_s),
+            "read_ceiling_events_per_s": round(self.read_ceiling_events_per_s),
+            "rebuild_ratio": round3(self.rebuild_events_per_s / self.read_ceiling_events_per_s),
+            "space_p50_ms_small": round3(self.small.space_p50),
+            "space_p99_ms_small": round3(self.small.space_p99),
+            "space_p50_ms_large": round3(self.large.space_p50),
+            "space_p99_ms_large": round3(self.large.space_p99),
+            "space_growth": round3(self.large.space_p99 / self.small.space_p99),
+            "deadlines_p50_ms_small": round3(self.small.deadlines_p50),
+            "deadlines_p99_ms_small": round3(self.small.deadlines_p99),
+            "deadlines_p50_ms_large": round3(self.large.deadlines_p50),
+            "deadlines_p99_ms_large": round3(self.large.deadlines_p99),
+            "peak_rss_mb": round(self.large.peak_rss_mb),
+            "events_small": self.events_small,
+            "events_large": self.events_large,
+        })
+    }
+
+    fn table(&self) {
+        let ratio = |a: f64, b: f64| a / b;
+        println!("\n{} store", self.store);
+        println!("  writes through HTTP, {WRITE_CLIENTS} clients   {:>12.0} /s", self.write_per_s);
+        println!(
+            "  raw durable commits (ceiling)       {:>12.0} /s   ratio {:.2}",
+            self.write_ceiling_per_s,
+            ratio(self.write_per_s, self.write_ceiling_per_s)
+        );
+        println!("  rebuild (termijn replay)            {:>12.0} events/s", self.rebuild_events_per_s);
+        println!(
+            "  read + decode every event (ceiling) {:>12.0} events/s   ratio {:.2}",
+            self.read_ceiling_events_per_s,
+            ratio(self.rebuild_events_per_s, self.read_ceiling_events_per_s)
+        );
+        println!(
+            "  region-year view p50/p99  {:>8} events  {:>7.2} / {:>7.2} ms",
+            self.events_small, self.small.space_p50, self.small.space_p99
+        );
+        println!(
+            "  region-year view p50/p99  {:>8} events  {:>7.2} / {:>7.2} ms   growth {:.2}",
+            self.events_large,
+            self.large.space_p50,
+            self.large.space_p99,
+            ratio(self.large.space_p99, self.small.space_p99)
+        );
+        println!(
+            "  a year of deadlines p50/p99 {:>6} events  {:>7.2} / {:>7.2} ms",
+            self.events_small, self.small.deadlines_p50, self.small.deadlines_p99
+        );
+        println!(
+            "  a year of deadlines p50/p99 {:>6} events  {:>7.2} / {:>7.2} ms",
+            self.events_large, self.large.deadlines_p50, self.large.deadlines_p99
+        );
+        println!("  server peak memory at {} events   {:>8.0} MB", self.events_large, self.large.peak_rss_mb);
+    }
+}
+
+fn round(v: f64) -> f64 {
+    v.round()
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+async fn measure(
+    store: &'static str,
+    places: [Place; 3],
+    binary: &Path,
+    options: &Options,
+    sqlite_histories: Option<(&Place, &Place)>,
+) -> (Figures, Generated, Generated) {
+    let [small, large, writes] = places;
+    let small_events = 10_000;
+    let large_events = if options.quick { 100_000 } else { 1_000_000 };
+    eprintln!("{store}: histories");
+    let (small_history, large_history) = match sqlite_histories {
+        None => (history(&small, small_events, options.seed).await, history(&large, large_events, options.seed).await),
+        Some((from_small, from_large)) => {
+            copy_history(from_small, &small).await;
+            copy_history(from_large, &large).await;
+            let count = |place: &Place| {
+                let place = place.clone();
+                async move {
+                    Store::open(&place.location()).await.expect("a store").chain_head().await.expect("head").0 as u64
+                }
+            };
+            let spec = |events: u64| {
+                let years = (events / 10_000).max(1) as i32;
+                Generated { events, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
+            };
+            (spec(count(&small).await), spec(count(&large).await))
+        }
+    };
+    eprintln!("{store}: writes");
+    let write_per_s = write_throughput(binary, &writes).await;
+    let write_ceiling_per_s = write_ceiling(&writes).await;
+    eprintln!("{store}: rebuild");
+    let rebuild_events_per_s = rebuild_rate(binary, &large, large_history.events);
+    let read_ceiling_events_per_s = read_ceiling(&large).await;
+    eprintln!("{store}: queries");
+    let small_latencies = query_latencies(binary, &small, &small_history, options.seed).await;
+    let large_latencies = query_latencies(binary, &large, &large_history, options.seed).await;
+    let figures = Figures {
+        store,
+        write_per_s,
+        write_ceiling_per_s,
+        rebuild_events_per_s,
+        read_ceiling_events_per_s,
+        small: small_latencies,
+        large: large_latencies,
+        events_small: small_history.events,
+        events_large: large_history.events,
+    };
+    (figures, small_history, large_history)
+}
+
+#[tokio::main]
+async fn main() {
+    let options = options();
+    let binary = options.binary.canonicalize().expect("the release binary exists (bench/run builds it)");
+    std::fs::create_dir_all(&options.work).expect("a work folder");
+    let dir = |name: &str| Place::Sqlite(options.work.join(name));
+    let (sqlite, _, _) = measure("sqlite", [dir("small"), dir("large"), dir("writes")], &binary, &options, None).await;
+    sqlite.table();
+    let mut result = sqlite.json();
+    if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
+        let pg = |name: &str| Place::Postgres { admin_url: admin_url.clone(), name: format!("termijn_bench_{name}") };
+        let (postgres, _, _) = measure(
+            "postgres",
+            [pg("small"), pg("large"), pg("writes")],
+            &binary,
+            &options,
+            Some((&dir("small"), &dir("large"))),
+        )
+        .await;
+        postgres.table();
+        result["postgres"] = postgres.json();
+    }
+    println!("{result}");
+}
