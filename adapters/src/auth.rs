@@ -119,3 +119,32 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Principal
     let Ok(role) = record.role.parse() else { return Ok(None) };
     Ok(Some(Principal { role, name: record.name, provider: record.provider }))
 }
+
+/// Principals of tokens seen before, by token hash. Tokens never change once created, so a hit is always right;
+/// unknown tokens are not remembered, so a token created a moment ago is found in the store.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    known: std::sync::Mutex<std::collections::HashMap<String, Principal>>,
+}
+
+/// The most tokens remembered at once.
+const CACHED_TOKENS: usize = 10_000;
+
+impl TokenCache {
+    /// `authenticate`, answered from memory for a token seen before.
+    pub async fn authenticate(&self, store: &Store, token: &str) -> Result<Option<Principal>, StoreError> {
+        let hash = token_hash(token);
+        if let Some(principal) = self.known.lock().expect("token cache lock").get(&hash) {
+            return Ok(Some(principal.clone()));
+        }
+        let found = authenticate(store, token).await?;
+        if let Some(principal) = &found {
+            let mut known = self.known.lock().expect("token cache lock");
+            if known.len() >= CACHED_TOKENS {
+                known.clear();
+            }
+            known.insert(hash, principal.clone());
+        }
+        Ok(found)
+    }
+}

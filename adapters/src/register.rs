@@ -247,8 +247,7 @@ impl Register {
         }
         if let Some(applied) = &record.applied_space_decisions {
             for (region, decision) in applied {
-                let lines = self.store.space_lines(decision).await?;
-                if !lines.iter().any(|l| &l.region == region && l.year == record.year) {
+                if self.store.space_line(decision, region, record.year).await?.1.is_none() {
                     return Err(CommandError::invalid(
                         &format!("applied_space_decisions.{region}"),
                         format!("decision {decision} sets no contracting space for {region} in {}", record.year),
@@ -273,14 +272,14 @@ impl Register {
 
     /// Records an appeal, whenever it was filed: its timing is classified, never a reason to refuse it.
     pub async fn lodge_appeal(&self, by: &Provenance, record: AppealRecord) -> Result<(), CommandError> {
-        let lines = self.store.space_lines(&record.against_decision).await?;
-        if lines.is_empty() {
+        let (recorded, line) = self.store.space_line(&record.against_decision, &record.region, record.year).await?;
+        if !recorded {
             return Err(CommandError::invalid(
                 "against_decision",
                 format!("no contracting-space decision {} is recorded", record.against_decision),
             ));
         }
-        if !lines.iter().any(|l| l.region == record.region && l.year == record.year) {
+        if line.is_none() {
             return Err(CommandError::invalid(
                 "against_decision",
                 format!(

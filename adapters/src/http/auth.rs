@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::auth::{Principal, Role, authenticate};
+use crate::auth::{Principal, Role};
 use crate::store::Provenance;
 
 /// The authenticated caller; a missing or unknown token is 401.
@@ -25,7 +25,8 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
             .ok_or(ApiError::Unauthorized)?;
-        let principal = authenticate(state.register.store(), token).await?.ok_or(ApiError::Unauthorized)?;
+        let principal =
+            state.tokens.authenticate(state.register.store(), token).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Self(principal))
     }
 }

@@ -38,6 +38,7 @@ use crate::register::{Register, legal_date_at, today};
 #[derive(Clone)]
 pub struct AppState {
     pub register: Arc<Register>,
+    pub tokens: Arc<crate::auth::TokenCache>,
 }
 
 /// `as_of` and `as_at` of a read: `as_of` defaults to the legal date of `as_at`, or else today.
@@ -108,7 +109,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// The API router and its OpenAPI description.
 pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenApi) {
-    let state = AppState { register };
+    let state = AppState { register, tokens: Arc::default() };
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(spaces::router())
         .merge(tariffs::router())

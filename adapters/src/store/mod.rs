@@ -70,6 +70,9 @@ pub enum AppendError {
     Projection(#[from] ProjectionError),
     #[error("the database failed: {0}")]
     Sql(#[from] sqlx::Error),
+    /// The transaction holding this write failed as a whole.
+    #[error("the database failed: {0}")]
+    Database(String),
     #[error("an event cannot be stored: {0}")]
     Encode(String),
 }
@@ -328,6 +331,16 @@ impl Store {
 
     pub async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<RegionYearRows, StoreError> {
         dispatch!(self.region_year_rows(region, year))
+    }
+
+    /// A decision's line for one region-year, and whether the decision is recorded at all.
+    pub async fn space_line(
+        &self,
+        decision_id: &DecisionId,
+        region: &RegionSlug,
+        year: i32,
+    ) -> Result<(bool, Option<SpaceLineRow>), StoreError> {
+        dispatch!(self.space_line(decision_id, region, year))
     }
 
     pub async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {

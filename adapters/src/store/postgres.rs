@@ -9,6 +9,11 @@ use sqlx::{Pool, Postgres};
 pub(super) struct PostgresStore {
     pub(super) pool: Pool<Postgres>,
     crash_at: Option<super::CrashPoint>,
+    /// Writers of this process take turns here before they ask the database for its write lock, so they
+    /// queue in order instead of retrying against the database.
+    write_turn: tokio::sync::Mutex<()>,
+    /// Writes waiting for the next commit.
+    queue: std::sync::Mutex<Vec<QueuedWrite>>,
 }
 
 mod dialect {
@@ -67,6 +72,6 @@ impl PostgresStore {
             .await
             .map_err(|e| super::StoreError::Open(format!("cannot connect to PostgreSQL: {e}")))?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(Self { pool, crash_at })
+        Ok(Self { pool, crash_at, write_turn: tokio::sync::Mutex::new(()), queue: std::sync::Mutex::default() })
     }
 }

@@ -190,6 +190,93 @@ macro_rules! store_impl {
             })
         }
 
+        /// One command's events waiting for the next commit, and where to send the outcome.
+        pub(super) struct QueuedWrite {
+            events: Vec<SerializedEvent>,
+            reply: tokio::sync::oneshot::Sender<Result<Vec<RecordedEvent>, AppendError>>,
+        }
+
+        /// Answers every write of a batch whose transaction failed as a whole.
+        fn fail_all(batch: Vec<QueuedWrite>, error: &sqlx::Error) {
+            for write in batch {
+                let _ = write.reply.send(Err(AppendError::Database(error.to_string())));
+            }
+        }
+
+        /// Appends one command's events after `position` and `previous` (the chain so far), with their view
+        /// changes and idempotency key, inside the open transaction.
+        async fn append_one(
+            tx: &mut Tx,
+            events: &[SerializedEvent],
+            mut position: i64,
+            previous: &str,
+            recorded_at_text: &str,
+        ) -> Result<Vec<RecordedEvent>, AppendError> {
+            let mut previous = previous.to_owned();
+            let provenance = Provenance::from_metadata(&events[0].metadata);
+            let mut recorded = Vec::with_capacity(events.len());
+            for event in events {
+                position += 1;
+                let payload = serde_json::to_string(&event.payload).map_err(|e| AppendError::Encode(e.to_string()))?;
+                let metadata = serde_json::to_string(&event.metadata).map_err(|e| AppendError::Encode(e.to_string()))?;
+                let sequence = i64::try_from(event.sequence).map_err(|e| AppendError::Encode(e.to_string()))?;
+                let row = StoredRow {
+                    position,
+                    aggregate_type: event.aggregate_type.clone(),
+                    aggregate_id: event.aggregate_id.clone(),
+                    sequence,
+                    event_type: event.event_type.clone(),
+                    event_version: event.event_version.clone(),
+                    payload,
+                    metadata,
+                    recorded_at: recorded_at_text.to_owned(),
+                    recorded_by: provenance.recorded_by.clone(),
+                    idempotency_key: provenance.idempotency_key.clone(),
+                    hash: String::new(),
+                };
+                let hash = chain::hash(&previous, &row.chained());
+                let row = StoredRow { hash, ..row };
+                let inserted = sqlx::query(dialect::INSERT_EVENT)
+                    .bind(&row.aggregate_type)
+                    .bind(&row.aggregate_id)
+                    .bind(row.sequence)
+                    .bind(&row.event_type)
+                    .bind(&row.event_version)
+                    .bind(&row.payload)
+                    .bind(&row.metadata)
+                    .bind(row.position)
+                    .bind(&row.recorded_at)
+                    .bind(&row.recorded_by)
+                    .bind(row.idempotency_key.as_deref())
+                    .bind(&row.hash)
+                    .execute(&mut **tx)
+                    .await;
+                match inserted {
+                    Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
+                    other => other?,
+                };
+                let event = row.to_recorded().map_err(|e| AppendError::Encode(e.to_string()))?;
+                apply_event(tx, &event).await?;
+                previous = row.hash;
+                recorded.push(event);
+            }
+            if let (Some(key), Some(request_hash)) = (&provenance.idempotency_key, &provenance.request_hash) {
+                let claimed =
+                    sqlx::query("INSERT INTO idempotency (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(&provenance.recorded_by)
+                        .bind(key)
+                        .bind(request_hash)
+                        .bind(recorded_at_text)
+                        .execute(&mut **tx)
+                        .await;
+                match claimed {
+                    Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
+                    other => other?,
+                };
+            }
+            Ok(recorded)
+        }
+
         /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
         const BULK_ROWS: usize = 500;
 
@@ -266,13 +353,37 @@ macro_rules! store_impl {
         }
 
         impl $store {
+            /// Appends the events of one command. Writes that arrive while another is being committed queue up;
+            /// whoever holds the write turn next commits everything queued in one transaction (group commit),
+            /// each write inside its own savepoint, so one write's failure leaves the others untouched. Every
+            /// caller is answered only after the commit that holds its write.
             pub(super) async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
                 if events.is_empty() {
                     return Ok(Vec::new());
                 }
-                let mut tx = dialect::begin_write(&self.pool).await?;
-                let (mut position, mut previous, head_at): (i64, String, String) =
-                    sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                self.queue.lock().expect("queue lock").push(QueuedWrite { events: events.to_vec(), reply });
+                {
+                    let _turn = self.write_turn.lock().await;
+                    let batch = std::mem::take(&mut *self.queue.lock().expect("queue lock"));
+                    if !batch.is_empty() {
+                        self.commit_batch(batch).await;
+                    }
+                }
+                answer.await.unwrap_or_else(|_| Err(AppendError::Database("the writer stopped before answering".to_owned())))
+            }
+
+            async fn commit_batch(&self, batch: Vec<QueuedWrite>) {
+                tracing::debug!(writes = batch.len(), "group commit");
+                let mut tx = match dialect::begin_write(&self.pool).await {
+                    Ok(tx) => tx,
+                    Err(error) => return fail_all(batch, &error),
+                };
+                let head: Result<(i64, String, String), _> = sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await;
+                let (mut position, mut previous, head_at) = match head {
+                    Ok(head) => head,
+                    Err(error) => return fail_all(batch, &error),
+                };
                 // Instants never run backwards along the log, also when servers' clocks differ a little.
                 let now = Utc::now();
                 let recorded_at = match parse_instant(&head_at) {
@@ -280,131 +391,116 @@ macro_rules! store_impl {
                     _ => now,
                 };
                 let recorded_at_text = format_instant(recorded_at);
-                let provenance = Provenance::from_metadata(&events[0].metadata);
-                let mut recorded = Vec::with_capacity(events.len());
-                for event in events {
-                    position += 1;
-                    let payload = serde_json::to_string(&event.payload).map_err(|e| AppendError::Encode(e.to_string()))?;
-                    let metadata =
-                        serde_json::to_string(&event.metadata).map_err(|e| AppendError::Encode(e.to_string()))?;
-                    let sequence = i64::try_from(event.sequence).map_err(|e| AppendError::Encode(e.to_string()))?;
-                    let row = chain::ChainedRow {
-                        position,
-                        aggregate_type: &event.aggregate_type,
-                        aggregate_id: &event.aggregate_id,
-                        sequence,
-                        event_type: &event.event_type,
-                        event_version: &event.event_version,
-                        payload: &payload,
-                        metadata: &metadata,
-                        recorded_at: &recorded_at_text,
-                        recorded_by: &provenance.recorded_by,
-                        idempotency_key: provenance.idempotency_key.as_deref(),
+                let mut outcomes = Vec::with_capacity(batch.len());
+                // A write alone needs no savepoint: if it fails, the whole transaction is dropped.
+                let alone = batch.len() == 1;
+                for write in &batch {
+                    if !alone && let Err(error) = sqlx::query("SAVEPOINT write").execute(&mut *tx).await {
+                        return fail_all(batch, &error);
+                    }
+                    let outcome = append_one(&mut tx, &write.events, position, &previous, &recorded_at_text).await;
+                    let settled = match (&outcome, alone) {
+                        (Err(_), true) => {
+                            drop(tx);
+                            for (write, outcome) in batch.into_iter().zip([outcome]) {
+                                let _ = write.reply.send(outcome);
+                            }
+                            return;
+                        }
+                        (Ok(recorded), _) => {
+                            if let Some(last) = recorded.last() {
+                                position = last.position;
+                                previous = last.hash.clone();
+                            }
+                            if alone { Ok(()) } else { sqlx::query("RELEASE SAVEPOINT write").execute(&mut *tx).await.map(|_| ()) }
+                        }
+                        (Err(_), false) => sqlx::query("ROLLBACK TO SAVEPOINT write").execute(&mut *tx).await.map(|_| ()),
                     };
-                    let hash = chain::hash(&previous, &row);
-                    let inserted = sqlx::query(dialect::INSERT_EVENT)
-                        .bind(&event.aggregate_type)
-                        .bind(&event.aggregate_id)
-                        .bind(sequence)
-                        .bind(&event.event_type)
-                        .bind(&event.event_version)
-                        .bind(&payload)
-                        .bind(&metadata)
-                        .bind(position)
-                        .bind(&recorded_at_text)
-                        .bind(&provenance.recorded_by)
-                        .bind(provenance.idempotency_key.as_deref())
-                        .bind(&hash)
-                        .execute(&mut *tx)
-                        .await;
-                    match inserted {
-                        Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
-                        other => other?,
-                    };
-                    let stored = StoredRow {
-                        position,
-                        aggregate_type: event.aggregate_type.clone(),
-                        aggregate_id: event.aggregate_id.clone(),
-                        sequence,
-                        event_type: event.event_type.clone(),
-                        event_version: event.event_version.clone(),
-                        payload,
-                        metadata,
-                        recorded_at: recorded_at_text.clone(),
-                        recorded_by: provenance.recorded_by.clone(),
-                        idempotency_key: provenance.idempotency_key.clone(),
-                        hash: hash.clone(),
-                    };
-                    let event = stored.to_recorded().map_err(|e| AppendError::Encode(e.to_string()))?;
-                    apply_event(&mut tx, &event).await?;
-                    recorded.push(event);
-                    previous = hash;
+                    if let Err(error) = settled {
+                        return fail_all(batch, &error);
+                    }
+                    outcomes.push(outcome);
                 }
-                if let (Some(key), Some(request_hash)) = (&provenance.idempotency_key, &provenance.request_hash) {
-                    let claimed = sqlx::query(
-                        "INSERT INTO idempotency (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(&provenance.recorded_by)
-                    .bind(key)
-                    .bind(request_hash)
-                    .bind(&recorded_at_text)
-                    .execute(&mut *tx)
-                    .await;
-                    match claimed {
-                        Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
-                        other => other?,
-                    };
-                }
-                sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
+                let head = sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
                     .bind(position)
                     .bind(&previous)
                     .bind(&recorded_at_text)
                     .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
-                    .bind(position)
-                    .execute(&mut *tx)
-                    .await?;
+                    .await;
+                if let Err(error) = head {
+                    return fail_all(batch, &error);
+                }
+                let projected =
+                    sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1").bind(position).execute(&mut *tx).await;
+                if let Err(error) = projected {
+                    return fail_all(batch, &error);
+                }
                 let crash = self.crash_at.as_ref().filter(|c| c.is_now()).map(|c| c.moment);
                 if crash == Some(CrashMoment::BeforeCommit) {
                     std::process::abort();
                 }
-                tx.commit().await?;
+                if let Err(error) = tx.commit().await {
+                    return fail_all(batch, &error);
+                }
                 if crash == Some(CrashMoment::AfterCommit) {
                     std::process::abort();
                 }
-                Ok(recorded)
+                for (write, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = write.reply.send(outcome);
+                }
             }
 
+            /// Everything recorded for one region-year, read in one statement.
             pub(super) async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<RegionYearRows, StoreError> {
-                let lines = sqlx::query(
+                let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT 'l', doc, announced_on, announced_recorded_at FROM space_lines WHERE region = $1 AND year = $2 \
+                     UNION ALL \
+                     SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
+                     UNION ALL \
+                     SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2",
+                )
+                .bind(region.as_str())
+                .bind(year)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut found = RegionYearRows::default();
+                for (kind, doc, first, second) in rows {
+                    match kind.as_str() {
+                        "l" => found.lines.push(space_line_of(&doc, first, second)?),
+                        "t" => found.tariffs.push(tariff_row_of(&doc, first, second)?),
+                        _ => found.appeals.push(appeal_row_of(&doc, first, second)?),
+                    }
+                }
+                found.lines.sort_by_key(|l| l.recorded.position);
+                found.tariffs.sort_by_key(|t| t.recorded.position);
+                found.appeals.sort_by_key(|a| a.recorded.position);
+                Ok(found)
+            }
+
+            /// The line of a decision for one region-year, and whether the decision has any line at all.
+            pub(super) async fn space_line(
+                &self,
+                decision_id: &DecisionId,
+                region: &RegionSlug,
+                year: i32,
+            ) -> Result<(bool, Option<SpaceLineRow>), StoreError> {
+                let line: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
                     "SELECT doc, announced_on, announced_recorded_at FROM space_lines \
-                     WHERE region = $1 AND year = $2 ORDER BY position",
+                     WHERE decision_id = $1 AND region = $2 AND year = $3",
                 )
+                .bind(decision_id.as_str())
                 .bind(region.as_str())
                 .bind(year)
-                .fetch_all(&self.pool)
+                .fetch_optional(&self.pool)
                 .await?;
-                let tariffs = sqlx::query(
-                    "SELECT doc, announced_on, announced_recorded_at FROM tariff_rows \
-                     WHERE region = $1 AND year = $2 ORDER BY position",
-                )
-                .bind(region.as_str())
-                .bind(year)
-                .fetch_all(&self.pool)
-                .await?;
-                let appeals = sqlx::query(
-                    "SELECT doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2 ORDER BY position",
-                )
-                .bind(region.as_str())
-                .bind(year)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(RegionYearRows {
-                    lines: lines.iter().map(space_line).collect::<Result<_, _>>()?,
-                    tariffs: tariffs.iter().map(tariff_row).collect::<Result<_, _>>()?,
-                    appeals: appeals.iter().map(appeal_row).collect::<Result<_, _>>()?,
-                })
+                if let Some((doc, on, at)) = line {
+                    return Ok((true, Some(space_line_of(&doc, on, at)?)));
+                }
+                let any: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM space_lines WHERE decision_id = $1 LIMIT 1")
+                    .bind(decision_id.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok((any.is_some(), None))
             }
 
             pub(super) async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {
@@ -544,6 +640,7 @@ macro_rules! store_impl {
             /// Reads the whole log, builds every fact row in memory, and writes them back in bulk, all in one
             /// transaction that holds the chain head: writers wait, and readers see the old views until it commits.
             pub(super) async fn rebuild_views(&self, mut progress: impl FnMut(i64, i64) + Send) -> Result<i64, StoreError> {
+                let _turn = self.write_turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 let (head, _, _): (i64, String, String) =
                     sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
@@ -584,6 +681,7 @@ macro_rules! store_impl {
 
             pub(super) async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
                 let Some(last) = rows.last() else { return Ok(()) };
+                let _turn = self.write_turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 sqlx::query_as::<_, (i64, String, String)>(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
                 for row in rows {
@@ -699,28 +797,32 @@ macro_rules! store_impl {
             }
         }
 
+        fn space_line_of(doc: &str, on: Option<String>, at: Option<String>) -> Result<SpaceLineRow, StoreError> {
+            Ok(SpaceLineRow { announced: later(on, at)?, ..from_doc(doc)? })
+        }
+
+        fn tariff_row_of(doc: &str, on: Option<String>, at: Option<String>) -> Result<TariffRow, StoreError> {
+            Ok(TariffRow { announced: later(on, at)?, ..from_doc(doc)? })
+        }
+
+        fn appeal_row_of(doc: &str, ending: Option<String>, at: Option<String>) -> Result<AppealRow, StoreError> {
+            Ok(AppealRow {
+                ending: ending.map(|e| from_doc::<AppealEnding>(&e)).transpose()?,
+                ending_recorded_at: at.map(|a| parse_instant(&a).ok_or_else(|| corrupt("an instant"))).transpose()?,
+                ..from_doc(doc)?
+            })
+        }
+
         fn space_line(row: &<$db as sqlx::Database>::Row) -> Result<SpaceLineRow, StoreError> {
-            let doc: String = row.try_get("doc")?;
-            let mut line: SpaceLineRow = from_doc(&doc)?;
-            line.announced = later(row.try_get("announced_on")?, row.try_get("announced_recorded_at")?)?;
-            Ok(line)
+            space_line_of(&row.try_get::<String, _>("doc")?, row.try_get("announced_on")?, row.try_get("announced_recorded_at")?)
         }
 
         fn tariff_row(row: &<$db as sqlx::Database>::Row) -> Result<TariffRow, StoreError> {
-            let doc: String = row.try_get("doc")?;
-            let mut tariff: TariffRow = from_doc(&doc)?;
-            tariff.announced = later(row.try_get("announced_on")?, row.try_get("announced_recorded_at")?)?;
-            Ok(tariff)
+            tariff_row_of(&row.try_get::<String, _>("doc")?, row.try_get("announced_on")?, row.try_get("announced_recorded_at")?)
         }
 
         fn appeal_row(row: &<$db as sqlx::Database>::Row) -> Result<AppealRow, StoreError> {
-            let doc: String = row.try_get("doc")?;
-            let mut appeal: AppealRow = from_doc(&doc)?;
-            let ending: Option<String> = row.try_get("ending")?;
-            appeal.ending = ending.map(|e| from_doc::<AppealEnding>(&e)).transpose()?;
-            let at: Option<String> = row.try_get("ending_recorded_at")?;
-            appeal.ending_recorded_at = at.map(|a| parse_instant(&a).ok_or_else(|| corrupt("an instant"))).transpose()?;
-            Ok(appeal)
+            appeal_row_of(&row.try_get::<String, _>("doc")?, row.try_get("ending")?, row.try_get("ending_recorded_at")?)
         }
     };
 }

@@ -133,14 +133,20 @@ async fn token(place: &Place, role: Role) -> String {
     create_token(&store, role, "bench", None).await.expect("a token")
 }
 
-/// Appeals posted by 32 concurrent clients through the HTTP API for a fixed time: acknowledged writes per second.
+/// Appeals and tariff decisions posted by 32 concurrent clients through the HTTP API for a fixed time, spread
+/// over every region and five years as NZa staff would record them: acknowledged writes per second.
 async fn write_throughput(binary: &Path, place: &Place) -> f64 {
     place.create().await;
     let legal = token(place, Role::Legal).await;
     let server = Served::start(binary, &place.args());
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("a client");
+    let regions: Vec<String> = context().regions.all().iter().map(|r| r.slug.to_string()).collect();
+    let spaces: Vec<Value> = regions
+        .iter()
+        .flat_map(|r| (2026..=2030).map(move |year| json!({"region": r, "year": year, "amount": "700000000.00"})))
+        .collect();
     let decision = json!({"decision_id": "NZa-RCS-2025-11", "kind": "establishment", "decided_on": "2025-11-10",
-        "announced_on": "2025-11-14", "spaces": [{"region": "groningen", "year": 2026, "amount": "1.00"}]});
+        "announced_on": "2025-11-14", "spaces": spaces});
     let created = http
         .post(format!("{}/api/v1/contracting-space-decisions", server.base))
         .bearer_auth(&legal)
@@ -149,21 +155,30 @@ async fn write_throughput(binary: &Path, place: &Place) -> f64 {
         .await
         .expect("answers");
     assert_eq!(created.status().as_u16(), 201);
+    let regions = Arc::new(regions);
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let clients: Vec<_> = (0..WRITE_CLIENTS)
         .map(|client| {
-            let (http, base, legal, stop, done) =
-                (http.clone(), server.base.clone(), legal.clone(), stop.clone(), done.clone());
+            let (http, base, legal, stop, done, regions) =
+                (http.clone(), server.base.clone(), legal.clone(), stop.clone(), done.clone(), regions.clone());
             tokio::spawn(async move {
                 let mut n = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
-                    let appeal = json!({"appeal_id": format!("CBb w/{client}/{n}"),
-                        "appellant": {"kind": "care_office", "id": "zk"}, "region": "groningen", "year": 2026,
-                        "against_decision": "NZa-RCS-2025-11", "received_on": "2026-03-02"});
-                    let response =
-                        http.post(format!("{base}/api/v1/appeals")).bearer_auth(&legal).json(&appeal).send().await;
+                    let slot = client as u64 * 1_000_003 + n;
+                    let region = &regions[(slot % regions.len() as u64) as usize];
+                    let year = 2026 + (slot / regions.len() as u64 % 5) as i32;
+                    let (path, body) = if n.is_multiple_of(2) {
+                        ("/api/v1/appeals", json!({"appeal_id": format!("CBb w/{client}/{n}"),
+                            "appellant": {"kind": "care_office", "id": "zk"}, "region": region, "year": year,
+                            "against_decision": "NZa-RCS-2025-11", "received_on": format!("{year}-03-02")}))
+                    } else {
+                        ("/api/v1/tariff-decisions", json!({"decision_id": format!("NZa-TB-w-{client}-{n}"),
+                            "provider": format!("{:08}", 20_000_000 + slot % 5_000), "year": year, "regions": [region],
+                            "kind": "tariff", "decided_on": format!("{year}-01-20"), "announced_on": format!("{year}-01-23")}))
+                    };
+                    let response = http.post(format!("{base}{path}")).bearer_auth(&legal).json(&body).send().await;
                     if response.is_ok_and(|r| r.status().as_u16() == 201) {
                         done.fetch_add(1, Ordering::Relaxed);
                     }
@@ -451,6 +466,13 @@ async fn measure(
 #[tokio::main]
 async fn main() {
     let options = options();
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "writes") {
+        let binary = options.binary.canonicalize().expect("the release binary");
+        let place = Place::Sqlite(options.work.join("writes"));
+        let (writes, ceiling) = (write_throughput(&binary, &place).await, write_ceiling(&place).await);
+        println!("writes {writes:.0}/s ceiling {ceiling:.0}/s ratio {:.3}", writes / ceiling);
+        return;
+    }
     let binary = options.binary.canonicalize().expect("the release binary exists (bench/run builds it)");
     std::fs::create_dir_all(&options.work).expect("a work folder");
     let dir = |name: &str| Place::Sqlite(options.work.join(name));
