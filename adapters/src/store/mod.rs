@@ -159,6 +159,14 @@ impl StoredRow {
 
     /// The row as a recorded event, its payload brought to the current version by the domain's upcasters.
     pub fn to_recorded(&self) -> Result<RecordedEvent, StoreError> {
+        self.to_recorded_with(&termijn_domain::aggregates::upcasters())
+    }
+
+    /// The row as a recorded event, its payload brought to the current version by `upcasters`, in order.
+    pub fn to_recorded_with(
+        &self,
+        upcasters: &[Box<dyn cqrs_es::persist::EventUpcaster>],
+    ) -> Result<RecordedEvent, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("event at position {}: {what}", self.position));
         let payload: serde_json::Value =
             serde_json::from_str(&self.payload).map_err(|_| corrupt("payload is not JSON"))?;
@@ -171,7 +179,7 @@ impl StoredRow {
             payload,
             serde_json::Value::Null,
         );
-        for upcaster in termijn_domain::aggregates::upcasters() {
+        for upcaster in upcasters {
             if upcaster.can_upcast(&event.event_type, &event.event_version) {
                 event = upcaster.upcast(event);
             }
@@ -483,5 +491,51 @@ impl Store {
         response: &str,
     ) -> Result<(), StoreError> {
         dispatch!(self.complete_idempotency(scope, key, status, response))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::persist::{EventUpcaster, SemanticVersionEventUpcaster};
+
+    use super::*;
+
+    /// A row as an older release would have written it: version 0.9, before decisions carried a reason.
+    fn old_row() -> StoredRow {
+        StoredRow {
+            position: 1,
+            aggregate_type: "contracting_space_decision".to_owned(),
+            aggregate_id: "NZa-RCS-2025-11".to_owned(),
+            sequence: 1,
+            event_type: "SpaceDecisionRecorded".to_owned(),
+            event_version: "0.9".to_owned(),
+            payload: r#"{"SpaceDecisionRecorded":{"decision_id":"NZa-RCS-2025-11","kind":"establishment",
+                "decided_on":"2025-11-10","spaces":[{"region":"groningen","year":2026,"amount":"1.00"}]}}"#
+                .to_owned(),
+            metadata: "{}".to_owned(),
+            recorded_at: "2025-11-10T09:00:00.000000Z".to_owned(),
+            recorded_by: "jurist".to_owned(),
+            idempotency_key: None,
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn an_event_of_an_older_version_is_read_through_its_upcaster() {
+        let add_reason: Box<dyn EventUpcaster> = Box::new(SemanticVersionEventUpcaster::new(
+            "SpaceDecisionRecorded",
+            "1.0",
+            Box::new(|mut payload| {
+                if let Some(body) = payload.get_mut("SpaceDecisionRecorded").and_then(|b| b.as_object_mut()) {
+                    body.insert("reason".to_owned(), serde_json::Value::String(String::new()));
+                }
+                payload
+            }),
+        ));
+        let without = old_row().to_recorded_with(&[]).expect("a recorded event");
+        assert!(without.decode().is_err(), "the old payload does not fit the current event");
+        let upcast = old_row().to_recorded_with(&[add_reason]).expect("a recorded event");
+        assert_eq!(upcast.event_version, "1.0.0");
+        assert!(upcast.decode().is_ok(), "{:?}", upcast.payload);
     }
 }
