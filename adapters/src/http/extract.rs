@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use termijn_domain::values::parse_legal_date;
@@ -27,7 +28,7 @@ pub struct JsonBody<T> {
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let is_json = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -38,10 +39,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| match rejection {
-            BytesRejection::FailedToBufferBody(_) => ApiError::TooLarge(MAX_BODY_BYTES),
-            other => ApiError::Malformed(other.body_text()),
-        })?;
+        let bytes = read_body(request).await?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
         // Syntax first (nesting included: at most 128 deep), so that malformed JSON is always 400, whatever its
         // shape would have been.
@@ -51,6 +49,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
         Ok(Self { value, sha256 })
     }
+}
+
+/// Bodies larger than this are not even read to the end: the connection is closed after the answer.
+const DRAIN_BYTES: usize = 16 * MAX_BODY_BYTES;
+
+/// Reads the body, at most `MAX_BODY_BYTES` of it. A larger body is read on (up to `DRAIN_BYTES`) and dropped,
+/// so that the client, still sending, receives the 413 instead of a closed connection.
+async fn read_body(request: Request) -> Result<Bytes, ApiError> {
+    let mut stream = request.into_body().into_data_stream();
+    let mut body = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::Malformed(format!("the body cannot be read: {e}")))?;
+        total += chunk.len();
+        if total <= MAX_BODY_BYTES {
+            body.extend_from_slice(&chunk);
+        } else if total > DRAIN_BYTES {
+            break;
+        }
+    }
+    if total > MAX_BODY_BYTES {
+        return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+    }
+    Ok(Bytes::from(body))
 }
 
 fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {

@@ -130,7 +130,8 @@ pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenAp
         .merge(service.with_state(shared_doc))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        // JSON bodies are limited, and drained past the limit, by `extract::JsonBody` itself.
+        .layer(DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()
