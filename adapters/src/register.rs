@@ -61,41 +61,27 @@ trait Rejection: std::error::Error {
     fn is_not_found(&self) -> bool;
 }
 
-impl Rejection for SpaceDecisionError {
-    fn field(&self) -> Option<String> {
-        SpaceDecisionError::field(self)
-    }
-    fn is_conflict(&self) -> bool {
-        matches!(self, Self::AlreadyRecorded(_) | Self::AlreadyAnnounced(_))
-    }
-    fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotRecorded)
-    }
+macro_rules! rejection {
+    ($error:ty, conflicts: $conflicts:pat, not_found: $not_found:pat) => {
+        impl Rejection for $error {
+            fn field(&self) -> Option<String> {
+                <$error>::field(self)
+            }
+            fn is_conflict(&self) -> bool {
+                matches!(self, $conflicts)
+            }
+            fn is_not_found(&self) -> bool {
+                matches!(self, $not_found)
+            }
+        }
+    };
 }
 
-impl Rejection for TariffDecisionError {
-    fn field(&self) -> Option<String> {
-        TariffDecisionError::field(self)
-    }
-    fn is_conflict(&self) -> bool {
-        matches!(self, Self::AlreadyRecorded(_) | Self::AlreadyAnnounced(_))
-    }
-    fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotRecorded)
-    }
-}
-
-impl Rejection for AppealError {
-    fn field(&self) -> Option<String> {
-        AppealError::field(self)
-    }
-    fn is_conflict(&self) -> bool {
-        matches!(self, Self::AlreadyLodged(_) | Self::AlreadyEnded(_))
-    }
-    fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotLodged)
-    }
-}
+rejection!(SpaceDecisionError, conflicts: SpaceDecisionError::AlreadyRecorded(_) | SpaceDecisionError::AlreadyAnnounced(_),
+    not_found: SpaceDecisionError::NotRecorded);
+rejection!(TariffDecisionError, conflicts: TariffDecisionError::AlreadyRecorded(_) | TariffDecisionError::AlreadyAnnounced(_),
+    not_found: TariffDecisionError::NotRecorded);
+rejection!(AppealError, conflicts: AppealError::AlreadyLodged(_) | AppealError::AlreadyEnded(_), not_found: AppealError::NotLodged);
 
 impl<E: Rejection> From<AggregateError<E>> for CommandError {
     fn from(error: AggregateError<E>) -> Self {

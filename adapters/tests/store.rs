@@ -254,13 +254,10 @@ async fn an_edited_event_row_is_found_and_named(db: &TestDb) {
 
 async fn an_edited_payload_is_found_and_named(db: &TestDb) {
     let register = seed_three_events(db).await;
-    let replace = match db {
-        TestDb::Sqlite(_) => {
-            "UPDATE events SET payload = replace(payload, '2026-03-03', '2026-04-03') WHERE position = 4"
-        }
-        TestDb::Postgres { .. } => {
-            "UPDATE events SET payload = CAST(replace(payload::text, '2026-03-03', '2026-04-03') AS json) WHERE position = 4"
-        }
+    let replace = if db.is_postgres() {
+        "UPDATE events SET payload = CAST(replace(payload::text, '2026-03-03', '2026-04-03') AS json) WHERE position = 4"
+    } else {
+        "UPDATE events SET payload = replace(payload, '2026-03-03', '2026-04-03') WHERE position = 4"
     };
     db.tamper(replace).await;
     assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);

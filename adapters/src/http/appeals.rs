@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::auth::{Caller, Legal};
 use super::error::{ApiError, FieldError, Problem};
-use super::extract::{Fields, JsonBody, PathParams, QueryParams};
+use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
 use crate::register::{AppealDetail, today};
 
@@ -202,10 +202,7 @@ async fn record_withdrawal(
     body: JsonBody<WithdrawalRequest>,
 ) -> Result<Response, ApiError> {
     let id = appeal_id(&raw)?;
-    let mut fields = Fields::new();
-    let on = fields.date("withdrawn_on", &body.value.withdrawn_on);
-    fields.finish()?;
-    let on = on.expect("checked");
+    let on = date_field("withdrawn_on", &body.value.withdrawn_on)?;
     let route = format!("POST /api/v1/appeals/{id}/withdrawal");
     let as_of = today().max(on);
     let (s, i) = (&state, &id);
@@ -237,10 +234,7 @@ async fn record_judgment(
     body: JsonBody<JudgmentRequest>,
 ) -> Result<Response, ApiError> {
     let id = appeal_id(&raw)?;
-    let mut fields = Fields::new();
-    let on = fields.date("judgment_on", &body.value.judgment_on);
-    fields.finish()?;
-    let on = on.expect("checked");
+    let on = date_field("judgment_on", &body.value.judgment_on)?;
     let outcome = body.value.outcome;
     let route = format!("POST /api/v1/appeals/{id}/judgment");
     let as_of = today().max(on);

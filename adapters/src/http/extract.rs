@@ -154,6 +154,14 @@ impl Fields {
     }
 }
 
+/// A request whose only field is one legal date: the date, or a 422 naming the field.
+pub fn date_field(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
+    let mut fields = Fields::new();
+    let date = fields.date(field, text);
+    fields.finish()?;
+    Ok(date.expect("checked"))
+}
+
 /// An instant in RFC 3339, e.g. `2026-03-01T12:00:00Z`.
 pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)

@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::auth::{Caller, Legal};
 use super::error::{ApiError, Problem};
-use super::extract::{Fields, JsonBody, PathParams, QueryParams};
+use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::judged;
 use crate::register::{NewSpaceDecision, SpaceDecisionDetail};
@@ -190,10 +190,7 @@ async fn record_announcement(
     body: JsonBody<AnnouncementRequest>,
 ) -> Result<Response, ApiError> {
     let id = decision_id(&raw)?;
-    let mut fields = Fields::new();
-    let announced_on = fields.date("announced_on", &body.value.announced_on);
-    fields.finish()?;
-    let announced_on = announced_on.expect("checked");
+    let announced_on = date_field("announced_on", &body.value.announced_on)?;
     let route = format!("POST /api/v1/contracting-space-decisions/{id}/announcement");
     let (s, i) = (&state, &id);
     write(

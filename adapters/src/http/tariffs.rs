@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::auth::{Caller, Legal};
 use super::error::{ApiError, FieldError, Problem};
-use super::extract::{Fields, JsonBody, PathParams, QueryParams};
+use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::spaces::AnnouncementRequest;
 use crate::register::today;
@@ -195,10 +195,7 @@ async fn record_tariff_announcement(
     body: JsonBody<AnnouncementRequest>,
 ) -> Result<Response, ApiError> {
     let id = tariff_id(&raw)?;
-    let mut fields = Fields::new();
-    let announced_on = fields.date("announced_on", &body.value.announced_on);
-    fields.finish()?;
-    let announced_on = announced_on.expect("checked");
+    let announced_on = date_field("announced_on", &body.value.announced_on)?;
     let route = format!("POST /api/v1/tariff-decisions/{id}/announcement");
     let today = today();
     let (s, i) = (&state, &id);

@@ -6,7 +6,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-use super::{EVENT_VERSION, Services, YEARS, date_in_range};
+use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
 use crate::reference::RegionError;
 use crate::register::{AppealOutcome, Appellant};
 use crate::values::{AppealId, DecisionId, RegionSlug};
@@ -140,12 +140,8 @@ pub fn rule_breaks(record: &AppealRecord, context: &crate::reference::LegalConte
         breaks.push(AppealError::AppellantId);
     }
     let year_fits = YEARS.contains(&record.year);
-    match context.regions.for_year(&record.region, record.year) {
-        Err(source @ RegionError::Unknown) => {
-            breaks.push(AppealError::Region { region: record.region.clone(), source })
-        }
-        Err(source) if year_fits => breaks.push(AppealError::Region { region: record.region.clone(), source }),
-        _ => {}
+    if let Some(source) = region_break(context, &record.region, record.year, year_fits) {
+        breaks.push(AppealError::Region { region: record.region.clone(), source });
     }
     if !year_fits {
         breaks.push(AppealError::YearOutOfRange);

@@ -34,3 +34,18 @@ pub fn date_in_range(date: NaiveDate) -> bool {
     use chrono::Datelike;
     YEARS.contains(&date.year())
 }
+
+/// Why a region cannot be used in a year, if it cannot: an unknown region always; a region outside its
+/// validity only when the year itself is acceptable (otherwise the year is what is wrong).
+pub(crate) fn region_break(
+    context: &LegalContext,
+    region: &crate::values::RegionSlug,
+    year: i32,
+    year_fits: bool,
+) -> Option<crate::reference::RegionError> {
+    match context.regions.for_year(region, year) {
+        Err(error @ crate::reference::RegionError::Unknown) => Some(error),
+        Err(error) if year_fits => Some(error),
+        _ => None,
+    }
+}

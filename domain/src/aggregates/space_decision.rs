@@ -6,7 +6,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-use super::{EVENT_VERSION, Services, YEARS, date_in_range};
+use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
 use crate::reference::RegionError;
 use crate::register::SpaceDecisionKind;
 use crate::values::{DecisionId, Euro, RegionSlug};
@@ -163,14 +163,8 @@ pub fn rule_breaks<'a>(
         if !year_fits {
             breaks.push(SpaceDecisionError::YearOutOfRange { index, min: *years.start(), max: *years.end() });
         }
-        match context.regions.for_year(&line.region, line.year) {
-            Err(source @ RegionError::Unknown) => {
-                breaks.push(SpaceDecisionError::Region { index, region: line.region.clone(), source })
-            }
-            Err(source) if year_fits => {
-                breaks.push(SpaceDecisionError::Region { index, region: line.region.clone(), source })
-            }
-            _ => {}
+        if let Some(source) = region_break(context, &line.region, line.year, year_fits) {
+            breaks.push(SpaceDecisionError::Region { index, region: line.region.clone(), source });
         }
         if spaces[..position].iter().any(|(_, l)| l.region == line.region && l.year == line.year) {
             breaks.push(SpaceDecisionError::DuplicateLine { index, region: line.region.clone(), year: line.year });

@@ -8,7 +8,7 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
-use super::{EVENT_VERSION, Services, YEARS, date_in_range};
+use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
 use crate::reference::RegionError;
 use crate::register::TariffKind;
 use crate::values::{AgbCode, DecisionId, RegionSlug};
@@ -139,14 +139,8 @@ pub fn rule_breaks(
         breaks.push(TariffDecisionError::NoRegions);
     }
     for (index, region) in record.regions.iter().enumerate() {
-        match context.regions.for_year(region, record.year) {
-            Err(source @ RegionError::Unknown) => {
-                breaks.push(TariffDecisionError::Region { index, region: region.clone(), source })
-            }
-            Err(source) if year_fits => {
-                breaks.push(TariffDecisionError::Region { index, region: region.clone(), source })
-            }
-            _ => {}
+        if let Some(source) = region_break(context, region, record.year, year_fits) {
+            breaks.push(TariffDecisionError::Region { index, region: region.clone(), source });
         }
         if record.regions[..index].contains(region) {
             breaks.push(TariffDecisionError::DuplicateRegion(index));
