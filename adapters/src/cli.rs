@@ -145,10 +145,6 @@ pub async fn run(cli: Cli) -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let context = match options.legal_context() {
-                Ok(c) => Arc::new(c),
-                Err(e) => return fail(e),
-            };
             let bar = progress_bar("replaying");
             let rebuilt = store
                 .rebuild_views(|done, total| {
@@ -157,15 +153,13 @@ pub async fn run(cli: Cli) -> ExitCode {
                 })
                 .await;
             bar.finish();
-            let register = Register::new(store, context);
             match rebuilt {
-                Ok(through) => match register.refresh_deadlines().await {
-                    Ok(()) => {
-                        println!("rebuilt every view from {through} events");
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => fail(e),
-                },
+                Ok(through) => {
+                    println!(
+                        "rebuilt every view from {through} events; the deadlines index is recomputed on the next query"
+                    );
+                    ExitCode::SUCCESS
+                }
                 Err(e) => fail(e),
             }
         }

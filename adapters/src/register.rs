@@ -2,7 +2,6 @@
 //! aggregates, cross-checked against what is recorded), and queries that judge the recorded facts through the
 //! term engine. The HTTP API and the command line both stand on this.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,7 +18,7 @@ use termijn_domain::aggregates::{Services, upcasters};
 use termijn_domain::filing::Filing;
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{AppealEnding, AppealStatus, Appellant, SpaceDecisionKind, assess_region_year};
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
 use termijn_projections::RecordedEvent;
 use termijn_projections::views::{Audience, DeadlineView, SpaceView, TariffView, deadline_terms};
 
@@ -411,14 +410,4 @@ impl Register {
     pub async fn history(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {
         self.store.events(query).await
     }
-
-    /// Per region, the decisions named for a tariff decision: for callers that build a record.
-    pub fn applied(pairs: Vec<(RegionSlug, DecisionId)>) -> Option<BTreeMap<RegionSlug, DecisionId>> {
-        (!pairs.is_empty()).then(|| pairs.into_iter().collect())
-    }
-}
-
-/// An amount for a line, for callers that build a decision.
-pub fn line(region: RegionSlug, year: i32, amount: Euro) -> SpaceLine {
-    SpaceLine { region, year, amount }
 }

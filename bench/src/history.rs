@@ -14,8 +14,9 @@ use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 
 use crate::Rng;
 
-/// The first year of the synthetic history (the regions exist from 2015).
-pub const FIRST_YEAR: i32 = 2016;
+/// The first year of the synthetic history: after the assumed commencement of art. 105 lid 2-4 Wmg, so that
+/// every decision opens its terms.
+pub const FIRST_YEAR: i32 = 2026;
 
 #[derive(Debug, Clone, Copy)]
 pub struct HistorySpec {
@@ -62,8 +63,14 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
             .map(|(region, year)| SpaceLine { region, year, amount: amount(rng) })
             .collect(),
     };
-    register.record_space_decision(&by, establishment(&mut rng, FIRST_YEAR)).await?;
-    events += 2;
+    // Five earlier multi-year establishments already cover the first year, as in every later year, so a
+    // region-year looks the same at the start of the history as deep into it.
+    for back in (1..=5).rev() {
+        let mut earlier = establishment(&mut rng, FIRST_YEAR - back + 1);
+        earlier.spaces.retain(|line| line.year >= FIRST_YEAR);
+        register.record_space_decision(&by, earlier).await?;
+        events += 2;
+    }
     let mut year = FIRST_YEAR;
     loop {
         for p in 0..spec.providers {

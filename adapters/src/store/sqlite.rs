@@ -69,7 +69,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(30))
             // Reads map the file instead of copying pages: after every commit the other connections' page
             // caches start over, and mapped pages make that cheap.
-            .pragma("mmap_size", "268435456")
+            .pragma("mmap_size", "67108864")
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
