@@ -77,6 +77,27 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// Records the announcement date on every row of a decision in `table` (space lines or tariff rows).
+        async fn announce(tx: &mut Tx, table: &str, decision_id: &DecisionId, announced: &LaterDate) -> Result<(), sqlx::Error> {
+            sqlx::query(&format!(
+                "UPDATE {table} SET announced_on = $1, announced_recorded_at = $2 WHERE decision_id = $3"
+            ))
+            .bind(format_date(announced.on))
+            .bind(format_instant(announced.recorded_at))
+            .bind(decision_id.as_str())
+            .execute(&mut **tx)
+            .await?;
+            touch_where(tx, table, "decision_id", decision_id.as_str()).await
+        }
+
+        /// The AGB code of an appeal lodged by a provider, kept beside the row so a provider's appeals are found.
+        fn appellant_provider(appeal: &AppealRow) -> Option<String> {
+            match &appeal.appellant {
+                termijn_domain::register::Appellant::Provider(agb) => Some(agb.to_string()),
+                _ => None,
+            }
+        }
+
         /// Applies one fact change to the read models, inside the writing transaction.
         async fn apply_change(tx: &mut Tx, change: &FactChange) -> Result<(), sqlx::Error> {
             match change {
@@ -96,15 +117,7 @@ macro_rules! store_impl {
                     }
                 }
                 FactChange::AnnounceSpaceDecision { decision_id, announced } => {
-                    sqlx::query(
-                        "UPDATE space_lines SET announced_on = $1, announced_recorded_at = $2 WHERE decision_id = $3",
-                    )
-                    .bind(format_date(announced.on))
-                    .bind(format_instant(announced.recorded_at))
-                    .bind(decision_id.as_str())
-                    .execute(&mut **tx)
-                    .await?;
-                    touch_where(tx, "space_lines", "decision_id", decision_id.as_str()).await?;
+                    announce(tx, "space_lines", decision_id, announced).await?;
                 }
                 FactChange::AddTariffRows(rows) => {
                     for row in rows {
@@ -124,21 +137,10 @@ macro_rules! store_impl {
                     }
                 }
                 FactChange::AnnounceTariffDecision { decision_id, announced } => {
-                    sqlx::query(
-                        "UPDATE tariff_rows SET announced_on = $1, announced_recorded_at = $2 WHERE decision_id = $3",
-                    )
-                    .bind(format_date(announced.on))
-                    .bind(format_instant(announced.recorded_at))
-                    .bind(decision_id.as_str())
-                    .execute(&mut **tx)
-                    .await?;
-                    touch_where(tx, "tariff_rows", "decision_id", decision_id.as_str()).await?;
+                    announce(tx, "tariff_rows", decision_id, announced).await?;
                 }
                 FactChange::AddAppeal(row) => {
-                    let provider = match &row.appellant {
-                        termijn_domain::register::Appellant::Provider(agb) => Some(agb.as_str().to_owned()),
-                        _ => None,
-                    };
+                    let provider = appellant_provider(row);
                     sqlx::query(
                         "INSERT INTO appeal_rows (appeal_id, region, year, provider, position, doc) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -325,10 +327,7 @@ macro_rules! store_impl {
                     "INSERT INTO appeal_rows (appeal_id, region, year, provider, position, doc, ending, ending_recorded_at) ",
                 );
                 insert.push_values(chunk, |mut row, appeal| {
-                    let provider = match &appeal.appellant {
-                        termijn_domain::register::Appellant::Provider(agb) => Some(agb.to_string()),
-                        _ => None,
-                    };
+                    let provider = appellant_provider(appeal);
                     row.push_bind(appeal.appeal_id.to_string())
                         .push_bind(appeal.region.to_string())
                         .push_bind(appeal.year)
