@@ -342,10 +342,32 @@ impl Register {
         as_of: NaiveDate,
     ) -> Result<Option<TariffView>, StoreError> {
         let rows = self.store.tariff_rows(decision_id).await?;
-        let mut region_years = Vec::with_capacity(rows.len());
-        for row in &rows {
-            region_years.push((row.region.clone(), self.store.region_year_rows(&row.region, row.year).await?));
+        let Some(first) = rows.first() else { return Ok(None) };
+        let regions: Vec<RegionSlug> = rows.iter().map(|r| r.region.clone()).collect();
+        self.tariff_decision_in(decision_id, first.year, &regions, as_of).await
+    }
+
+    /// A tariff decision whose year and regions are known, as `tariff_decision` gives it, read with the rows of
+    /// its region-years alone.
+    pub async fn tariff_decision_in(
+        &self,
+        decision_id: &DecisionId,
+        year: i32,
+        regions: &[RegionSlug],
+        as_of: NaiveDate,
+    ) -> Result<Option<TariffView>, StoreError> {
+        let mut regions = regions.to_vec();
+        regions.sort();
+        regions.dedup();
+        let mut region_years = Vec::with_capacity(regions.len());
+        for region in regions {
+            let rows = self.store.region_year_rows(&region, year).await?;
+            region_years.push((region, rows));
         }
+        let rows: Vec<_> = region_years
+            .iter()
+            .flat_map(|(_, rows)| rows.tariffs.iter().filter(|t| &t.decision_id == decision_id).cloned())
+            .collect();
         Ok(TariffView::new(&rows, &region_years, &self.context, as_of))
     }
 
@@ -356,7 +378,19 @@ impl Register {
 
     pub async fn appeal(&self, appeal_id: &AppealId, as_of: NaiveDate) -> Result<Option<AppealDetail>, StoreError> {
         let Some(row) = self.store.appeal_row(appeal_id).await? else { return Ok(None) };
-        let rows = self.store.region_year_rows(&row.region, row.year).await?;
+        self.appeal_in(&row.region, row.year, appeal_id, as_of).await
+    }
+
+    /// An appeal whose region-year is known, as `appeal` gives it, read with the rows of that region-year alone.
+    pub async fn appeal_in(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        appeal_id: &AppealId,
+        as_of: NaiveDate,
+    ) -> Result<Option<AppealDetail>, StoreError> {
+        let rows = self.store.region_year_rows(region, year).await?;
+        let Some(row) = rows.appeals.iter().find(|a| &a.appeal_id == appeal_id).cloned() else { return Ok(None) };
         let facts = rows.facts(&row.region, row.year, None);
         // Judged on the later of `as_of` and the day it was received, so the appeal itself is always known.
         let judged_on = as_of.max(row.received_on);

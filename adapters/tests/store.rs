@@ -167,6 +167,90 @@ async fn two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict
     assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
 }
 
+/// Writes that arrive together are committed together: announcements of decisions recorded in the same commit
+/// or before it, endings of earlier appeals, a conflict and a reused idempotency key among them. Each write gets
+/// its own outcome, and the views equal a rebuild from the log.
+async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_replay(db: &TestDb) {
+    let register = Arc::new(register(db).await);
+    let mut unannounced = establishment();
+    unannounced.announced_on = None;
+    register.record_space_decision(&jurist(), unannounced).await.unwrap();
+    register.announce_space_decision(&jurist(), &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await.unwrap();
+    for n in 0..24 {
+        register.lodge_appeal(&jurist(), appeal(&format!("CBb 26/1{n}"), d(2026, 3, 2))).await.unwrap();
+    }
+    let keyed = |key: &str| Provenance {
+        idempotency_key: Some(key.to_owned()),
+        request_hash: Some(format!("hash of {key}")),
+        ..jurist()
+    };
+    // The first round holds no conflict, so it commits in one go; the later ones make the batch fall back to
+    // writing one by one.
+    for first_round in [true, false, false] {
+        let head = register.store().chain_head().await.unwrap().0;
+        let round = head;
+        let tasks: Vec<_> = (0..24)
+            .map(|i| {
+                let register = register.clone();
+                let by = if i == 4 || i == 8 { keyed(&format!("key-{round}")) } else { jurist() };
+                tokio::spawn(async move {
+                    let tariff_id = id(&format!("NZa-TB-{round}-{i}"));
+                    match if first_round && i % 4 == 3 { 0 } else { i % 4 } {
+                        0 => register.lodge_appeal(&by, appeal(&format!("CBb 26/{round}/{i}"), d(2026, 3, 9))).await,
+                        1 => {
+                            let tariff = TariffDecisionRecord {
+                                decision_id: tariff_id,
+                                provider: AgbCode::parse(&format!("{:08}", 10_000_000 + i)).unwrap(),
+                                year: 2027,
+                                regions: vec![region("groningen"), region("friesland")],
+                                kind: TariffKind::Tariff,
+                                amends: None,
+                                decided_on: d(2027, 1, 18),
+                                applied_space_decisions: None,
+                            };
+                            register.record_tariff_decision(&by, tariff, Some(d(2027, 1, 22))).await
+                        }
+                        2 => {
+                            let earlier = if first_round { i } else { i % 3 };
+                            let earlier = AppealId::parse(&format!("CBb 26/1{earlier}")).unwrap();
+                            register.withdraw_appeal(&by, &earlier, d(2026, 6, 3)).await
+                        }
+                        _ => register.announce_space_decision(&by, &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await,
+                    }
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.unwrap());
+        }
+        let recorded = outcomes.iter().filter(|o| o.is_ok()).count() as i64;
+        assert!(outcomes[0].is_ok() && outcomes[1].is_ok(), "{outcomes:?}");
+        assert!(
+            first_round || outcomes.iter().skip(3).step_by(4).all(|o| matches!(o, Err(CommandError::Conflict(_)))),
+            "a decision is announced once: {outcomes:?}"
+        );
+        assert!(
+            !first_round || outcomes.iter().enumerate().all(|(i, o)| o.is_ok() || i == 4 || i == 8),
+            "{outcomes:?}"
+        );
+        assert!(
+            [&outcomes[4], &outcomes[8]].iter().filter(|o| matches!(o, Err(CommandError::IdempotencyKeyTaken))).count()
+                == 1,
+            "one of two writes with the same key is recorded: {outcomes:?}"
+        );
+        let events =
+            register.history(&EventQuery { after: head, limit: 1_000, ..EventQuery::default() }).await.unwrap();
+        let tariffs = outcomes.iter().skip(1).step_by(4).filter(|o| o.is_ok()).count() as i64;
+        assert_eq!(events.len() as i64, recorded + tariffs, "a tariff decision recorded with its announcement");
+        assert!(events.iter().zip(head + 1..).all(|(event, position)| event.position == position));
+    }
+    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+    let live = register.store().dump_views().await.unwrap();
+    register.store().rebuild_views(|_, _| {}).await.unwrap();
+    assert_eq!(register.store().dump_views().await.unwrap(), live);
+}
+
 async fn an_idempotency_key_is_claimed_once_per_recorder(db: &TestDb) {
     let register = register(db).await;
     let keyed =
@@ -305,6 +389,7 @@ on_both_stores!(
     a_decision_id_used_before_is_a_conflict_and_records_nothing,
     invalid_input_records_nothing,
     two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict,
+    writes_committed_together_each_get_their_outcome_and_the_views_match_a_replay,
     an_idempotency_key_is_claimed_once_per_recorder,
     replay_rebuilds_views_equal_to_the_live_ones,
     as_at_shows_what_the_register_held_at_an_instant,

@@ -265,7 +265,9 @@ impl FactSet {
         *self.versions.entry((region.clone(), year)).or_insert(0) += 1;
     }
 
-    pub fn apply(&mut self, change: FactChange) {
+    /// Applies a change to the rows of the set. A change to rows the set does not hold (an announcement or an
+    /// ending of something recorded before) is handed back, to be made where those rows are.
+    pub fn apply(&mut self, change: FactChange) -> Option<FactChange> {
         match change {
             FactChange::AddSpaceLines(rows) => {
                 for row in rows {
@@ -275,7 +277,10 @@ impl FactSet {
                 }
             }
             FactChange::AnnounceSpaceDecision { decision_id, announced } => {
-                for i in self.lines_of.get(&decision_id).cloned().unwrap_or_default() {
+                let Some(held) = self.lines_of.get(&decision_id).cloned() else {
+                    return Some(FactChange::AnnounceSpaceDecision { decision_id, announced });
+                };
+                for i in held {
                     self.lines[i].announced = Some(announced);
                     let (region, year) = (self.lines[i].region.clone(), self.lines[i].year);
                     self.touch(&region, year);
@@ -289,7 +294,10 @@ impl FactSet {
                 }
             }
             FactChange::AnnounceTariffDecision { decision_id, announced } => {
-                for i in self.tariffs_of.get(&decision_id).cloned().unwrap_or_default() {
+                let Some(held) = self.tariffs_of.get(&decision_id).cloned() else {
+                    return Some(FactChange::AnnounceTariffDecision { decision_id, announced });
+                };
+                for i in held {
                     self.tariffs[i].announced = Some(announced);
                     let (region, year) = (self.tariffs[i].region.clone(), self.tariffs[i].year);
                     self.touch(&region, year);
@@ -301,13 +309,15 @@ impl FactSet {
                 self.appeals.push(row);
             }
             FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
-                if let Some(&i) = self.appeal_at.get(&appeal_id) {
-                    self.appeals[i].ending = Some(ending);
-                    self.appeals[i].ending_recorded_at = Some(recorded_at);
-                    let (region, year) = (self.appeals[i].region.clone(), self.appeals[i].year);
-                    self.touch(&region, year);
-                }
+                let Some(&i) = self.appeal_at.get(&appeal_id) else {
+                    return Some(FactChange::EndAppeal { appeal_id, ending, recorded_at });
+                };
+                self.appeals[i].ending = Some(ending);
+                self.appeals[i].ending_recorded_at = Some(recorded_at);
+                let (region, year) = (self.appeals[i].region.clone(), self.appeals[i].year);
+                self.touch(&region, year);
             }
         }
+        None
     }
 }

@@ -140,8 +140,9 @@ async fn lodge_appeal(
         ));
     }
     let id = record.appeal_id.clone();
+    let (region, year) = (record.region.clone(), record.year);
     let as_of = today();
-    let (s, i) = (&state, &id);
+    let (s, i, r) = (&state, &id, &region);
     write(
         &state,
         Write {
@@ -153,7 +154,8 @@ async fn lodge_appeal(
         },
         |by| async move {
             s.register.lodge_appeal(&by, record).await?;
-            detail(s, i, as_of).await
+            let recorded = s.register.appeal_in(r, year, i, as_of).await?;
+            recorded.ok_or_else(|| ApiError::Internal(format!("appeal {i} was recorded but cannot be read")))
         },
         || detail(s, i, as_of),
     )

@@ -134,8 +134,9 @@ async fn record_tariff_decision(
         ));
     }
     let id = record.decision_id.clone();
+    let (year, regions) = (record.year, record.regions.clone());
     let today = today();
-    let (s, i) = (&state, &id);
+    let (s, i, r) = (&state, &id, &regions);
     write(
         &state,
         Write {
@@ -147,7 +148,8 @@ async fn record_tariff_decision(
         },
         |by| async move {
             s.register.record_tariff_decision(&by, record, announced_on).await?;
-            view(s, i, today).await
+            let recorded = s.register.tariff_decision_in(i, year, r, today).await?;
+            recorded.ok_or_else(|| ApiError::Internal(format!("tariff decision {i} was recorded but cannot be read")))
         },
         || view(s, i, today),
     )

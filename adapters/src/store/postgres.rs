@@ -8,12 +8,7 @@ use sqlx::{Pool, Postgres};
 
 pub(super) struct PostgresStore {
     pub(super) pool: Pool<Postgres>,
-    crash_at: Option<super::CrashPoint>,
-    /// Writers of this process take turns here before they ask the database for its write lock, so they
-    /// queue in order instead of retrying against the database.
-    write_turn: tokio::sync::Mutex<()>,
-    /// Writes waiting for the next commit.
-    queue: std::sync::Mutex<Vec<QueuedWrite>>,
+    writer: Writer,
 }
 
 mod dialect {
@@ -29,9 +24,8 @@ mod dialect {
 
     /// JSON is sent as text and stored in `json` columns, which keep the text exactly as written: the hash
     /// chain covers that text.
-    pub(super) const INSERT_EVENT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
-        event_version, payload, metadata, position, recorded_at, recorded_by, idempotency_key, hash) \
-        VALUES ($1, $2, $3, $4, $5, CAST($6 AS json), CAST($7 AS json), $8, $9, $10, $11, $12)";
+    pub(super) const JSON_OPEN: &str = "CAST(";
+    pub(super) const JSON_CLOSE: &str = " AS json)";
 
     macro_rules! columns {
         () => {
@@ -57,21 +51,25 @@ impl PostgresStore {
         durability: super::Durability,
     ) -> Result<Self, super::StoreError> {
         let relaxed = durability == super::Durability::Relaxed;
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    if relaxed {
-                        sqlx::query("SET synchronous_commit = off").execute(connection).await?;
-                    }
-                    Ok(())
-                })
-            })
+        let options = move |connections: u32| {
+            PgPoolOptions::new().max_connections(connections).acquire_timeout(Duration::from_secs(30)).after_connect(
+                move |connection, _| {
+                    Box::pin(async move {
+                        if relaxed {
+                            sqlx::query("SET synchronous_commit = off").execute(connection).await?;
+                        }
+                        Ok(())
+                    })
+                },
+            )
+        };
+        let pool = options(10)
             .connect(url)
             .await
             .map_err(|e| super::StoreError::Open(format!("cannot connect to PostgreSQL: {e}")))?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(Self { pool, crash_at, write_turn: tokio::sync::Mutex::new(()), queue: std::sync::Mutex::default() })
+        let url = url.to_owned();
+        let writer = Writer::start(move || async move { options(1).connect(&url).await }, crash_at).await?;
+        Ok(Self { pool, writer })
     }
 }

@@ -18,7 +18,7 @@ macro_rules! store_impl {
         use termijn_projections::views::DeadlineView;
 
         use crate::store::{
-            AppendError, CrashMoment, EventQuery, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
+            AppendError, CrashMoment, CrashPoint, EventQuery, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
         };
 
@@ -63,17 +63,16 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// Marks the region-years of the rows of `table` whose `key` is `id` as changed.
         async fn touch_where(tx: &mut Tx, table: &str, key: &str, id: &str) -> Result<(), sqlx::Error> {
-            let touched: Vec<(String, i32)> =
-                sqlx::query_as(&format!("SELECT region, year FROM {table} WHERE {key} = $1"))
-                    .bind(id)
-                    .fetch_all(&mut **tx)
-                    .await?;
-            for (region, year) in touched {
-                if let Ok(region) = RegionSlug::parse(&region) {
-                    touch(tx, &region, year).await?;
-                }
-            }
+            sqlx::query(&format!(
+                "INSERT INTO region_years (region, year, facts_version, deadlines_version) \
+                 SELECT region, year, 1, 0 FROM {table} WHERE {key} = $1 \
+                 ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + 1"
+            ))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
             Ok(())
         }
 
@@ -205,78 +204,156 @@ macro_rules! store_impl {
             }
         }
 
-        /// Appends one command's events after `position` and `previous` (the chain so far), with their view
-        /// changes and idempotency key, inside the open transaction.
-        async fn append_one(
-            tx: &mut Tx,
+        /// One command's events as rows continuing the chain after `position` and `previous`.
+        fn chained_rows(
             events: &[SerializedEvent],
             mut position: i64,
             previous: &str,
             recorded_at_text: &str,
-        ) -> Result<Vec<RecordedEvent>, AppendError> {
-            let mut previous = previous.to_owned();
+        ) -> Result<Vec<StoredRow>, AppendError> {
+            let encode = |e: &dyn std::fmt::Display| AppendError::Encode(e.to_string());
             let provenance = Provenance::from_metadata(&events[0].metadata);
-            let mut recorded = Vec::with_capacity(events.len());
+            let mut previous = previous.to_owned();
+            let mut rows = Vec::with_capacity(events.len());
             for event in events {
                 position += 1;
-                let payload = serde_json::to_string(&event.payload).map_err(|e| AppendError::Encode(e.to_string()))?;
-                let metadata = serde_json::to_string(&event.metadata).map_err(|e| AppendError::Encode(e.to_string()))?;
-                let sequence = i64::try_from(event.sequence).map_err(|e| AppendError::Encode(e.to_string()))?;
                 let row = StoredRow {
                     position,
                     aggregate_type: event.aggregate_type.clone(),
                     aggregate_id: event.aggregate_id.clone(),
-                    sequence,
+                    sequence: i64::try_from(event.sequence).map_err(|e| encode(&e))?,
                     event_type: event.event_type.clone(),
                     event_version: event.event_version.clone(),
-                    payload,
-                    metadata,
+                    payload: serde_json::to_string(&event.payload).map_err(|e| encode(&e))?,
+                    metadata: serde_json::to_string(&event.metadata).map_err(|e| encode(&e))?,
                     recorded_at: recorded_at_text.to_owned(),
                     recorded_by: provenance.recorded_by.clone(),
                     idempotency_key: provenance.idempotency_key.clone(),
                     hash: String::new(),
                 };
                 let hash = chain::hash(&previous, &row.chained());
-                let row = StoredRow { hash, ..row };
-                let inserted = sqlx::query(dialect::INSERT_EVENT)
-                    .bind(&row.aggregate_type)
-                    .bind(&row.aggregate_id)
-                    .bind(row.sequence)
-                    .bind(&row.event_type)
-                    .bind(&row.event_version)
-                    .bind(&row.payload)
-                    .bind(&row.metadata)
-                    .bind(row.position)
-                    .bind(&row.recorded_at)
-                    .bind(&row.recorded_by)
-                    .bind(row.idempotency_key.as_deref())
-                    .bind(&row.hash)
-                    .execute(&mut **tx)
-                    .await;
-                match inserted {
-                    Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
-                    other => other?,
-                };
-                let event = row.to_recorded().map_err(|e| AppendError::Encode(e.to_string()))?;
-                apply_event(tx, &event).await?;
-                previous = row.hash;
-                recorded.push(event);
+                previous.clone_from(&hash);
+                rows.push(StoredRow { hash, ..row });
             }
-            if let (Some(key), Some(request_hash)) = (&provenance.idempotency_key, &provenance.request_hash) {
-                let claimed =
-                    sqlx::query("INSERT INTO idempotency (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4)")
-                        .bind(&provenance.recorded_by)
-                        .bind(key)
-                        .bind(request_hash)
-                        .bind(recorded_at_text)
-                        .execute(&mut **tx)
-                        .await;
-                match claimed {
+            Ok(rows)
+        }
+
+        fn recorded_of(rows: &[StoredRow]) -> Result<Vec<RecordedEvent>, AppendError> {
+            rows.iter().map(|row| row.to_recorded().map_err(|e| AppendError::Encode(e.to_string()))).collect()
+        }
+
+        /// Appends event rows as they are, in multi-row statements.
+        async fn insert_events(tx: &mut Tx, rows: &[StoredRow]) -> Result<(), sqlx::Error> {
+            for chunk in rows.chunks(BULK_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, \
+                     metadata, position, recorded_at, recorded_by, idempotency_key, hash) ",
+                );
+                insert.push_values(chunk, |mut values, row| {
+                    values
+                        .push_bind(row.aggregate_type.clone())
+                        .push_bind(row.aggregate_id.clone())
+                        .push_bind(row.sequence)
+                        .push_bind(row.event_type.clone())
+                        .push_bind(row.event_version.clone())
+                        .push(dialect::JSON_OPEN)
+                        .push_bind_unseparated(row.payload.clone())
+                        .push_unseparated(dialect::JSON_CLOSE)
+                        .push(dialect::JSON_OPEN)
+                        .push_bind_unseparated(row.metadata.clone())
+                        .push_unseparated(dialect::JSON_CLOSE)
+                        .push_bind(row.position)
+                        .push_bind(row.recorded_at.clone())
+                        .push_bind(row.recorded_by.clone())
+                        .push_bind(row.idempotency_key.clone())
+                        .push_bind(row.hash.clone());
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
+        /// The idempotency key a command's events claim, with the hash of the request it was first used for.
+        fn claim(events: &[SerializedEvent]) -> Option<(String, String, String)> {
+            let provenance = Provenance::from_metadata(&events[0].metadata);
+            Some((provenance.recorded_by, provenance.idempotency_key?, provenance.request_hash?))
+        }
+
+        async fn claim_keys(tx: &mut Tx, claims: &[(String, String, String)], at: &str) -> Result<(), sqlx::Error> {
+            for chunk in claims.chunks(BULK_ROWS) {
+                let mut insert = sqlx::QueryBuilder::new("INSERT INTO idempotency (scope, key, request_hash, created_at) ");
+                insert.push_values(chunk, |mut values, (scope, key, request_hash)| {
+                    values.push_bind(scope.clone()).push_bind(key.clone()).push_bind(request_hash.clone()).push_bind(at.to_owned());
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
+        /// Appends one command's events after `position` and `previous` (the chain so far), with their view
+        /// changes and idempotency key, inside the open transaction.
+        async fn append_one(
+            tx: &mut Tx,
+            events: &[SerializedEvent],
+            position: i64,
+            previous: &str,
+            recorded_at_text: &str,
+        ) -> Result<Vec<RecordedEvent>, AppendError> {
+            let rows = chained_rows(events, position, previous, recorded_at_text)?;
+            match insert_events(tx, &rows).await {
+                Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
+                other => other?,
+            }
+            let recorded = recorded_of(&rows)?;
+            for event in &recorded {
+                apply_event(tx, event).await?;
+            }
+            if let Some(claim) = claim(events) {
+                match claim_keys(tx, &[claim], recorded_at_text).await {
                     Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
                     other => other?,
-                };
+                }
             }
             Ok(recorded)
+        }
+
+        /// Appends every write of a batch with a few multi-row statements, whatever the batch's size. Changes to
+        /// rows written in the same batch are made before those rows are inserted. Any failure (a conflict, a
+        /// key already taken) fails the lot: the batch is then written again write by write.
+        async fn append_all(
+            tx: &mut Tx,
+            batch: &[QueuedWrite],
+            mut position: i64,
+            previous: &str,
+            recorded_at_text: &str,
+        ) -> Result<Vec<Vec<RecordedEvent>>, AppendError> {
+            let mut previous = previous.to_owned();
+            let mut rows = Vec::new();
+            let mut written = Vec::with_capacity(batch.len());
+            for write in batch {
+                let chained = chained_rows(&write.events, position, &previous, recorded_at_text)?;
+                if let Some(last) = chained.last() {
+                    position = last.position;
+                    previous.clone_from(&last.hash);
+                }
+                written.push(recorded_of(&chained)?);
+                rows.extend(chained);
+            }
+            insert_events(tx, &rows).await?;
+            let mut facts = FactSet::default();
+            let mut elsewhere = Vec::new();
+            for event in written.iter().flatten() {
+                for change in changes(event)? {
+                    elsewhere.extend(facts.apply(change));
+                }
+            }
+            write_facts(tx, &facts).await?;
+            for change in &elsewhere {
+                apply_change(tx, change).await?;
+            }
+            let claims: Vec<_> = batch.iter().filter_map(|write| claim(&write.events)).collect();
+            claim_keys(tx, &claims, recorded_at_text).await?;
+            Ok(written)
         }
 
         /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
@@ -286,7 +363,8 @@ macro_rules! store_impl {
             date.map(|d| (format_date(d.on), format_instant(d.recorded_at))).unzip()
         }
 
-        /// Writes a rebuilt set of fact rows, as the live path would have left them.
+        /// Writes a set of fact rows built in memory (a rebuilt register, or a batch of writes) as the live path
+        /// would have left them, adding its changes to the region-years' versions.
         async fn write_facts(tx: &mut Tx, facts: &FactSet) -> Result<(), sqlx::Error> {
             for chunk in facts.lines.chunks(BULK_ROWS) {
                 let mut insert = sqlx::QueryBuilder::new(
@@ -346,107 +424,200 @@ macro_rules! store_impl {
                 insert.push_values(chunk, |mut row, ((region, year), version)| {
                     row.push_bind(region.to_string()).push_bind(*year).push_bind(**version).push_bind(0_i64);
                 });
+                insert.push(
+                    " ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + excluded.facts_version",
+                );
                 insert.build().execute(&mut **tx).await?;
             }
             Ok(())
         }
 
+        /// The single writer of this process: one thread with its own runtime and its own connection, so that
+        /// a write transaction's statements never wait behind the requests the server is busy with. Writes
+        /// that arrive while a batch commits queue up and are committed together in the next transaction
+        /// (group commit), each in its own savepoint, so one write's failure leaves the others untouched.
+        /// Every caller is answered only after the commit that holds its write.
+        pub(super) struct Writer {
+            jobs: tokio::sync::mpsc::UnboundedSender<QueuedWrite>,
+            /// Taken for each batch, and by the bulk rewrites of the views, so those never run beside a batch.
+            pub(super) turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+        }
+
+        impl Writer {
+            /// Starts the writer thread; `connect` opens its one-connection pool on the writer's own runtime.
+            pub(super) async fn start<C, F>(connect: C, crash_at: Option<CrashPoint>) -> Result<Self, StoreError>
+            where
+                C: FnOnce() -> F + Send + 'static,
+                F: std::future::Future<Output = Result<Pool<$db>, sqlx::Error>>,
+            {
+                let (jobs, mut queued) = tokio::sync::mpsc::unbounded_channel::<QueuedWrite>();
+                let turn = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+                let (ready, opened) = tokio::sync::oneshot::channel();
+                let batch_turn = turn.clone();
+                std::thread::Builder::new()
+                    .name("termijn-writer".to_owned())
+                    .spawn(move || {
+                        let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                            Ok(runtime) => runtime,
+                            Err(error) => {
+                                let _ = ready.send(Err(StoreError::Open(format!("cannot start the writer: {error}"))));
+                                return;
+                            }
+                        };
+                        runtime.block_on(async move {
+                            let pool = match connect().await {
+                                Ok(pool) => pool,
+                                Err(error) => {
+                                    let _ = ready.send(Err(StoreError::Sql(error)));
+                                    return;
+                                }
+                            };
+                            let _ = ready.send(Ok(()));
+                            while let Some(first) = queued.recv().await {
+                                let mut batch = vec![first];
+                                while let Ok(next) = queued.try_recv() {
+                                    batch.push(next);
+                                }
+                                let _turn = batch_turn.lock().await;
+                                commit_batch(&pool, crash_at.as_ref(), batch).await;
+                            }
+                            pool.close().await;
+                        });
+                    })
+                    .map_err(|e| StoreError::Open(format!("cannot start the writer: {e}")))?;
+                opened.await.map_err(|_| StoreError::Open("the writer stopped while starting".to_owned()))??;
+                Ok(Self { jobs, turn })
+            }
+
+            /// Queues one command's events for the next commit and waits for its outcome.
+            async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let stopped = || AppendError::Database("the writer stopped before answering".to_owned());
+                self.jobs.send(QueuedWrite { events: events.to_vec(), reply }).map_err(|_| stopped())?;
+                answer.await.unwrap_or_else(|_| Err(stopped()))
+            }
+        }
+
+        /// Why a batch was not committed.
+        enum BatchFailure {
+            /// Written together, one of its writes failed: write them one by one to find out which.
+            OneFailed,
+            Database(sqlx::Error),
+        }
+
+        type Outcome = Result<Vec<RecordedEvent>, AppendError>;
+
+        /// Commits a batch of writes in one transaction on the writer's connection and answers each write.
+        async fn commit_batch(pool: &Pool<$db>, crash_at: Option<&CrashPoint>, batch: Vec<QueuedWrite>) {
+            tracing::debug!(writes = batch.len(), "group commit");
+            let outcomes = match write_batch(pool, crash_at, &batch, batch.len() > 1).await {
+                Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, &batch, false).await,
+                other => other,
+            };
+            match outcomes {
+                Ok(outcomes) => {
+                    for (write, outcome) in batch.into_iter().zip(outcomes) {
+                        let _ = write.reply.send(outcome);
+                    }
+                }
+                Err(BatchFailure::OneFailed) => {
+                    fail_all(batch, &sqlx::Error::Protocol("a write failed on its own".to_owned()))
+                }
+                Err(BatchFailure::Database(error)) => fail_all(batch, &error),
+            }
+        }
+
+        /// Writes a batch in one transaction, `together` in a few multi-row statements or else each write in
+        /// its own savepoint, and commits it unless every write failed.
+        async fn write_batch(
+            pool: &Pool<$db>,
+            crash_at: Option<&CrashPoint>,
+            batch: &[QueuedWrite],
+            together: bool,
+        ) -> Result<Vec<Outcome>, BatchFailure> {
+            let mut tx = dialect::begin_write(pool).await.map_err(BatchFailure::Database)?;
+            let (position, previous, head_at): (i64, String, String) =
+                sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await.map_err(BatchFailure::Database)?;
+            // Instants never run backwards along the log, also when servers' clocks differ a little.
+            let now = Utc::now();
+            let recorded_at = match parse_instant(&head_at) {
+                Some(head) if head > now => head,
+                _ => now,
+            };
+            let recorded_at_text = format_instant(recorded_at);
+            let outcomes: Vec<Outcome> = if together {
+                let written = append_all(&mut tx, batch, position, &previous, &recorded_at_text)
+                    .await
+                    .map_err(|_| BatchFailure::OneFailed)?;
+                written.into_iter().map(Ok).collect()
+            } else {
+                append_each(&mut tx, batch, position, &previous, &recorded_at_text).await.map_err(BatchFailure::Database)?
+            };
+            let Some(last) = outcomes.iter().rev().find_map(|o| o.as_ref().ok().and_then(|events| events.last())) else {
+                // Nothing to commit: the transaction is rolled back as it is dropped.
+                return Ok(outcomes);
+            };
+            let (position, previous) = (last.position, last.hash.clone());
+            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
+                .bind(position)
+                .bind(&previous)
+                .bind(&recorded_at_text)
+                .execute(&mut *tx)
+                .await
+                .map_err(BatchFailure::Database)?;
+            sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
+                .bind(position)
+                .execute(&mut *tx)
+                .await
+                .map_err(BatchFailure::Database)?;
+            let crash = crash_at.filter(|c| c.is_now()).map(|c| c.moment);
+            if crash == Some(CrashMoment::BeforeCommit) {
+                std::process::abort();
+            }
+            tx.commit().await.map_err(BatchFailure::Database)?;
+            if crash == Some(CrashMoment::AfterCommit) {
+                std::process::abort();
+            }
+            Ok(outcomes)
+        }
+
+        /// Appends the writes of a batch one by one, each in a savepoint when there are several, so a write
+        /// that fails leaves the others in place.
+        async fn append_each(
+            tx: &mut Tx,
+            batch: &[QueuedWrite],
+            mut position: i64,
+            previous: &str,
+            recorded_at_text: &str,
+        ) -> Result<Vec<Outcome>, sqlx::Error> {
+            let mut previous = previous.to_owned();
+            let mut outcomes = Vec::with_capacity(batch.len());
+            let alone = batch.len() == 1;
+            for write in batch {
+                if !alone {
+                    sqlx::query("SAVEPOINT write").execute(&mut **tx).await?;
+                }
+                let outcome = append_one(tx, &write.events, position, &previous, recorded_at_text).await;
+                if !alone {
+                    let settle = if outcome.is_ok() { "RELEASE SAVEPOINT write" } else { "ROLLBACK TO SAVEPOINT write" };
+                    sqlx::query(settle).execute(&mut **tx).await?;
+                }
+                if let Some(last) = outcome.as_ref().ok().and_then(|events| events.last()) {
+                    position = last.position;
+                    previous.clone_from(&last.hash);
+                }
+                outcomes.push(outcome);
+            }
+            Ok(outcomes)
+        }
+
         impl $store {
-            /// Appends the events of one command. Writes that arrive while another is being committed queue up;
-            /// whoever holds the write turn next commits everything queued in one transaction (group commit),
-            /// each write inside its own savepoint, so one write's failure leaves the others untouched. Every
-            /// caller is answered only after the commit that holds its write.
+            /// Appends the events of one command, through the writer.
             pub(super) async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
                 if events.is_empty() {
                     return Ok(Vec::new());
                 }
-                let (reply, answer) = tokio::sync::oneshot::channel();
-                self.queue.lock().expect("queue lock").push(QueuedWrite { events: events.to_vec(), reply });
-                {
-                    let _turn = self.write_turn.lock().await;
-                    let batch = std::mem::take(&mut *self.queue.lock().expect("queue lock"));
-                    if !batch.is_empty() {
-                        self.commit_batch(batch).await;
-                    }
-                }
-                answer.await.unwrap_or_else(|_| Err(AppendError::Database("the writer stopped before answering".to_owned())))
-            }
-
-            async fn commit_batch(&self, batch: Vec<QueuedWrite>) {
-                tracing::debug!(writes = batch.len(), "group commit");
-                let mut tx = match dialect::begin_write(&self.pool).await {
-                    Ok(tx) => tx,
-                    Err(error) => return fail_all(batch, &error),
-                };
-                let head: Result<(i64, String, String), _> = sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await;
-                let (mut position, mut previous, head_at) = match head {
-                    Ok(head) => head,
-                    Err(error) => return fail_all(batch, &error),
-                };
-                // Instants never run backwards along the log, also when servers' clocks differ a little.
-                let now = Utc::now();
-                let recorded_at = match parse_instant(&head_at) {
-                    Some(head) if head > now => head,
-                    _ => now,
-                };
-                let recorded_at_text = format_instant(recorded_at);
-                let mut outcomes = Vec::with_capacity(batch.len());
-                // A write alone needs no savepoint: if it fails, the whole transaction is dropped.
-                let alone = batch.len() == 1;
-                for write in &batch {
-                    if !alone && let Err(error) = sqlx::query("SAVEPOINT write").execute(&mut *tx).await {
-                        return fail_all(batch, &error);
-                    }
-                    let outcome = append_one(&mut tx, &write.events, position, &previous, &recorded_at_text).await;
-                    let settled = match (&outcome, alone) {
-                        (Err(_), true) => {
-                            drop(tx);
-                            for (write, outcome) in batch.into_iter().zip([outcome]) {
-                                let _ = write.reply.send(outcome);
-                            }
-                            return;
-                        }
-                        (Ok(recorded), _) => {
-                            if let Some(last) = recorded.last() {
-                                position = last.position;
-                                previous = last.hash.clone();
-                            }
-                            if alone { Ok(()) } else { sqlx::query("RELEASE SAVEPOINT write").execute(&mut *tx).await.map(|_| ()) }
-                        }
-                        (Err(_), false) => sqlx::query("ROLLBACK TO SAVEPOINT write").execute(&mut *tx).await.map(|_| ()),
-                    };
-                    if let Err(error) = settled {
-                        return fail_all(batch, &error);
-                    }
-                    outcomes.push(outcome);
-                }
-                let head = sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
-                    .bind(position)
-                    .bind(&previous)
-                    .bind(&recorded_at_text)
-                    .execute(&mut *tx)
-                    .await;
-                if let Err(error) = head {
-                    return fail_all(batch, &error);
-                }
-                let projected =
-                    sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1").bind(position).execute(&mut *tx).await;
-                if let Err(error) = projected {
-                    return fail_all(batch, &error);
-                }
-                let crash = self.crash_at.as_ref().filter(|c| c.is_now()).map(|c| c.moment);
-                if crash == Some(CrashMoment::BeforeCommit) {
-                    std::process::abort();
-                }
-                if let Err(error) = tx.commit().await {
-                    return fail_all(batch, &error);
-                }
-                if crash == Some(CrashMoment::AfterCommit) {
-                    std::process::abort();
-                }
-                for (write, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = write.reply.send(outcome);
-                }
+                self.writer.append(events).await
             }
 
             /// Everything recorded for one region-year, read in one statement.
@@ -639,7 +810,7 @@ macro_rules! store_impl {
             /// Reads the whole log, builds every fact row in memory, and writes them back in bulk, all in one
             /// transaction that holds the chain head: writers wait, and readers see the old views until it commits.
             pub(super) async fn rebuild_views(&self, mut progress: impl FnMut(i64, i64) + Send) -> Result<i64, StoreError> {
-                let _turn = self.write_turn.lock().await;
+                let _turn = self.writer.turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 let (head, _, _): (i64, String, String) =
                     sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
@@ -680,26 +851,10 @@ macro_rules! store_impl {
 
             pub(super) async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
                 let Some(last) = rows.last() else { return Ok(()) };
-                let _turn = self.write_turn.lock().await;
+                let _turn = self.writer.turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 sqlx::query_as::<_, (i64, String, String)>(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
-                for row in rows {
-                    sqlx::query(dialect::INSERT_EVENT)
-                        .bind(&row.aggregate_type)
-                        .bind(&row.aggregate_id)
-                        .bind(row.sequence)
-                        .bind(&row.event_type)
-                        .bind(&row.event_version)
-                        .bind(&row.payload)
-                        .bind(&row.metadata)
-                        .bind(row.position)
-                        .bind(&row.recorded_at)
-                        .bind(&row.recorded_by)
-                        .bind(row.idempotency_key.as_deref())
-                        .bind(&row.hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                insert_events(&mut tx, rows).await?;
                 sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
                     .bind(last.position)
                     .bind(&last.hash)

@@ -10,12 +10,7 @@ use sqlx::{Pool, Sqlite};
 
 pub(super) struct SqliteStore {
     pub(super) pool: Pool<Sqlite>,
-    crash_at: Option<super::CrashPoint>,
-    /// Writers of this process take turns here before they ask the database for its write lock, so they
-    /// queue in order instead of retrying against the database.
-    write_turn: tokio::sync::Mutex<()>,
-    /// Writes waiting for the next commit.
-    queue: std::sync::Mutex<Vec<QueuedWrite>>,
+    writer: Writer,
 }
 
 mod dialect {
@@ -28,9 +23,8 @@ mod dialect {
 
     pub(super) const HEAD_FOR_UPDATE: &str = "SELECT position, hash, recorded_at FROM chain_head WHERE id = 1";
 
-    pub(super) const INSERT_EVENT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
-        event_version, payload, metadata, position, recorded_at, recorded_by, idempotency_key, hash) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    pub(super) const JSON_OPEN: &str = "";
+    pub(super) const JSON_CLOSE: &str = "";
 
     macro_rules! columns {
         () => {
@@ -67,16 +61,15 @@ impl SqliteStore {
                 super::Durability::Relaxed => SqliteSynchronous::Off,
             })
             .busy_timeout(Duration::from_secs(30))
-            // Reads map the file instead of copying pages: after every commit the other connections' page
-            // caches start over, and mapped pages make that cheap.
-            .pragma("mmap_size", "67108864")
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|e| super::StoreError::Open(format!("cannot open {}: {e}", file.display())))?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool, crash_at, write_turn: tokio::sync::Mutex::new(()), queue: std::sync::Mutex::default() })
+        let writer =
+            Writer::start(move || SqlitePoolOptions::new().max_connections(1).connect_with(options), crash_at).await?;
+        Ok(Self { pool, writer })
     }
 }
