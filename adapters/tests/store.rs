@@ -56,6 +56,20 @@ fn establishment() -> NewSpaceDecision {
     }
 }
 
+/// A provider's 2027 tariff decision for Groningen and Friesland, decided 18 January 2027.
+fn tariff_2027(decision_id: DecisionId, provider: &str) -> TariffDecisionRecord {
+    TariffDecisionRecord {
+        decision_id,
+        provider: AgbCode::parse(provider).unwrap(),
+        year: 2027,
+        regions: vec![region("groningen"), region("friesland")],
+        kind: TariffKind::Tariff,
+        amends: None,
+        decided_on: d(2027, 1, 18),
+        applied_space_decisions: None,
+    }
+}
+
 fn appeal(appeal_id: &str, received_on: NaiveDate) -> AppealRecord {
     AppealRecord {
         appeal_id: AppealId::parse(appeal_id).unwrap(),
@@ -198,16 +212,7 @@ async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_
                     match if first_round && i % 4 == 3 { 0 } else { i % 4 } {
                         0 => register.lodge_appeal(&by, appeal(&format!("CBb 26/{round}/{i}"), d(2026, 3, 9))).await,
                         1 => {
-                            let tariff = TariffDecisionRecord {
-                                decision_id: tariff_id,
-                                provider: AgbCode::parse(&format!("{:08}", 10_000_000 + i)).unwrap(),
-                                year: 2027,
-                                regions: vec![region("groningen"), region("friesland")],
-                                kind: TariffKind::Tariff,
-                                amends: None,
-                                decided_on: d(2027, 1, 18),
-                                applied_space_decisions: None,
-                            };
+                            let tariff = tariff_2027(tariff_id, &format!("{:08}", 10_000_000 + i));
                             register.record_tariff_decision(&by, tariff, Some(d(2027, 1, 22))).await
                         }
                         2 => {
@@ -268,16 +273,7 @@ async fn an_idempotency_key_is_claimed_once_per_recorder(db: &TestDb) {
 async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
     let register = register(db).await;
     register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    let tariff = TariffDecisionRecord {
-        decision_id: id("NZa-TB-12345678-2027-1"),
-        provider: AgbCode::parse("12345678").unwrap(),
-        year: 2027,
-        regions: vec![region("groningen"), region("friesland")],
-        kind: TariffKind::Tariff,
-        amends: None,
-        decided_on: d(2027, 1, 18),
-        applied_space_decisions: None,
-    };
+    let tariff = tariff_2027(id("NZa-TB-12345678-2027-1"), "12345678");
     register.record_tariff_decision(&jurist(), tariff, Some(d(2027, 1, 22))).await.unwrap();
     register.lodge_appeal(&jurist(), appeal("CBb 26/0003", d(2026, 1, 20))).await.unwrap();
     register.withdraw_appeal(&jurist(), &AppealId::parse("CBb 26/0003").unwrap(), d(2026, 6, 3)).await.unwrap();

@@ -473,6 +473,23 @@ async fn main() {
         println!("writes {writes:.0}/s ceiling {ceiling:.0}/s ratio {:.3}", writes / ceiling);
         return;
     }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "rebuild") {
+        let binary = options.binary.canonicalize().expect("the release binary");
+        let events = if options.quick { 100_000 } else { 1_000_000 };
+        let sqlite = Place::Sqlite(options.work.join("rebuild"));
+        let generated = history(&sqlite, events, options.seed).await;
+        let mut places = vec![("sqlite", sqlite.clone())];
+        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
+            let pg = Place::Postgres { admin_url, name: "termijn_bench_rebuild".to_owned() };
+            copy_history(&sqlite, &pg).await;
+            places.push(("postgres", pg));
+        }
+        for (store, place) in places {
+            let (rebuild, ceiling) = (rebuild_rate(&binary, &place, generated.events), read_ceiling(&place).await);
+            println!("{store}: rebuild {rebuild:.0}/s read ceiling {ceiling:.0}/s ratio {:.3}", rebuild / ceiling);
+        }
+        return;
+    }
     let binary = options.binary.canonicalize().expect("the release binary exists (bench/run builds it)");
     std::fs::create_dir_all(&options.work).expect("a work folder");
     let dir = |name: &str| Place::Sqlite(options.work.join(name));
