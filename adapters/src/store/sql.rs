@@ -50,19 +50,6 @@ macro_rules! store_impl {
             matches!(error, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
         }
 
-        /// Marks a region-year's facts as changed, so its deadlines are recomputed.
-        async fn touch(tx: &mut Tx, region: &RegionSlug, year: i32) -> Result<(), sqlx::Error> {
-            sqlx::query(
-                "INSERT INTO region_years (region, year, facts_version, deadlines_version) VALUES ($1, $2, 1, 0) \
-                 ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + 1",
-            )
-            .bind(region.as_str())
-            .bind(year)
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        }
-
         /// Marks the region-years of the rows of `table` whose `key` is `id` as changed.
         async fn touch_where(tx: &mut Tx, table: &str, key: &str, id: &str) -> Result<(), sqlx::Error> {
             sqlx::query(&format!(
@@ -97,62 +84,15 @@ macro_rules! store_impl {
             }
         }
 
-        /// Applies one fact change to the read models, inside the writing transaction.
-        async fn apply_change(tx: &mut Tx, change: &FactChange) -> Result<(), sqlx::Error> {
+        /// Applies a fact change to rows already stored (an announcement, an appeal's ending), inside the
+        /// writing transaction. Rows to add are written in bulk by `write_facts`.
+        async fn apply_to_stored_rows(tx: &mut Tx, change: &FactChange) -> Result<(), sqlx::Error> {
             match change {
-                FactChange::AddSpaceLines(rows) => {
-                    for row in rows {
-                        sqlx::query(
-                            "INSERT INTO space_lines (decision_id, region, year, position, doc) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(row.decision_id.as_str())
-                        .bind(row.region.as_str())
-                        .bind(row.year)
-                        .bind(row.recorded.position)
-                        .bind(to_doc(row))
-                        .execute(&mut **tx)
-                        .await?;
-                        touch(tx, &row.region, row.year).await?;
-                    }
-                }
                 FactChange::AnnounceSpaceDecision { decision_id, announced } => {
-                    announce(tx, "space_lines", decision_id, announced).await?;
-                }
-                FactChange::AddTariffRows(rows) => {
-                    for row in rows {
-                        sqlx::query(
-                            "INSERT INTO tariff_rows (decision_id, region, year, provider, position, doc) \
-                             VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(row.decision_id.as_str())
-                        .bind(row.region.as_str())
-                        .bind(row.year)
-                        .bind(row.provider.as_str())
-                        .bind(row.recorded.position)
-                        .bind(to_doc(row))
-                        .execute(&mut **tx)
-                        .await?;
-                        touch(tx, &row.region, row.year).await?;
-                    }
+                    announce(tx, "space_lines", decision_id, announced).await
                 }
                 FactChange::AnnounceTariffDecision { decision_id, announced } => {
-                    announce(tx, "tariff_rows", decision_id, announced).await?;
-                }
-                FactChange::AddAppeal(row) => {
-                    let provider = appellant_provider(row);
-                    sqlx::query(
-                        "INSERT INTO appeal_rows (appeal_id, region, year, provider, position, doc) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(row.appeal_id.as_str())
-                    .bind(row.region.as_str())
-                    .bind(row.year)
-                    .bind(provider)
-                    .bind(row.recorded.position)
-                    .bind(to_doc(row))
-                    .execute(&mut **tx)
-                    .await?;
-                    touch(tx, &row.region, row.year).await?;
+                    announce(tx, "tariff_rows", decision_id, announced).await
                 }
                 FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
                     sqlx::query("UPDATE appeal_rows SET ending = $1, ending_recorded_at = $2 WHERE appeal_id = $3")
@@ -161,17 +101,14 @@ macro_rules! store_impl {
                         .bind(appeal_id.as_str())
                         .execute(&mut **tx)
                         .await?;
-                    touch_where(tx, "appeal_rows", "appeal_id", appeal_id.as_str()).await?;
+                    touch_where(tx, "appeal_rows", "appeal_id", appeal_id.as_str()).await
+                }
+                FactChange::AddSpaceLines(_) | FactChange::AddTariffRows(_) | FactChange::AddAppeal(_) => {
+                    let mut rows = FactSet::default();
+                    rows.apply(change.clone());
+                    write_facts(tx, &rows).await
                 }
             }
-            Ok(())
-        }
-
-        async fn apply_event(tx: &mut Tx, event: &RecordedEvent) -> Result<(), AppendError> {
-            for change in changes(event)? {
-                apply_change(tx, &change).await?;
-            }
-            Ok(())
         }
 
         fn stored_row(row: &<$db as sqlx::Database>::Row) -> Result<StoredRow, sqlx::Error> {
@@ -290,48 +227,22 @@ macro_rules! store_impl {
             Ok(())
         }
 
-        /// Appends one command's events after `position` and `previous` (the chain so far), with their view
-        /// changes and idempotency key, inside the open transaction.
-        async fn append_one(
+        /// Appends the events of several commands after `position` and `previous` (the chain so far), with their
+        /// view changes and idempotency keys, inside the open transaction: a few multi-row statements, whatever
+        /// the number of commands. Changes to rows written here are folded in before those rows are inserted;
+        /// changes to rows stored before are made where they are.
+        async fn append_writes(
             tx: &mut Tx,
-            events: &[SerializedEvent],
-            position: i64,
-            previous: &str,
-            recorded_at_text: &str,
-        ) -> Result<Vec<RecordedEvent>, AppendError> {
-            let rows = chained_rows(events, position, previous, recorded_at_text)?;
-            match insert_events(tx, &rows).await {
-                Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
-                other => other?,
-            }
-            let recorded = recorded_of(&rows)?;
-            for event in &recorded {
-                apply_event(tx, event).await?;
-            }
-            if let Some(claim) = claim(events) {
-                match claim_keys(tx, &[claim], recorded_at_text).await {
-                    Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
-                    other => other?,
-                }
-            }
-            Ok(recorded)
-        }
-
-        /// Appends every write of a batch with a few multi-row statements, whatever the batch's size. Changes to
-        /// rows written in the same batch are made before those rows are inserted. Any failure (a conflict, a
-        /// key already taken) fails the lot: the batch is then written again write by write.
-        async fn append_all(
-            tx: &mut Tx,
-            batch: &[QueuedWrite],
+            writes: &[&[SerializedEvent]],
             mut position: i64,
             previous: &str,
             recorded_at_text: &str,
         ) -> Result<Vec<Vec<RecordedEvent>>, AppendError> {
             let mut previous = previous.to_owned();
             let mut rows = Vec::new();
-            let mut written = Vec::with_capacity(batch.len());
-            for write in batch {
-                let chained = chained_rows(&write.events, position, &previous, recorded_at_text)?;
+            let mut written = Vec::with_capacity(writes.len());
+            for events in writes {
+                let chained = chained_rows(events, position, &previous, recorded_at_text)?;
                 if let Some(last) = chained.last() {
                     position = last.position;
                     previous.clone_from(&last.hash);
@@ -339,20 +250,26 @@ macro_rules! store_impl {
                 written.push(recorded_of(&chained)?);
                 rows.extend(chained);
             }
-            insert_events(tx, &rows).await?;
+            match insert_events(tx, &rows).await {
+                Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
+                other => other?,
+            }
             let mut facts = FactSet::default();
-            let mut elsewhere = Vec::new();
+            let mut stored_before = Vec::new();
             for event in written.iter().flatten() {
                 for change in changes(event)? {
-                    elsewhere.extend(facts.apply(change));
+                    stored_before.extend(facts.apply(change));
                 }
             }
             write_facts(tx, &facts).await?;
-            for change in &elsewhere {
-                apply_change(tx, change).await?;
+            for change in &stored_before {
+                apply_to_stored_rows(tx, change).await?;
             }
-            let claims: Vec<_> = batch.iter().filter_map(|write| claim(&write.events)).collect();
-            claim_keys(tx, &claims, recorded_at_text).await?;
+            let claims: Vec<_> = writes.iter().filter_map(|events| claim(events)).collect();
+            match claim_keys(tx, &claims, recorded_at_text).await {
+                Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
+                other => other?,
+            }
             Ok(written)
         }
 
@@ -435,8 +352,9 @@ macro_rules! store_impl {
         /// The single writer of this process: one thread with its own runtime and its own connection, so that
         /// a write transaction's statements never wait behind the requests the server is busy with. Writes
         /// that arrive while a batch commits queue up and are committed together in the next transaction
-        /// (group commit), each in its own savepoint, so one write's failure leaves the others untouched.
-        /// Every caller is answered only after the commit that holds its write.
+        /// (group commit); when one of them fails, the batch is written again one by one, each in its own
+        /// savepoint, so that failure leaves the others untouched. Every caller is answered only after the
+        /// commit that holds its write.
         pub(super) struct Writer {
             jobs: tokio::sync::mpsc::UnboundedSender<QueuedWrite>,
             /// Taken for each batch, and by the bulk rewrites of the views, so those never run beside a batch.
@@ -546,7 +464,8 @@ macro_rules! store_impl {
             };
             let recorded_at_text = format_instant(recorded_at);
             let outcomes: Vec<Outcome> = if together {
-                let written = append_all(&mut tx, batch, position, &previous, &recorded_at_text)
+                let writes: Vec<&[SerializedEvent]> = batch.iter().map(|write| write.events.as_slice()).collect();
+                let written = append_writes(&mut tx, &writes, position, &previous, &recorded_at_text)
                     .await
                     .map_err(|_| BatchFailure::OneFailed)?;
                 written.into_iter().map(Ok).collect()
@@ -597,7 +516,9 @@ macro_rules! store_impl {
                 if !alone {
                     sqlx::query("SAVEPOINT write").execute(&mut **tx).await?;
                 }
-                let outcome = append_one(tx, &write.events, position, &previous, recorded_at_text).await;
+                let outcome = append_writes(tx, &[&write.events], position, &previous, recorded_at_text)
+                    .await
+                    .map(|mut written| written.pop().unwrap_or_default());
                 if !alone {
                     let settle = if outcome.is_ok() { "RELEASE SAVEPOINT write" } else { "ROLLBACK TO SAVEPOINT write" };
                     sqlx::query(settle).execute(&mut **tx).await?;
