@@ -22,7 +22,7 @@ use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
 use termijn_projections::RecordedEvent;
 use termijn_projections::views::{Audience, DeadlineView, SpaceView, TariffView, deadline_terms};
 
-use crate::store::{AppendError, EventQuery, EventRepository, Provenance, Store, StoreError};
+use crate::store::{AppendError, EventQuery, EventRepository, Provenance, RegionYearDeadlines, Store, StoreError};
 
 type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
 
@@ -419,12 +419,16 @@ impl Register {
 
     /// Brings the deadlines index up to date with the facts.
     pub async fn refresh_deadlines(&self) -> Result<(), StoreError> {
+        let mut index = Vec::new();
         for (region, year, version) in self.store.stale_region_years().await? {
             let rows = self.store.region_year_rows(&region, year).await?;
             let terms = deadline_terms(&rows, &region, year, &self.context);
-            self.store.store_deadlines(&region, year, version, &terms).await?;
+            index.push(RegionYearDeadlines { region, year, version, terms });
         }
-        Ok(())
+        if index.is_empty() {
+            return Ok(());
+        }
+        self.store.store_deadlines(index).await
     }
 
     /// Every opened term whose last day lies in `from..=to`, judged on `as_of`, sorted by last day.

@@ -256,6 +256,75 @@ async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_
     assert_eq!(register.store().dump_views().await.unwrap(), live);
 }
 
+/// Region-years are judged from rows held in memory, brought forward by the writer of the process that holds them.
+/// What a process holds equals a fresh read of the database: after its own writes committed together, after
+/// another process on the same database added and changed rows, and after a replay.
+async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
+    let here = Arc::new(register(db).await);
+    let elsewhere = register(db).await;
+    let fresh = || async {
+        let store = db.open().await;
+        let mut rows = Vec::new();
+        for (r, year) in [("groningen", 2027), ("friesland", 2027), ("groningen", 2026)] {
+            rows.push((*store.region_year_rows(&region(r), year).await.unwrap()).clone());
+        }
+        rows
+    };
+    let held = || async {
+        let mut rows = Vec::new();
+        for (r, year) in [("groningen", 2027), ("friesland", 2027), ("groningen", 2026)] {
+            rows.push((*here.store().region_year_rows(&region(r), year).await.unwrap()).clone());
+        }
+        rows
+    };
+    here.record_space_decision(&jurist(), establishment()).await.unwrap();
+    assert_eq!(held().await, fresh().await);
+
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let here = here.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    here.lodge_appeal(&jurist(), appeal(&format!("CBb 27/{i}"), d(2027, 2, 1))).await.unwrap();
+                    here.appeal(&AppealId::parse(&format!("CBb 27/{i}")).unwrap(), d(2027, 2, 1)).await.unwrap()
+                } else {
+                    let tariff = tariff_2027(id(&format!("NZa-TB-27-{i}")), &format!("{:08}", 30_000_000 + i));
+                    here.record_tariff_decision(&jurist(), tariff, (i % 4 == 1).then(|| d(2027, 1, 22))).await.unwrap();
+                    None
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let after_own_writes = held().await;
+    assert_eq!(after_own_writes, fresh().await);
+    assert_eq!(after_own_writes[0].appeals.len(), 8);
+    assert_eq!(after_own_writes[0].tariffs.iter().filter(|t| t.announced.is_some()).count(), 4);
+
+    elsewhere.lodge_appeal(&jurist(), appeal("CBb 27/elsewhere", d(2027, 2, 2))).await.unwrap();
+    elsewhere.withdraw_appeal(&jurist(), &AppealId::parse("CBb 27/0").unwrap(), d(2027, 3, 1)).await.unwrap();
+    elsewhere.announce_tariff_decision(&jurist(), &id("NZa-TB-27-3"), d(2027, 1, 25)).await.unwrap();
+    // Written here before anything is read here again: what is held is older than the other process's rows.
+    here.lodge_appeal(&jurist(), appeal("CBb 27/here", d(2027, 2, 3))).await.unwrap();
+    let after_elsewhere = held().await;
+    assert_eq!(after_elsewhere, fresh().await);
+    assert_eq!(after_elsewhere[0].appeals.len(), 10, "the appeal lodged by the other process is seen");
+    assert!(after_elsewhere[1].tariffs.iter().any(|t| t.decision_id == id("NZa-TB-27-3") && t.announced.is_some()));
+
+    here.lodge_appeal(&jurist(), appeal("CBb 27/here again", d(2027, 2, 4))).await.unwrap();
+    here.record_judgment(&jurist(), &AppealId::parse("CBb 27/2").unwrap(), d(2027, 9, 1), JudgmentOutcome::Dismissed)
+        .await
+        .unwrap();
+    assert_eq!(held().await, fresh().await);
+
+    here.store().rebuild_views(|_, _| {}).await.unwrap();
+    let rebuilt = held().await;
+    assert_eq!(rebuilt, fresh().await);
+    assert_eq!(rebuilt[0].appeals.len(), 11);
+}
+
 async fn an_idempotency_key_is_claimed_once_per_recorder(db: &TestDb) {
     let register = register(db).await;
     let keyed =
@@ -386,6 +455,7 @@ on_both_stores!(
     invalid_input_records_nothing,
     two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict,
     writes_committed_together_each_get_their_outcome_and_the_views_match_a_replay,
+    region_years_held_in_memory_equal_a_fresh_read,
     an_idempotency_key_is_claimed_once_per_recorder,
     replay_rebuilds_views_equal_to_the_live_ones,
     as_at_shows_what_the_register_held_at_an_instant,

@@ -331,7 +331,7 @@ impl TariffView {
     /// `rows` are the decision's rows, one per region; `region_years` the rows of each of those region-years.
     pub fn new(
         rows: &[TariffRow],
-        region_years: &[(RegionSlug, RegionYearRows)],
+        region_years: &[(RegionSlug, std::sync::Arc<RegionYearRows>)],
         context: &LegalContext,
         as_of: NaiveDate,
     ) -> Option<Self> {

@@ -5,6 +5,7 @@
 //! read models. The views can therefore never miss or double-apply an event, whatever moment the process dies
 //! at, and positions are handed out and committed in order, so a reader paging by position skips nothing.
 
+mod cache;
 pub mod chain;
 mod postgres;
 mod repository;
@@ -299,6 +300,14 @@ enum Backend {
     Postgres(postgres::PostgresStore),
 }
 
+/// The opened terms of one region-year as its facts stood at `version`, for the deadlines index.
+pub struct RegionYearDeadlines {
+    pub region: RegionSlug,
+    pub year: i32,
+    pub version: i64,
+    pub terms: Vec<DeadlineView>,
+}
+
 macro_rules! dispatch {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
         match &*$self.backend {
@@ -337,7 +346,7 @@ impl Store {
         dispatch!(self.append(events))
     }
 
-    pub async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<RegionYearRows, StoreError> {
+    pub async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<Arc<RegionYearRows>, StoreError> {
         dispatch!(self.region_year_rows(region, year))
     }
 
@@ -368,14 +377,9 @@ impl Store {
         dispatch!(self.stale_region_years())
     }
 
-    pub async fn store_deadlines(
-        &self,
-        region: &RegionSlug,
-        year: i32,
-        version: i64,
-        terms: &[DeadlineView],
-    ) -> Result<(), StoreError> {
-        dispatch!(self.store_deadlines(region, year, version, terms))
+    /// Replaces the indexed deadlines of each region-year given, unless the index already holds that version.
+    pub async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
+        dispatch!(self.store_deadlines(index))
     }
 
     /// Indexed terms whose last day lies in `from..=to`, by last day.

@@ -9,6 +9,7 @@ use sqlx::{Pool, Postgres};
 pub(super) struct PostgresStore {
     pub(super) pool: Pool<Postgres>,
     writer: Writer,
+    cache: std::sync::Arc<super::cache::RegionYearCache>,
 }
 
 mod dialect {
@@ -26,6 +27,18 @@ mod dialect {
     /// chain covers that text.
     pub(super) const JSON_OPEN: &str = "CAST(";
     pub(super) const JSON_CLOSE: &str = " AS json)";
+
+    /// The facts version of a region-year and every row of it, as one JSON array of `[kind, doc, first, second]`,
+    /// read in one statement so that both come from the same snapshot. The stored documents are JSON already and
+    /// go in as they are.
+    pub(super) const REGION_YEAR_ROWS: &str = "SELECT \
+         (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), '[' || COALESCE(string_agg('[\"' || kind || '\",' || doc || ',' \
+         || COALESCE(to_json(first)::text, 'null') || ',' || COALESCE(to_json(second)::text, 'null') || ']', ','), '') \
+         || ']' FROM (\
+         SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
+         WHERE region = $1 AND year = $2 \
+         UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
+         UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2) AS r";
 
     macro_rules! columns {
         () => {
@@ -69,7 +82,9 @@ impl PostgresStore {
             .map_err(|e| super::StoreError::Open(format!("cannot connect to PostgreSQL: {e}")))?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
         let url = url.to_owned();
-        let writer = Writer::start(move || async move { options(1).connect(&url).await }, crash_at).await?;
-        Ok(Self { pool, writer })
+        let cache = std::sync::Arc::new(super::cache::RegionYearCache::default());
+        let writer =
+            Writer::start(move || async move { options(1).connect(&url).await }, crash_at, cache.clone()).await?;
+        Ok(Self { pool, writer, cache })
     }
 }

@@ -17,8 +17,9 @@ macro_rules! store_impl {
         };
         use termijn_projections::views::DeadlineView;
 
+        use crate::store::cache::{RegionYearCache, RowsChange};
         use crate::store::{
-            AppendError, CrashMoment, CrashPoint, EventQuery, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
+            AppendError, CrashMoment, CrashPoint, EventQuery, RegionYearDeadlines, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
         };
 
@@ -106,7 +107,7 @@ macro_rules! store_impl {
                 FactChange::AddSpaceLines(_) | FactChange::AddTariffRows(_) | FactChange::AddAppeal(_) => {
                     let mut rows = FactSet::default();
                     rows.apply(change.clone());
-                    write_facts(tx, &rows).await
+                    write_facts(tx, &rows).await.map(|_| ())
                 }
             }
         }
@@ -126,6 +127,54 @@ macro_rules! store_impl {
                 idempotency_key: row.try_get("idempotency_key")?,
                 hash: row.try_get("hash")?,
             })
+        }
+
+        /// What the writer is asked to do.
+        enum Job {
+            Append(QueuedWrite),
+            Deadlines(Vec<RegionYearDeadlines>, tokio::sync::oneshot::Sender<Result<(), StoreError>>),
+        }
+
+        /// Writes the deadlines of region-years in one transaction. A region-year whose index already holds
+        /// its version, or a later one, is left as it is.
+        async fn write_deadlines(pool: &Pool<$db>, index: &[RegionYearDeadlines]) -> Result<(), StoreError> {
+            let mut tx = dialect::begin_write(pool).await?;
+            for RegionYearDeadlines { region, year, version, terms } in index {
+                let claimed = sqlx::query(
+                    "UPDATE region_years SET deadlines_version = $1 \
+                     WHERE region = $2 AND year = $3 AND deadlines_version < $1",
+                )
+                .bind(version)
+                .bind(region.as_str())
+                .bind(year)
+                .execute(&mut *tx)
+                .await?;
+                if claimed.rows_affected() == 0 {
+                    continue;
+                }
+                sqlx::query("DELETE FROM deadlines WHERE region = $1 AND year = $2")
+                    .bind(region.as_str())
+                    .bind(year)
+                    .execute(&mut *tx)
+                    .await?;
+                let dated: Vec<(&DeadlineView, NaiveDate)> =
+                    terms.iter().filter_map(|t| t.term.last_day.map(|last_day| (t, last_day))).collect();
+                for chunk in dated.chunks(BULK_ROWS) {
+                    let mut insert =
+                        sqlx::QueryBuilder::new("INSERT INTO deadlines (region, year, term_key, last_day, provider, doc) ");
+                    insert.push_values(chunk, |mut row, (term, last_day)| {
+                        row.push_bind(region.to_string())
+                            .push_bind(*year)
+                            .push_bind(term.uid())
+                            .push_bind(format_date(*last_day))
+                            .push_bind(term.term.provider.as_ref().map(|p| p.to_string()))
+                            .push_bind(to_doc(*term));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
         }
 
         /// One command's events waiting for the next commit, and where to send the outcome.
@@ -237,7 +286,7 @@ macro_rules! store_impl {
             mut position: i64,
             previous: &str,
             recorded_at_text: &str,
-        ) -> Result<Vec<Vec<RecordedEvent>>, AppendError> {
+        ) -> Result<(Vec<Vec<RecordedEvent>>, RowsChange), AppendError> {
             let mut previous = previous.to_owned();
             let mut rows = Vec::new();
             let mut written = Vec::with_capacity(writes.len());
@@ -261,16 +310,18 @@ macro_rules! store_impl {
                     stored_before.extend(facts.apply(change));
                 }
             }
-            write_facts(tx, &facts).await?;
+            let versions = write_facts(tx, &facts).await?;
             for change in &stored_before {
                 apply_to_stored_rows(tx, change).await?;
             }
+            let rows_change =
+                if stored_before.is_empty() { RowsChange::Added { facts: Box::new(facts), versions } } else { RowsChange::Unknown };
             let claims: Vec<_> = writes.iter().filter_map(|events| claim(events)).collect();
             match claim_keys(tx, &claims, recorded_at_text).await {
                 Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
                 other => other?,
             }
-            Ok(written)
+            Ok((written, rows_change))
         }
 
         /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
@@ -281,8 +332,9 @@ macro_rules! store_impl {
         }
 
         /// Writes a set of fact rows built in memory (a rebuilt register, or a batch of writes) as the live path
-        /// would have left them, adding its changes to the region-years' versions.
-        async fn write_facts(tx: &mut Tx, facts: &FactSet) -> Result<(), sqlx::Error> {
+        /// would have left them, adding its changes to the region-years' versions; gives each changed
+        /// region-year's version after the change.
+        async fn write_facts(tx: &mut Tx, facts: &FactSet) -> Result<Vec<(RegionSlug, i32, i64)>, sqlx::Error> {
             for chunk in facts.lines.chunks(BULK_ROWS) {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO space_lines (decision_id, region, year, position, doc, announced_on, announced_recorded_at) ",
@@ -335,6 +387,7 @@ macro_rules! store_impl {
                 insert.build().execute(&mut **tx).await?;
             }
             let versions: Vec<_> = facts.versions.iter().collect();
+            let mut after = Vec::with_capacity(versions.len());
             for chunk in versions.chunks(BULK_ROWS) {
                 let mut insert =
                     sqlx::QueryBuilder::new("INSERT INTO region_years (region, year, facts_version, deadlines_version) ");
@@ -342,11 +395,17 @@ macro_rules! store_impl {
                     row.push_bind(region.to_string()).push_bind(*year).push_bind(**version).push_bind(0_i64);
                 });
                 insert.push(
-                    " ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + excluded.facts_version",
+                    " ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + excluded.facts_version \
+                     RETURNING region, year, facts_version",
                 );
-                insert.build().execute(&mut **tx).await?;
+                let rows: Vec<(String, i32, i64)> = insert.build_query_as().fetch_all(&mut **tx).await?;
+                for (region, year, version) in rows {
+                    let region =
+                        RegionSlug::parse(&region).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                    after.push((region, year, version));
+                }
             }
-            Ok(())
+            Ok(after)
         }
 
         /// The single writer of this process: one thread with its own runtime and its own connection, so that
@@ -356,19 +415,23 @@ macro_rules! store_impl {
         /// savepoint, so that failure leaves the others untouched. Every caller is answered only after the
         /// commit that holds its write.
         pub(super) struct Writer {
-            jobs: tokio::sync::mpsc::UnboundedSender<QueuedWrite>,
+            jobs: tokio::sync::mpsc::UnboundedSender<Job>,
             /// Taken for each batch, and by the bulk rewrites of the views, so those never run beside a batch.
             pub(super) turn: std::sync::Arc<tokio::sync::Mutex<()>>,
         }
 
         impl Writer {
             /// Starts the writer thread; `connect` opens its one-connection pool on the writer's own runtime.
-            pub(super) async fn start<C, F>(connect: C, crash_at: Option<CrashPoint>) -> Result<Self, StoreError>
+            pub(super) async fn start<C, F>(
+                connect: C,
+                crash_at: Option<CrashPoint>,
+                cache: std::sync::Arc<RegionYearCache>,
+            ) -> Result<Self, StoreError>
             where
                 C: FnOnce() -> F + Send + 'static,
                 F: std::future::Future<Output = Result<Pool<$db>, sqlx::Error>>,
             {
-                let (jobs, mut queued) = tokio::sync::mpsc::unbounded_channel::<QueuedWrite>();
+                let (jobs, mut queued) = tokio::sync::mpsc::unbounded_channel::<Job>();
                 let turn = std::sync::Arc::new(tokio::sync::Mutex::new(()));
                 let (ready, opened) = tokio::sync::oneshot::channel();
                 let batch_turn = turn.clone();
@@ -392,12 +455,22 @@ macro_rules! store_impl {
                             };
                             let _ = ready.send(Ok(()));
                             while let Some(first) = queued.recv().await {
-                                let mut batch = vec![first];
-                                while let Ok(next) = queued.try_recv() {
-                                    batch.push(next);
+                                let mut batch = Vec::new();
+                                let mut deadlines = Vec::new();
+                                for job in std::iter::once(first).chain(std::iter::from_fn(|| queued.try_recv().ok())) {
+                                    match job {
+                                        Job::Append(write) => batch.push(write),
+                                        Job::Deadlines(index, reply) => deadlines.push((index, reply)),
+                                    }
                                 }
                                 let _turn = batch_turn.lock().await;
-                                commit_batch(&pool, crash_at.as_ref(), batch).await;
+                                for (index, reply) in deadlines {
+                                    let _ = reply.send(write_deadlines(&pool, &index).await);
+                                }
+                                if batch.is_empty() {
+                                    continue;
+                                }
+                                commit_batch(&pool, crash_at.as_ref(), &cache, batch).await;
                             }
                             pool.close().await;
                         });
@@ -411,7 +484,15 @@ macro_rules! store_impl {
             async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
                 let (reply, answer) = tokio::sync::oneshot::channel();
                 let stopped = || AppendError::Database("the writer stopped before answering".to_owned());
-                self.jobs.send(QueuedWrite { events: events.to_vec(), reply }).map_err(|_| stopped())?;
+                self.jobs.send(Job::Append(QueuedWrite { events: events.to_vec(), reply })).map_err(|_| stopped())?;
+                answer.await.unwrap_or_else(|_| Err(stopped()))
+            }
+
+            /// Queues the deadlines of region-years for the writer and waits until they are stored.
+            async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let stopped = || StoreError::Open("the writer stopped".to_owned());
+                self.jobs.send(Job::Deadlines(index, reply)).map_err(|_| stopped())?;
                 answer.await.unwrap_or_else(|_| Err(stopped()))
             }
         }
@@ -426,10 +507,15 @@ macro_rules! store_impl {
         type Outcome = Result<Vec<RecordedEvent>, AppendError>;
 
         /// Commits a batch of writes in one transaction on the writer's connection and answers each write.
-        async fn commit_batch(pool: &Pool<$db>, crash_at: Option<&CrashPoint>, batch: Vec<QueuedWrite>) {
+        async fn commit_batch(
+            pool: &Pool<$db>,
+            crash_at: Option<&CrashPoint>,
+            cache: &RegionYearCache,
+            batch: Vec<QueuedWrite>,
+        ) {
             tracing::debug!(writes = batch.len(), "group commit");
-            let outcomes = match write_batch(pool, crash_at, &batch, batch.len() > 1).await {
-                Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, &batch, false).await,
+            let outcomes = match write_batch(pool, crash_at, cache, &batch, batch.len() > 1).await {
+                Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, cache, &batch, false).await,
                 other => other,
             };
             match outcomes {
@@ -446,10 +532,11 @@ macro_rules! store_impl {
         }
 
         /// Writes a batch in one transaction, `together` in a few multi-row statements or else each write in
-        /// its own savepoint, and commits it unless every write failed.
+        /// its own savepoint, and commits it unless every write failed; the cache then follows the commit.
         async fn write_batch(
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
+            cache: &RegionYearCache,
             batch: &[QueuedWrite],
             together: bool,
         ) -> Result<Vec<Outcome>, BatchFailure> {
@@ -463,12 +550,12 @@ macro_rules! store_impl {
                 _ => now,
             };
             let recorded_at_text = format_instant(recorded_at);
-            let outcomes: Vec<Outcome> = if together {
+            let (outcomes, rows_change): (Vec<Outcome>, RowsChange) = if together {
                 let writes: Vec<&[SerializedEvent]> = batch.iter().map(|write| write.events.as_slice()).collect();
-                let written = append_writes(&mut tx, &writes, position, &previous, &recorded_at_text)
+                let (written, rows_change) = append_writes(&mut tx, &writes, position, &previous, &recorded_at_text)
                     .await
                     .map_err(|_| BatchFailure::OneFailed)?;
-                written.into_iter().map(Ok).collect()
+                (written.into_iter().map(Ok).collect(), rows_change)
             } else {
                 append_each(&mut tx, batch, position, &previous, &recorded_at_text).await.map_err(BatchFailure::Database)?
             };
@@ -497,28 +584,35 @@ macro_rules! store_impl {
             if crash == Some(CrashMoment::AfterCommit) {
                 std::process::abort();
             }
+            cache.follow(rows_change);
             Ok(outcomes)
         }
 
         /// Appends the writes of a batch one by one, each in a savepoint when there are several, so a write
-        /// that fails leaves the others in place.
+        /// that fails leaves the others in place. The change to the rows is known in detail for a write alone.
         async fn append_each(
             tx: &mut Tx,
             batch: &[QueuedWrite],
             mut position: i64,
             previous: &str,
             recorded_at_text: &str,
-        ) -> Result<Vec<Outcome>, sqlx::Error> {
+        ) -> Result<(Vec<Outcome>, RowsChange), sqlx::Error> {
             let mut previous = previous.to_owned();
             let mut outcomes = Vec::with_capacity(batch.len());
+            let mut rows_change = RowsChange::Unknown;
             let alone = batch.len() == 1;
             for write in batch {
                 if !alone {
                     sqlx::query("SAVEPOINT write").execute(&mut **tx).await?;
                 }
-                let outcome = append_writes(tx, &[&write.events], position, &previous, recorded_at_text)
-                    .await
-                    .map(|mut written| written.pop().unwrap_or_default());
+                let outcome = append_writes(tx, &[&write.events], position, &previous, recorded_at_text).await.map(
+                    |(mut written, change)| {
+                        if alone {
+                            rows_change = change;
+                        }
+                        written.pop().unwrap_or_default()
+                    },
+                );
                 if !alone {
                     let settle = if outcome.is_ok() { "RELEASE SAVEPOINT write" } else { "ROLLBACK TO SAVEPOINT write" };
                     sqlx::query(settle).execute(&mut **tx).await?;
@@ -529,7 +623,7 @@ macro_rules! store_impl {
                 }
                 outcomes.push(outcome);
             }
-            Ok(outcomes)
+            Ok((outcomes, rows_change))
         }
 
         impl $store {
@@ -541,30 +635,45 @@ macro_rules! store_impl {
                 self.writer.append(events).await
             }
 
-            /// Everything recorded for one region-year, read in one statement.
-            pub(super) async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<RegionYearRows, StoreError> {
-                let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT 'l', doc, announced_on, announced_recorded_at FROM space_lines WHERE region = $1 AND year = $2 \
-                     UNION ALL \
-                     SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
-                     UNION ALL \
-                     SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2",
-                )
-                .bind(region.as_str())
-                .bind(year)
-                .fetch_all(&self.pool)
-                .await?;
+            /// Everything recorded for one region-year: from the cache when it holds the current version, else
+            /// read in one statement, rows and version together.
+            pub(super) async fn region_year_rows(
+                &self,
+                region: &RegionSlug,
+                year: i32,
+            ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
+                if self.cache.version(region, year).is_some() {
+                    let version: Option<(i64,)> =
+                        sqlx::query_as("SELECT facts_version FROM region_years WHERE region = $1 AND year = $2")
+                            .bind(region.as_str())
+                            .bind(year)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    if let Some(rows) = version.and_then(|(version,)| self.cache.get(region, year, version)) {
+                        return Ok(rows);
+                    }
+                }
+                // One row holding the region-year as a JSON array: rows handed over one by one cost more than
+                // reading them.
+                let (version, all): (Option<i64>, String) =
+                    sqlx::query_as(dialect::REGION_YEAR_ROWS).bind(region.as_str()).bind(year).fetch_one(&self.pool).await?;
+                let rows: Vec<(&str, &serde_json::value::RawValue, Option<String>, Option<String>)> =
+                    serde_json::from_str(&all).map_err(|_| corrupt("the rows of a region-year"))?;
                 let mut found = RegionYearRows::default();
                 for (kind, doc, first, second) in rows {
-                    match kind.as_str() {
-                        "l" => found.lines.push(space_line_of(&doc, first, second)?),
-                        "t" => found.tariffs.push(tariff_row_of(&doc, first, second)?),
-                        _ => found.appeals.push(appeal_row_of(&doc, first, second)?),
+                    match kind {
+                        "l" => found.lines.push(space_line_of(doc.get(), first, second)?),
+                        "t" => found.tariffs.push(tariff_row_of(doc.get(), first, second)?),
+                        _ => found.appeals.push(appeal_row_of(doc.get(), first, second)?),
                     }
                 }
                 found.lines.sort_by_key(|l| l.recorded.position);
                 found.tariffs.sort_by_key(|t| t.recorded.position);
                 found.appeals.sort_by_key(|a| a.recorded.position);
+                let found = std::sync::Arc::new(found);
+                if let Some(version) = version {
+                    self.cache.offer(region, year, version, found.clone());
+                }
                 Ok(found)
             }
 
@@ -640,48 +749,9 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            pub(super) async fn store_deadlines(
-                &self,
-                region: &RegionSlug,
-                year: i32,
-                version: i64,
-                terms: &[DeadlineView],
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let claimed = sqlx::query(
-                    "UPDATE region_years SET deadlines_version = $1 \
-                     WHERE region = $2 AND year = $3 AND deadlines_version < $1",
-                )
-                .bind(version)
-                .bind(region.as_str())
-                .bind(year)
-                .execute(&mut *tx)
-                .await?;
-                if claimed.rows_affected() == 0 {
-                    return Ok(());
-                }
-                sqlx::query("DELETE FROM deadlines WHERE region = $1 AND year = $2")
-                    .bind(region.as_str())
-                    .bind(year)
-                    .execute(&mut *tx)
-                    .await?;
-                for term in terms {
-                    let Some(last_day) = term.term.last_day else { continue };
-                    sqlx::query(
-                        "INSERT INTO deadlines (region, year, term_key, last_day, provider, doc) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(region.as_str())
-                    .bind(year)
-                    .bind(term.uid())
-                    .bind(format_date(last_day))
-                    .bind(term.term.provider.as_ref().map(AgbCode::as_str))
-                    .bind(to_doc(term))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(())
+            /// Replaces the indexed deadlines of region-years whose facts moved on, through the writer.
+            pub(super) async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
+                self.writer.store_deadlines(index).await
             }
 
             pub(super) async fn deadlines(
@@ -767,6 +837,7 @@ macro_rules! store_impl {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                self.cache.clear();
                 Ok(after)
             }
 

@@ -11,6 +11,7 @@ use sqlx::{Pool, Sqlite};
 pub(super) struct SqliteStore {
     pub(super) pool: Pool<Sqlite>,
     writer: Writer,
+    cache: std::sync::Arc<super::cache::RegionYearCache>,
 }
 
 mod dialect {
@@ -25,6 +26,17 @@ mod dialect {
 
     pub(super) const JSON_OPEN: &str = "";
     pub(super) const JSON_CLOSE: &str = "";
+
+    /// The facts version of a region-year and every row of it, as one JSON array of `[kind, doc, first, second]`,
+    /// read in one statement so that both come from the same snapshot. The stored documents are JSON already and
+    /// go in as they are.
+    pub(super) const REGION_YEAR_ROWS: &str = "SELECT \
+         (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), '[' || COALESCE(group_concat('[\"' \
+         || kind || '\",' || doc || ',' || json_quote(first) || ',' || json_quote(second) || ']', ','), '') || ']' FROM (\
+         SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
+         WHERE region = $1 AND year = $2 \
+         UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
+         UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2)";
 
     macro_rules! columns {
         () => {
@@ -62,14 +74,21 @@ impl SqliteStore {
             })
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
+        // An embedded connection cannot have gone away: no ping before each use.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(|e| super::StoreError::Open(format!("cannot open {}: {e}", file.display())))?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        let writer =
-            Writer::start(move || SqlitePoolOptions::new().max_connections(1).connect_with(options), crash_at).await?;
-        Ok(Self { pool, writer })
+        let cache = std::sync::Arc::new(super::cache::RegionYearCache::default());
+        let writer = Writer::start(
+            move || SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options),
+            crash_at,
+            cache.clone(),
+        )
+        .await?;
+        Ok(Self { pool, writer, cache })
     }
 }
