@@ -468,9 +468,14 @@ async fn main() {
     let options = options();
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "writes") {
         let binary = options.binary.canonicalize().expect("the release binary");
-        let place = Place::Sqlite(options.work.join("writes"));
-        let (writes, ceiling) = (write_throughput(&binary, &place).await, write_ceiling(&place).await);
-        println!("writes {writes:.0}/s ceiling {ceiling:.0}/s ratio {:.3}", writes / ceiling);
+        let mut places = vec![("sqlite", Place::Sqlite(options.work.join("writes")))];
+        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
+            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
+        }
+        for (store, place) in places {
+            let (writes, ceiling) = (write_throughput(&binary, &place).await, write_ceiling(&place).await);
+            println!("{store}: writes {writes:.0}/s ceiling {ceiling:.0}/s ratio {:.3}", writes / ceiling);
+        }
         return;
     }
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "rebuild") {
