@@ -419,11 +419,20 @@ impl Register {
 
     /// Brings the deadlines index up to date with the facts.
     pub async fn refresh_deadlines(&self) -> Result<(), StoreError> {
+        // Stored a few thousand terms at a time: after a replay every region-year is stale, and the whole
+        // register's terms with their explanations would not fit in memory together.
+        const TERMS_PER_WRITE: usize = 5_000;
         let mut index = Vec::new();
+        let mut terms_held = 0;
         for (region, year, version) in self.store.stale_region_years().await? {
             let rows = self.store.region_year_rows(&region, year).await?;
             let terms = deadline_terms(&rows, &region, year, &self.context);
+            terms_held += terms.len();
             index.push(RegionYearDeadlines { region, year, version, terms });
+            if terms_held >= TERMS_PER_WRITE {
+                self.store.store_deadlines(std::mem::take(&mut index)).await?;
+                terms_held = 0;
+            }
         }
         if index.is_empty() {
             return Ok(());
