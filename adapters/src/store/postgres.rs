@@ -12,6 +12,7 @@ pub(super) struct PostgresStore {
     cache: std::sync::Arc<super::cache::RegionYearCache>,
 }
 
+#[macro_use]
 mod dialect {
     use sqlx::{Pool, Postgres, Transaction};
 
@@ -28,17 +29,15 @@ mod dialect {
     pub(super) const JSON_OPEN: &str = "CAST(";
     pub(super) const JSON_CLOSE: &str = " AS json)";
 
-    /// The facts version of a region-year and every row of it, as one JSON array of `[kind, doc, first, second]`,
-    /// read in one statement so that both come from the same snapshot. The stored documents are JSON already and
-    /// go in as they are.
-    pub(super) const REGION_YEAR_ROWS: &str = "SELECT \
-         (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), '[' || COALESCE(string_agg('[\"' || kind || '\",' || doc || ',' \
-         || COALESCE(to_json(first)::text, 'null') || ',' || COALESCE(to_json(second)::text, 'null') || ']', ','), '') \
-         || ']' FROM (\
-         SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
-         WHERE region = $1 AND year = $2 \
-         UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
-         UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2) AS r";
+    /// The rows `kind, doc, first, second` of a region-year as one JSON array of arrays, each stored document
+    /// going in as the JSON it is.
+    macro_rules! rows_as_json_array {
+        () => {
+            "'[' || COALESCE(string_agg('[\"' || kind || '\",' || doc || ',' \
+             || COALESCE(to_json(first)::text, 'null') || ',' || COALESCE(to_json(second)::text, 'null') || ']', ','), '') \
+             || ']'"
+        };
+    }
 
     macro_rules! columns {
         () => {

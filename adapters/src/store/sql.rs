@@ -324,6 +324,17 @@ macro_rules! store_impl {
             Ok((written, rows_change))
         }
 
+        /// The facts version of a region-year and every row of it, read in one statement so that both come from
+        /// the same snapshot: one row however many rows the region-year holds.
+        const REGION_YEAR_ROWS: &str = concat!(
+            "SELECT (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), ",
+            rows_as_json_array!(),
+            " FROM (SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
+             WHERE region = $1 AND year = $2 \
+             UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
+             UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2) AS r"
+        );
+
         /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
         const BULK_ROWS: usize = 500;
 
@@ -653,10 +664,9 @@ macro_rules! store_impl {
                         return Ok(rows);
                     }
                 }
-                // One row holding the region-year as a JSON array: rows handed over one by one cost more than
-                // reading them.
+                // Rows handed over one by one cost more than reading them.
                 let (version, all): (Option<i64>, String) =
-                    sqlx::query_as(dialect::REGION_YEAR_ROWS).bind(region.as_str()).bind(year).fetch_one(&self.pool).await?;
+                    sqlx::query_as(REGION_YEAR_ROWS).bind(region.as_str()).bind(year).fetch_one(&self.pool).await?;
                 let rows: Vec<(&str, &serde_json::value::RawValue, Option<String>, Option<String>)> =
                     serde_json::from_str(&all).map_err(|_| corrupt("the rows of a region-year"))?;
                 let mut found = RegionYearRows::default();

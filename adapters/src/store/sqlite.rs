@@ -14,6 +14,7 @@ pub(super) struct SqliteStore {
     cache: std::sync::Arc<super::cache::RegionYearCache>,
 }
 
+#[macro_use]
 mod dialect {
     use sqlx::{Pool, Sqlite, Transaction};
 
@@ -27,16 +28,14 @@ mod dialect {
     pub(super) const JSON_OPEN: &str = "";
     pub(super) const JSON_CLOSE: &str = "";
 
-    /// The facts version of a region-year and every row of it, as one JSON array of `[kind, doc, first, second]`,
-    /// read in one statement so that both come from the same snapshot. The stored documents are JSON already and
-    /// go in as they are.
-    pub(super) const REGION_YEAR_ROWS: &str = "SELECT \
-         (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), '[' || COALESCE(group_concat('[\"' \
-         || kind || '\",' || doc || ',' || json_quote(first) || ',' || json_quote(second) || ']', ','), '') || ']' FROM (\
-         SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
-         WHERE region = $1 AND year = $2 \
-         UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
-         UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2)";
+    /// The rows `kind, doc, first, second` of a region-year as one JSON array of arrays, each stored document
+    /// going in as the JSON it is.
+    macro_rules! rows_as_json_array {
+        () => {
+            "'[' || COALESCE(group_concat('[\"' || kind || '\",' || doc || ',' || json_quote(first) || ',' \
+             || json_quote(second) || ']', ','), '') || ']'"
+        };
+    }
 
     macro_rules! columns {
         () => {
