@@ -358,6 +358,48 @@ async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
     assert_eq!(register.store().dump_views().await.unwrap(), live);
 }
 
+/// A replay writes a large register back in bulk (PostgreSQL through `COPY`): every row comes back as the live
+/// path wrote it, also text holding quotes, commas and backslashes, and values that are absent.
+async fn a_replay_of_a_large_register_writes_back_every_row_as_recorded(db: &TestDb) {
+    let register = Arc::new(register(db).await);
+    let mut decision = establishment();
+    decision.reason = "\"meerjarig\", met ; en \\ en\nregelovergang".to_owned();
+    register.record_space_decision(&jurist(), decision).await.unwrap();
+    let tasks: Vec<_> = (0..1_200)
+        .map(|n| {
+            let register = register.clone();
+            tokio::spawn(async move {
+                let mut lodged = appeal(&format!("CBb 26/{n:04}"), d(2026, 3, 2) + chrono::Days::new(n % 90));
+                if n % 3 == 0 {
+                    lodged.appellant = Appellant::CareOffice(format!("zorgkantoor \"{n}\", noord\\zuid"));
+                }
+                register.lodge_appeal(&jurist(), lodged).await.unwrap();
+                if n % 7 == 0 {
+                    let appeal_id = AppealId::parse(&format!("CBb 26/{n:04}")).unwrap();
+                    register.withdraw_appeal(&jurist(), &appeal_id, d(2026, 6, 3)).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let live = register.store().dump_views().await.unwrap();
+    assert_eq!(live.iter().filter(|row| row.starts_with("appeal_rows: ")).count(), 1_200);
+    assert!(live.iter().any(|row| row.contains("zorgkantoor \\\"3\\\", noord")), "{:?}", &live[..4]);
+    assert!(live.iter().any(|row| row.starts_with("appeal_rows: CBb 26/0007|") && !row.ends_with("|-|-")));
+
+    let indexes = db.indexes().await;
+    assert!(indexes.iter().any(|index| index.contains("appeal_rows")), "{indexes:#?}");
+
+    register.store().rebuild_views(|_, _| {}).await.unwrap();
+    assert_eq!(register.store().dump_views().await.unwrap(), live);
+    assert_eq!(db.indexes().await, indexes, "every index and key is back as the migrations made it");
+    let space =
+        register.space(&region("groningen"), 2027, d(2026, 7, 1), None, &Audience::default()).await.unwrap().unwrap();
+    assert_eq!(space.appeals.len(), 1_200);
+}
+
 async fn as_at_shows_what_the_register_held_at_an_instant(db: &TestDb) {
     let register = register(db).await;
     let mut unannounced = establishment();
@@ -458,6 +500,7 @@ on_both_stores!(
     region_years_held_in_memory_equal_a_fresh_read,
     an_idempotency_key_is_claimed_once_per_recorder,
     replay_rebuilds_views_equal_to_the_live_ones,
+    a_replay_of_a_large_register_writes_back_every_row_as_recorded,
     as_at_shows_what_the_register_held_at_an_instant,
     an_edited_event_row_is_found_and_named,
     an_edited_payload_is_found_and_named,

@@ -1,6 +1,21 @@
 //! The SQL of both stores, written once. `store_impl!` expands it for a concrete sqlx database; the few places
 //! where SQLite and PostgreSQL differ come from the backend's `dialect` module.
 
+/// One stored row of a region-year as read back: its kind (`l`ine, `t`ariff, `a`ppeal), its document, and the
+/// two values kept beside it (announcement date and instant, or an appeal's ending and its instant).
+pub(super) struct StoredFact {
+    pub(super) kind: String,
+    pub(super) doc: String,
+    pub(super) first: Option<String>,
+    pub(super) second: Option<String>,
+}
+
+/// One value of a row written in bulk.
+pub(super) enum Cell {
+    Text(Option<String>),
+    Int(i64),
+}
+
 /// Expands the store methods for `$store`, whose `pool` field is a `sqlx::Pool<$db>`, with the constants and
 /// `begin_write` of the `dialect` module in scope where it expands.
 macro_rules! store_impl {
@@ -18,6 +33,7 @@ macro_rules! store_impl {
         use termijn_projections::views::DeadlineView;
 
         use crate::store::cache::{RegionYearCache, RowsChange};
+        use crate::store::sql::{Cell, StoredFact};
         use crate::store::{
             AppendError, CrashMoment, CrashPoint, EventQuery, RegionYearDeadlines, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
@@ -325,18 +341,66 @@ macro_rules! store_impl {
         }
 
         /// The facts version of a region-year and every row of it, read in one statement so that both come from
-        /// the same snapshot: one row however many rows the region-year holds.
-        const REGION_YEAR_ROWS: &str = concat!(
-            "SELECT (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), ",
-            rows_as_json_array!(),
-            " FROM (SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
+        /// the same snapshot; the dialect decides how the rows come back.
+        const REGION_YEAR_ROWS: &str = region_year_query!(
+            "SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
              WHERE region = $1 AND year = $2 \
              UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
-             UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2) AS r"
+             UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2"
         );
+
+        const FACTS_VERSION: &str = "SELECT facts_version FROM region_years WHERE region = $1 AND year = $2";
+
+        const TOKEN_BY_HASH: &str = "SELECT token_hash, role, name, provider, created_at FROM tokens WHERE token_hash = $1";
+
+        /// Runs the statements every read of a region-year goes through once on a new connection, so that the
+        /// first request it serves does not pay for preparing them.
+        #[allow(dead_code, reason = "only connections that are costly to open are warmed up")]
+        async fn warm_up(connection: &mut <$db as sqlx::Database>::Connection) -> Result<(), sqlx::Error> {
+            sqlx::query(TOKEN_BY_HASH).bind("").fetch_optional(&mut *connection).await?;
+            sqlx::query(FACTS_VERSION).bind("").bind(0_i32).fetch_optional(&mut *connection).await?;
+            dialect::read_region_year(&mut *connection, REGION_YEAR_ROWS, "", 0).await?;
+            Ok(())
+        }
 
         /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
         const BULK_ROWS: usize = 500;
+
+        /// Inserts rows into `target` (a table with its column list) in multi-row statements.
+        async fn insert_values(
+            tx: &mut Tx,
+            target: &str,
+            rows: impl Iterator<Item = Vec<Cell>> + Send,
+        ) -> Result<(), sqlx::Error> {
+            let mut rows = rows.peekable();
+            while rows.peek().is_some() {
+                let mut insert = sqlx::QueryBuilder::new(format!("INSERT INTO {target} "));
+                insert.push_values(rows.by_ref().take(BULK_ROWS), |mut values, cells| {
+                    for cell in cells {
+                        match cell {
+                            Cell::Text(text) => values.push_bind(text),
+                            Cell::Int(number) => values.push_bind(number),
+                        };
+                    }
+                });
+                insert.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
+        /// Rows in the order of the index they are read by, so that a region-year's rows are written side by
+        /// side and each index entry goes in next to the last.
+        fn in_region_year_order<'a, T>(
+            rows: &'a [T],
+            key: impl Fn(&'a T) -> (&'a RegionSlug, i32, i64),
+        ) -> impl ExactSizeIterator<Item = &'a T> + Send
+        where
+            T: Sync,
+        {
+            let mut sorted: Vec<&T> = rows.iter().collect();
+            sorted.sort_unstable_by_key(|row| key(row));
+            sorted.into_iter()
+        }
 
         fn optional_date(date: Option<LaterDate>) -> (Option<String>, Option<String>) {
             date.map(|d| (format_date(d.on), format_instant(d.recorded_at))).unzip()
@@ -346,57 +410,60 @@ macro_rules! store_impl {
         /// would have left them, adding its changes to the region-years' versions; gives each changed
         /// region-year's version after the change.
         async fn write_facts(tx: &mut Tx, facts: &FactSet) -> Result<Vec<(RegionSlug, i32, i64)>, sqlx::Error> {
-            for chunk in facts.lines.chunks(BULK_ROWS) {
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO space_lines (decision_id, region, year, position, doc, announced_on, announced_recorded_at) ",
-                );
-                insert.push_values(chunk, |mut row, line| {
+            dialect::insert_rows(
+                tx,
+                "space_lines (decision_id, region, year, position, doc, announced_on, announced_recorded_at)",
+                in_region_year_order(&facts.lines, |line| (&line.region, line.year, line.recorded.position)).map(|line| {
                     let (on, at) = optional_date(line.announced);
-                    row.push_bind(line.decision_id.to_string())
-                        .push_bind(line.region.to_string())
-                        .push_bind(line.year)
-                        .push_bind(line.recorded.position)
-                        .push_bind(to_doc(&SpaceLineRow { announced: None, ..line.clone() }))
-                        .push_bind(on)
-                        .push_bind(at);
-                });
-                insert.build().execute(&mut **tx).await?;
-            }
-            for chunk in facts.tariffs.chunks(BULK_ROWS) {
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO tariff_rows (decision_id, region, year, provider, position, doc, announced_on, \
-                     announced_recorded_at) ",
-                );
-                insert.push_values(chunk, |mut row, tariff| {
+                    vec![
+                        Cell::Text(Some(line.decision_id.to_string())),
+                        Cell::Text(Some(line.region.to_string())),
+                        Cell::Int(line.year.into()),
+                        Cell::Int(line.recorded.position),
+                        Cell::Text(Some(to_doc(&SpaceLineRow { announced: None, ..line.clone() }))),
+                        Cell::Text(on),
+                        Cell::Text(at),
+                    ]
+                }),
+            )
+            .await?;
+            dialect::insert_rows(
+                tx,
+                "tariff_rows (decision_id, region, year, provider, position, doc, announced_on, announced_recorded_at)",
+                in_region_year_order(&facts.tariffs, |tariff| (&tariff.region, tariff.year, tariff.recorded.position))
+                    .map(|tariff| {
                     let (on, at) = optional_date(tariff.announced);
-                    row.push_bind(tariff.decision_id.to_string())
-                        .push_bind(tariff.region.to_string())
-                        .push_bind(tariff.year)
-                        .push_bind(tariff.provider.to_string())
-                        .push_bind(tariff.recorded.position)
-                        .push_bind(to_doc(&TariffRow { announced: None, ..tariff.clone() }))
-                        .push_bind(on)
-                        .push_bind(at);
-                });
-                insert.build().execute(&mut **tx).await?;
-            }
-            for chunk in facts.appeals.chunks(BULK_ROWS) {
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO appeal_rows (appeal_id, region, year, provider, position, doc, ending, ending_recorded_at) ",
-                );
-                insert.push_values(chunk, |mut row, appeal| {
-                    let provider = appellant_provider(appeal);
-                    row.push_bind(appeal.appeal_id.to_string())
-                        .push_bind(appeal.region.to_string())
-                        .push_bind(appeal.year)
-                        .push_bind(provider)
-                        .push_bind(appeal.recorded.position)
-                        .push_bind(to_doc(&AppealRow { ending: None, ending_recorded_at: None, ..appeal.clone() }))
-                        .push_bind(appeal.ending.as_ref().map(to_doc))
-                        .push_bind(appeal.ending_recorded_at.map(format_instant));
-                });
-                insert.build().execute(&mut **tx).await?;
-            }
+                    vec![
+                        Cell::Text(Some(tariff.decision_id.to_string())),
+                        Cell::Text(Some(tariff.region.to_string())),
+                        Cell::Int(tariff.year.into()),
+                        Cell::Text(Some(tariff.provider.to_string())),
+                        Cell::Int(tariff.recorded.position),
+                        Cell::Text(Some(to_doc(&TariffRow { announced: None, ..tariff.clone() }))),
+                        Cell::Text(on),
+                        Cell::Text(at),
+                    ]
+                }),
+            )
+            .await?;
+            dialect::insert_rows(
+                tx,
+                "appeal_rows (appeal_id, region, year, provider, position, doc, ending, ending_recorded_at)",
+                in_region_year_order(&facts.appeals, |appeal| (&appeal.region, appeal.year, appeal.recorded.position))
+                    .map(|appeal| {
+                    vec![
+                        Cell::Text(Some(appeal.appeal_id.to_string())),
+                        Cell::Text(Some(appeal.region.to_string())),
+                        Cell::Int(appeal.year.into()),
+                        Cell::Text(appellant_provider(appeal)),
+                        Cell::Int(appeal.recorded.position),
+                        Cell::Text(Some(to_doc(&AppealRow { ending: None, ending_recorded_at: None, ..appeal.clone() }))),
+                        Cell::Text(appeal.ending.as_ref().map(to_doc)),
+                        Cell::Text(appeal.ending_recorded_at.map(format_instant)),
+                    ]
+                }),
+            )
+            .await?;
             let versions: Vec<_> = facts.versions.iter().collect();
             let mut after = Vec::with_capacity(versions.len());
             for chunk in versions.chunks(BULK_ROWS) {
@@ -417,6 +484,48 @@ macro_rules! store_impl {
                 }
             }
             Ok(after)
+        }
+
+        const READ_BATCH: i64 = 10_000;
+
+        /// Reads the log up to `head` in batches of decoded events, until the receiver stops listening.
+        async fn read_log(
+            pool: Pool<$db>,
+            head: i64,
+            batches: tokio::sync::mpsc::Sender<Result<Vec<RecordedEvent>, StoreError>>,
+        ) {
+            let mut after = 0;
+            while after < head {
+                let batch = async {
+                    let rows = sqlx::query(dialect::SELECT_EVENTS)
+                        .bind(after)
+                        .bind(None::<String>)
+                        .bind(None::<String>)
+                        .bind(None::<String>)
+                        .bind(READ_BATCH)
+                        .fetch_all(&pool)
+                        .await?;
+                    let mut events = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let event = stored_row(row)?.to_recorded()?;
+                        if event.position > head {
+                            break;
+                        }
+                        events.push(event);
+                    }
+                    Ok::<_, StoreError>(events)
+                }
+                .await;
+                // After a failure or an empty batch there is nothing more to read.
+                let next = batch.as_ref().ok().and_then(|events| events.last()).map(|event| event.position);
+                if batches.send(batch).await.is_err() {
+                    return;
+                }
+                match next {
+                    Some(position) => after = position,
+                    None => return,
+                }
+            }
         }
 
         /// The single writer of this process: one thread with its own runtime and its own connection, so that
@@ -655,7 +764,7 @@ macro_rules! store_impl {
             ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
                 if self.cache.version(region, year).is_some() {
                     let version: Option<(i64,)> =
-                        sqlx::query_as("SELECT facts_version FROM region_years WHERE region = $1 AND year = $2")
+                        sqlx::query_as(FACTS_VERSION)
                             .bind(region.as_str())
                             .bind(year)
                             .fetch_optional(&self.pool)
@@ -664,17 +773,14 @@ macro_rules! store_impl {
                         return Ok(rows);
                     }
                 }
-                // Rows handed over one by one cost more than reading them.
-                let (version, all): (Option<i64>, String) =
-                    sqlx::query_as(REGION_YEAR_ROWS).bind(region.as_str()).bind(year).fetch_one(&self.pool).await?;
-                let rows: Vec<(&str, &serde_json::value::RawValue, Option<String>, Option<String>)> =
-                    serde_json::from_str(&all).map_err(|_| corrupt("the rows of a region-year"))?;
+                let (version, rows) =
+                    dialect::read_region_year(&self.pool, REGION_YEAR_ROWS, region.as_str(), year).await?;
                 let mut found = RegionYearRows::default();
-                for (kind, doc, first, second) in rows {
-                    match kind {
-                        "l" => found.lines.push(space_line_of(doc.get(), first, second)?),
-                        "t" => found.tariffs.push(tariff_row_of(doc.get(), first, second)?),
-                        _ => found.appeals.push(appeal_row_of(doc.get(), first, second)?),
+                for StoredFact { kind, doc, first, second } in rows {
+                    match kind.as_str() {
+                        "l" => found.lines.push(space_line_of(&doc, first, second)?),
+                        "t" => found.tariffs.push(tariff_row_of(&doc, first, second)?),
+                        _ => found.appeals.push(appeal_row_of(&doc, first, second)?),
                     }
                 }
                 found.lines.sort_by_key(|l| l.recorded.position);
@@ -809,31 +915,21 @@ macro_rules! store_impl {
             }
 
             /// Reads the whole log, builds every fact row in memory, and writes them back in bulk, all in one
-            /// transaction that holds the chain head: writers wait, and readers see the old views until it commits.
+            /// transaction that holds the chain head: writers wait until it commits. The log is read a batch ahead
+            /// of the folding, on a connection of its own; no writer can add to it while the chain head is held.
+            /// Readers see the old views while the log is read; whether they still do while the rows are written
+            /// back is the dialect's (`EMPTY_VIEWS`).
             pub(super) async fn rebuild_views(&self, mut progress: impl FnMut(i64, i64) + Send) -> Result<i64, StoreError> {
                 let _turn = self.writer.turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 let (head, _, _): (i64, String, String) =
                     sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
-                for table in ["space_lines", "tariff_rows", "appeal_rows", "region_years", "deadlines"] {
-                    sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
-                }
+                let (batches, mut read) = tokio::sync::mpsc::channel(2);
+                tokio::spawn(read_log(self.pool.clone(), head, batches));
                 let mut facts = FactSet::default();
                 let mut after = 0;
-                loop {
-                    let rows = sqlx::query(dialect::SELECT_EVENTS)
-                        .bind(after)
-                        .bind(None::<String>)
-                        .bind(None::<String>)
-                        .bind(None::<String>)
-                        .bind(10_000_i64)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                    if rows.is_empty() {
-                        break;
-                    }
-                    for row in &rows {
-                        let event = stored_row(row)?.to_recorded()?;
+                while let Some(batch) = read.recv().await {
+                    for event in batch? {
                         after = event.position;
                         for change in changes(&event).map_err(corrupt)? {
                             facts.apply(change);
@@ -841,7 +937,14 @@ macro_rules! store_impl {
                     }
                     progress(after, head);
                 }
+                for statement in dialect::EMPTY_VIEWS {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
+                let indexes = dialect::drop_rebuilt_indexes(&mut tx).await?;
                 write_facts(&mut tx, &facts).await?;
+                for index in indexes {
+                    sqlx::query(&index).execute(&mut *tx).await?;
+                }
                 sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
                     .bind(after)
                     .execute(&mut *tx)
@@ -904,9 +1007,7 @@ macro_rules! store_impl {
             }
 
             pub(super) async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-                let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(
-                    "SELECT token_hash, role, name, provider, created_at FROM tokens WHERE token_hash = $1",
-                )
+                let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(TOKEN_BY_HASH)
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;

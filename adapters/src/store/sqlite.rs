@@ -25,16 +25,69 @@ mod dialect {
 
     pub(super) const HEAD_FOR_UPDATE: &str = "SELECT position, hash, recorded_at FROM chain_head WHERE id = 1";
 
+    /// Rows go in as multi-row inserts whatever their number: an embedded insert costs no round trips.
+    pub(super) async fn insert_rows(
+        tx: &mut super::Tx,
+        target: &str,
+        rows: impl ExactSizeIterator<Item = Vec<super::Cell>> + Send,
+    ) -> Result<(), sqlx::Error> {
+        super::insert_values(tx, target, rows).await
+    }
+
+    /// Emptying the views for a rebuild; readers keep seeing the old ones until it commits.
+    pub(super) const EMPTY_VIEWS: &[&str] = &[
+        "DELETE FROM space_lines",
+        "DELETE FROM tariff_rows",
+        "DELETE FROM appeal_rows",
+        "DELETE FROM region_years",
+        "DELETE FROM deadlines",
+    ];
+
+    /// SQLite keeps its indexes while a rebuild writes rows back: rows go in in index order, and dropping an
+    /// index would make readers of the old views wait on the schema change.
+    pub(super) async fn drop_rebuilt_indexes(_tx: &mut super::Tx) -> Result<Vec<String>, sqlx::Error> {
+        Ok(Vec::new())
+    }
+
     pub(super) const JSON_OPEN: &str = "";
     pub(super) const JSON_CLOSE: &str = "";
 
-    /// The rows `kind, doc, first, second` of a region-year as one JSON array of arrays, each stored document
-    /// going in as the JSON it is.
-    macro_rules! rows_as_json_array {
-        () => {
-            "'[' || COALESCE(group_concat('[\"' || kind || '\",' || doc || ',' || json_quote(first) || ',' \
-             || json_quote(second) || ']', ','), '') || ']'"
+    /// Wraps the rows `kind, doc, first, second` of a region-year into one row: the facts version, and the rows
+    /// as one JSON array of arrays, each stored document going in as the JSON it is. Rows handed over one by one
+    /// cross to sqlx's SQLite thread each on their own, which costs more than reading them.
+    macro_rules! region_year_query {
+        ($rows:literal) => {
+            concat!(
+                "SELECT (SELECT facts_version FROM region_years WHERE region = $1 AND year = $2), '[' || \
+                 COALESCE(group_concat('[\"' || kind || '\",' || doc || ',' || json_quote(first) || ',' \
+                 || json_quote(second) || ']', ','), '') || ']' FROM (",
+                $rows,
+                ") AS r"
+            )
         };
+    }
+
+    /// Reads a region-year with a query made by `region_year_query!`.
+    pub(super) async fn read_region_year<'e>(
+        executor: impl sqlx::Executor<'e, Database = Sqlite>,
+        query: &'static str,
+        region: &str,
+        year: i32,
+    ) -> Result<(Option<i64>, Vec<super::StoredFact>), sqlx::Error> {
+        let (version, all): (Option<i64>, String) =
+            sqlx::query_as(query).bind(region).bind(year).fetch_one(executor).await?;
+        let rows: Vec<(&str, &serde_json::value::RawValue, Option<String>, Option<String>)> =
+            serde_json::from_str(&all).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let rows = rows
+            .into_iter()
+            .map(|(kind, doc, first, second)| super::StoredFact {
+                kind: kind.to_owned(),
+                doc: doc.get().to_owned(),
+                first,
+                second,
+            })
+            .collect();
+        Ok((version, rows))
     }
 
     macro_rules! columns {

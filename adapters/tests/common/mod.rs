@@ -33,6 +33,24 @@ impl TestDb {
         Store::open(&self.location()).await.expect("the store opens")
     }
 
+    /// Every index and constraint of the database, each as the statement that makes it, sorted.
+    pub async fn indexes(&self) -> Vec<String> {
+        let url = self.0.url().expect("a database URL");
+        let mut found: Vec<String> = if self.is_postgres() {
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("the database answers");
+            let query = "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+                         UNION ALL SELECT conrelid::regclass::text || ': ' || pg_get_constraintdef(oid) FROM pg_constraint \
+                         WHERE connamespace = current_schema()::regnamespace";
+            sqlx::query_scalar(query).fetch_all(&mut conn).await.expect("the catalogue answers")
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("the SQLite file opens");
+            let query = "SELECT tbl_name || ': ' || COALESCE(sql, name) FROM sqlite_master WHERE type = 'index'";
+            sqlx::query_scalar(query).fetch_all(&mut conn).await.expect("the catalogue answers")
+        };
+        found.sort();
+        found
+    }
+
     /// Runs raw SQL on the database behind the store, as an intruder with database access would.
     pub async fn tamper(&self, sql: &str) {
         let url = self.0.url().expect("a database URL");
