@@ -100,7 +100,7 @@ impl Extension {
         if self.skipped.is_empty() {
             explanation.step(
                 "Art. 1 Algemene termijnenwet",
-                format!(
+                format_args!(
                     "{} is geen zaterdag, zondag of algemeen erkende feestdag; de termijn eindigt op die dag",
                     dutch::weekday_date(self.last_day)
                 ),
@@ -110,13 +110,13 @@ impl Extension {
                 .skipped
                 .iter()
                 .map(|(day, reason)| match reason {
-                    NonWorkingReason::Saturday | NonWorkingReason::Sunday => dutch::weekday_date(*day),
+                    NonWorkingReason::Saturday | NonWorkingReason::Sunday => dutch::weekday_date(*day).to_string(),
                     other => format!("{} ({}, {})", dutch::weekday_date(*day), other.name(), other.basis()),
                 })
                 .collect();
             explanation.step(
                 "Art. 1 Algemene termijnenwet",
-                format!(
+                format_args!(
                     "de termijn eindigt op een dag die geen werkdag is: {}; hij wordt verlengd tot en met {}",
                     passed.join(", "),
                     dutch::weekday_date(self.last_day)
@@ -126,7 +126,7 @@ impl Extension {
         for year in &self.provisional_years {
             explanation.step(
                 "Art. 3 lid 3 Algemene termijnenwet",
-                format!(
+                format_args!(
                     "voor {year} is geen besluit tot gelijkstelling van dagen met algemeen erkende feestdagen \
                      bekend; de datum is berekend met de wettelijke feestdagen en is voorlopig"
                 ),

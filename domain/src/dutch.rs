@@ -1,5 +1,7 @@
 //! Dates written the way Dutch legal staff read them: "maandag 16 februari 2026".
 
+use std::fmt::{self, Display};
+
 use chrono::{Datelike, NaiveDate, Weekday};
 
 const MONTHS: [&str; 12] = [
@@ -30,14 +32,29 @@ pub fn weekday(day: Weekday) -> &'static str {
     }
 }
 
-/// "16 februari 2026".
-pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+/// "16 februari 2026", written out where it is formatted.
+pub fn date(d: NaiveDate) -> impl Display {
+    DutchDate { date: d, with_weekday: false }
 }
 
-/// "maandag 16 februari 2026".
-pub fn weekday_date(d: NaiveDate) -> String {
-    format!("{} {}", weekday(d.weekday()), date(d))
+/// "maandag 16 februari 2026", written out where it is formatted.
+pub fn weekday_date(d: NaiveDate) -> impl Display {
+    DutchDate { date: d, with_weekday: true }
+}
+
+struct DutchDate {
+    date: NaiveDate,
+    with_weekday: bool,
+}
+
+impl Display for DutchDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.date;
+        if self.with_weekday {
+            write!(f, "{} ", weekday(d.weekday()))?;
+        }
+        write!(f, "{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    }
 }
 
 #[cfg(test)]
@@ -47,7 +64,7 @@ mod tests {
     #[test]
     fn a_date_is_written_with_its_dutch_weekday_and_month() {
         let d = NaiveDate::from_ymd_opt(2026, 2, 16).unwrap();
-        assert_eq!(weekday_date(d), "maandag 16 februari 2026");
-        assert_eq!(date(NaiveDate::from_ymd_opt(2025, 11, 4).unwrap()), "4 november 2025");
+        assert_eq!(weekday_date(d).to_string(), "maandag 16 februari 2026");
+        assert_eq!(date(NaiveDate::from_ymd_opt(2025, 11, 4).unwrap()).to_string(), "4 november 2025");
     }
 }

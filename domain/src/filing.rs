@@ -52,8 +52,15 @@ pub enum WithoutTerm {
 /// The one-week grace for a posted appeal (art. 6:9 lid 2 Awb).
 const POST_GRACE_DAYS: u64 = 7;
 
-fn term_span(term: &ComputedTerm) -> String {
-    format!("{} tot en met {}", dutch::date(term.opens_on), dutch::date(term.last_day))
+/// "2 maart 2026 tot en met 13 april 2026", written out where it is formatted.
+fn term_span(term: &ComputedTerm) -> impl std::fmt::Display + '_ {
+    struct Span<'t>(&'t ComputedTerm);
+    impl std::fmt::Display for Span<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{} tot en met {}", dutch::date(self.0.opens_on), dutch::date(self.0.last_day))
+        }
+    }
+    Span(term)
 }
 
 /// R7: classifies a filing received on `received_on` (and posted on `posted_on`, if sent by post) against the
@@ -70,7 +77,7 @@ pub fn classify_filing(
             WithoutTerm::MayStillBegin(why) => {
                 explanation.step(
                     "Art. 6:10 Awb",
-                    format!(
+                    format_args!(
                         "ontvangen op {} terwijl voor deze appellant nog geen termijn loopt ({why}); het beroep is \
                          voorbarig en ontvankelijk als het besluit toen al bestond",
                         dutch::date(received_on)
@@ -89,7 +96,7 @@ pub fn classify_filing(
     if let Some(t) = terms.iter().find(|t| t.term.opens_on <= received_on && received_on <= t.term.last_day) {
         explanation.step(
             "Art. 6:9 lid 1 Awb",
-            format!(
+            format_args!(
                 "ontvangen op {}, binnen de termijn van {} ({}); tijdig",
                 dutch::date(received_on),
                 term_span(t.term),
@@ -106,7 +113,7 @@ pub fn classify_filing(
         if let Some(t) = by_post {
             explanation.step(
                 "Art. 6:9 lid 2 Awb",
-                format!(
+                format_args!(
                     "ter post bezorgd op {}, voor het einde van de termijn van {} ({}), en ontvangen op {}, niet \
                      later dan een week na afloop; tijdig",
                     dutch::date(posted),
@@ -121,7 +128,7 @@ pub fn classify_filing(
     if let Some(t) = terms.iter().filter(|t| received_on < t.term.opens_on).min_by_key(|t| t.term.opens_on) {
         explanation.step(
             "Art. 6:10 Awb",
-            format!(
+            format_args!(
                 "ontvangen op {}, voor het begin van de termijn van {} ({}); voorbarig, maar ontvankelijk omdat het \
                  besluit toen al bestond",
                 dutch::date(received_on),
@@ -134,7 +141,7 @@ pub fn classify_filing(
     let last = terms.iter().max_by_key(|t| t.term.last_day).expect("terms is not empty");
     explanation.step(
         "Art. 6:9 Awb",
-        format!(
+        format_args!(
             "ontvangen op {}{}, na afloop van de laatste termijn die voor deze appellant telt, {} ({}); te laat",
             dutch::date(received_on),
             posted_on.map(|p| format!(" (ter post bezorgd op {})", dutch::date(p))).unwrap_or_default(),

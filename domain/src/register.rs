@@ -367,7 +367,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         let Some(announced_on) = known.announced(decision.announced_on) else {
             explanation.step(
                 "Art. 3:40 Awb",
-                format!(
+                format_args!(
                     "besluit {} is (op {}) nog niet bekendgemaakt en treedt niet in werking; er loopt geen termijn",
                     decision.decision_id,
                     dutch::date(as_of)
@@ -389,7 +389,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         if announced_on < commencement.date {
             explanation.step(
                 "Inwerkingtreding art. 105 lid 2-4 Wmg",
-                format!(
+                format_args!(
                     "besluit {} is bekendgemaakt op {}, voor de inwerkingtreding op {}{}; de publicatie was \
                      informatief, had geen rechtsgevolg en opende geen beroepstermijn; de contracteerruimte kon wel \
                      exceptief aan de orde worden gesteld in bezwaar en beroep tegen een tariefbeschikking (memorie \
@@ -446,7 +446,10 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         let status = if let Some(on) = annulled_on {
             explanation.step(
                 "Art. 8:72 Awb",
-                format!("het CBb heeft op {} een beroep gegrond verklaard; het besluit is vernietigd", dutch::date(on)),
+                format_args!(
+                    "het CBb heeft op {} een beroep gegrond verklaard; het besluit is vernietigd",
+                    dutch::date(on)
+                ),
             );
             DecisionStatus::Annulled
         } else if under_appeal {
@@ -458,7 +461,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         } else if let Some(since) = outcome.irrevocable_since {
             explanation.step(
                 "Art. 105 lid 4 Wmg",
-                format!(
+                format_args!(
                     "onherroepelijk sinds {}: ten minste een termijn is verstreken, geen termijn loopt nog of moet nog \
                      beginnen, en geen tijdig of voorbarig beroep is aanhangig; het blijft onherroepelijk tenzij de NZa \
                      het wijzigt",
@@ -498,7 +501,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
                     let mut e = Explanation::new();
                     e.step(
                         "Art. 6:11 Awb",
-                        format!(
+                        format_args!(
                             "besluit {} is niet voor deze regio en dit jaar geregistreerd; het beroep is geregistreerd",
                             appeal.against_decision
                         ),
@@ -519,7 +522,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
             if !extended.is_empty() {
                 explanation.step(
                     "Art. 6:19 Awb",
-                    format!(
+                    format_args!(
                         "het beroep heeft van rechtswege mede betrekking op {} dat het bestreden besluit voor deze regio \
                          en dit jaar wijzigt of vervangt",
                         extended.iter().map(|d| format!("besluit {d}")).collect::<Vec<_>>().join(", ")
@@ -644,7 +647,7 @@ fn assess_decision(
                 } else if tariff_announced_on < context.commencement.date {
                     explanation.step(
                         "Inwerkingtreding art. 105 lid 2-4 Wmg",
-                        format!(
+                        format_args!(
                             "tariefbeschikking {} is bekendgemaakt op {}, voor de inwerkingtreding op {}",
                             tariff.decision_id,
                             dutch::date(tariff_announced_on),
@@ -657,7 +660,7 @@ fn assess_decision(
                         Some(since) => {
                             explanation.step(
                                 "Art. 105 lid 4 Wmg",
-                                format!(
+                                format_args!(
                                     "de regionale contracteerruimte van besluit {} is onherroepelijk sinds {} en blijft \
                                      dat tenzij de NZa haar wijzigt; tariefbeschikking {} (bekendgemaakt {}) opent \
                                      geen nieuwe beroepstermijn",
@@ -782,7 +785,7 @@ fn opened_term(
     basis: TermBasis,
     decision: &SpaceDecisionFact,
     tariff: Option<&TariffDecisionFact>,
-    term: ComputedTerm,
+    mut term: ComputedTerm,
     context: &LegalContext,
     as_of: NaiveDate,
 ) -> TermAssessment {
@@ -791,11 +794,10 @@ fn opened_term(
         TermPhase::Open => TermStatus::Open,
         TermPhase::Closed => TermStatus::Closed,
     };
-    let mut explanation = term.explanation.clone();
     if context.commencement.assumption {
-        explanation.step(
+        term.explanation.step(
             "Inwerkingtreding art. 105 lid 2-4 Wmg",
-            format!(
+            format_args!(
                 "toegepast op besluiten bekendgemaakt op of na {}; die datum is een aanname zolang het \
                  inwerkingtredingsbesluit niet bekend is",
                 dutch::date(context.commencement.date)
@@ -807,9 +809,9 @@ fn opened_term(
         decision_id: decision.decision_id.clone(),
         tariff_decision: tariff.map(|t| t.decision_id.clone()),
         provider: tariff.map(|t| t.provider.clone()),
-        term: Some(ComputedTerm { explanation: explanation.clone(), ..term }),
+        explanation: term.explanation.clone(),
+        term: Some(term),
         not_opened: None,
         status,
-        explanation,
     }
 }

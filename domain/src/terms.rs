@@ -65,12 +65,12 @@ fn run_term(
     calendar: &AtwCalendar,
     mut explanation: Explanation,
     length_article: &str,
-    length_text: &str,
+    length_text: impl std::fmt::Display,
 ) -> ComputedTerm {
     let nominal_last_day = add_days(opens_on, days - 1);
     explanation.step(
         length_article,
-        format!(
+        format_args!(
             "{length_text}; de termijn loopt van {} tot en met {} (nominale laatste dag, dag {days})",
             dutch::weekday_date(opens_on),
             dutch::weekday_date(nominal_last_day)
@@ -95,7 +95,7 @@ fn six_weeks_from(opens_on: NaiveDate, calendar: &AtwCalendar, explanation: Expl
         calendar,
         explanation,
         "Art. 6:7 Awb",
-        &format!(
+        format_args!(
             "de termijn voor het {what} bedraagt zes weken, dat is 42 dagen (CRvB 24 september 2014, \
              ECLI:NL:CRVB:2014:3122)"
         ),
@@ -103,11 +103,15 @@ fn six_weeks_from(opens_on: NaiveDate, calendar: &AtwCalendar, explanation: Expl
 }
 
 /// R2: art. 6:8 lid 1 Awb, the term starts on the day after announcement.
-fn start_after_announcement(explanation: &mut Explanation, what: &str, announced_on: NaiveDate) -> NaiveDate {
+fn start_after_announcement(
+    explanation: &mut Explanation,
+    what: impl std::fmt::Display,
+    announced_on: NaiveDate,
+) -> NaiveDate {
     let opens_on = day_after(announced_on);
     explanation.step(
         "Art. 6:8 lid 1 Awb",
-        format!(
+        format_args!(
             "de termijn vangt aan met ingang van de dag na die waarop {what} op de voorgeschreven wijze is \
              bekendgemaakt ({}): {}",
             dutch::date(announced_on),
@@ -150,7 +154,7 @@ pub fn rcs_term_from_tariff_decision(
     let kind = if amended { "gewijzigde tariefbeschikking" } else { "tariefbeschikking" };
     explanation.step(
         "Art. 105 lid 2 Wmg",
-        format!(
+        format_args!(
             "de {kind} {tariff_decision} past de regionale contracteerruimte van besluit {space_decision} toe, \
              {how}; de termijn voor rechtstreeks beroep bij het CBb daartegen vangt aan met ingang van de dag na \
              bekendmaking van de {kind} en loopt gelijk op met de bezwaartermijn tegen de {kind}"
@@ -161,7 +165,7 @@ pub fn rcs_term_from_tariff_decision(
         let opens_on = day_after(space_announced_on);
         explanation.step(
             "Art. 3:40 Awb",
-            format!(
+            format_args!(
                 "besluit {space_decision} is pas bekendgemaakt op {}, na de {kind}; de termijn vangt daarom aan \
                  op {}",
                 dutch::date(space_announced_on),
@@ -170,7 +174,7 @@ pub fn rcs_term_from_tariff_decision(
         );
         opens_on
     } else {
-        start_after_announcement(&mut explanation, &format!("de {kind}"), tariff_announced_on)
+        start_after_announcement(&mut explanation, format_args!("de {kind}"), tariff_announced_on)
     };
     six_weeks_from(opens_on, calendar, explanation, "instellen van beroep")
 }
@@ -198,7 +202,7 @@ pub fn rcs_term_from_first_of_march(
     let mut explanation = Explanation::new();
     explanation.step(
         "Art. 105 lid 3 Wmg",
-        format!(
+        format_args!(
             "besluit {space_decision} stelt de regionale contracteerruimte vast voor {space_year}, een toekomstig \
              kalenderjaar, en is bekendgemaakt op {} toen voor die regio en dat jaar nog geen tariefbeschikking \
              was bekendgemaakt; de termijn voor rechtstreeks beroep bij het CBb vangt aan met ingang van 1 maart \
@@ -216,7 +220,7 @@ pub fn objection_term(tariff_decision: &DecisionId, announced_on: NaiveDate, cal
     let mut explanation = Explanation::new();
     explanation.step(
         "Art. 7:1 Awb",
-        format!("tegen tariefbeschikking {tariff_decision} kan bezwaar worden gemaakt bij de NZa"),
+        format_args!("tegen tariefbeschikking {tariff_decision} kan bezwaar worden gemaakt bij de NZa"),
     );
     let opens_on = start_after_announcement(&mut explanation, "de tariefbeschikking", announced_on);
     six_weeks_from(opens_on, calendar, explanation, "maken van bezwaar")
@@ -249,7 +253,7 @@ pub fn objection_decision_term(
     let mut explanation = Explanation::new();
     explanation.step(
         "Art. 7:10 lid 1 Awb",
-        format!(
+        format_args!(
             "de beslistermijn op bezwaar wordt gerekend vanaf de dag na die waarop de bezwaartermijn is verstreken \
              ({}): {}",
             dutch::date(objection_term.last_day),
@@ -270,11 +274,11 @@ pub fn objection_decision_term(
         days += SIX_WEEKS;
         length.push_str(", verdaagd met zes weken (art. 7:10 lid 3 Awb)");
     }
-    let mut term = run_term(opens_on, days, calendar, explanation, article, &length);
+    let mut term = run_term(opens_on, days, calendar, explanation, article, length);
     if let Some(until) = handling.further_postponed_until.filter(|until| *until > term.last_day) {
         term.explanation.step(
             "Art. 7:10 lid 4 Awb",
-            format!(
+            format_args!(
                 "verder uitgesteld tot en met {}; de NZa kan dit gebruiken wanneer dezelfde partij zowel beroep \
                  instelt tegen de regionale contracteerruimte als bezwaar maakt tegen de tariefbeschikking",
                 dutch::weekday_date(until)
