@@ -53,9 +53,9 @@ impl RecordedEvent {
 pub fn decode(aggregate_type: &str, payload: &serde_json::Value) -> Result<RegisterEvent, DecodeError> {
     let fail = |source| DecodeError::Payload { aggregate_type: aggregate_type.to_owned(), source };
     match aggregate_type {
-        SpaceDecision::TYPE => serde_json::from_value(payload.clone()).map(RegisterEvent::Space).map_err(fail),
-        TariffDecision::TYPE => serde_json::from_value(payload.clone()).map(RegisterEvent::Tariff).map_err(fail),
-        Appeal::TYPE => serde_json::from_value(payload.clone()).map(RegisterEvent::Appeal).map_err(fail),
+        SpaceDecision::TYPE => SpaceDecisionEvent::deserialize(payload).map(RegisterEvent::Space).map_err(fail),
+        TariffDecision::TYPE => TariffDecisionEvent::deserialize(payload).map(RegisterEvent::Tariff).map_err(fail),
+        Appeal::TYPE => AppealEvent::deserialize(payload).map(RegisterEvent::Appeal).map_err(fail),
         other => Err(DecodeError::UnknownAggregate(other.to_owned())),
     }
 }
