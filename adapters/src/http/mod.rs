@@ -169,6 +169,7 @@ impl Application {
     /// Opens the store (running migrations), reads the reference data and binds the address (port 0 picks one).
     pub async fn build(listen: SocketAddr, options: &StoreOptions) -> Result<Self, StartError> {
         let store = options.open().await?;
+        store.open_connections().await.map_err(ConfigError::from)?;
         let context = Arc::new(options.legal_context()?);
         let register = Arc::new(Register::new(store, context));
         let listener = tokio::net::TcpListener::bind(listen)

@@ -334,6 +334,12 @@ impl Store {
         Ok(Self { backend: Arc::new(backend) })
     }
 
+    /// Opens every connection the store may use, so that no request waits for one to be opened (what a
+    /// server does at the start; a command opens only the connections it uses).
+    pub async fn open_connections(&self) -> Result<(), StoreError> {
+        dispatch!(self.open_connections())
+    }
+
     pub fn kind(&self) -> &'static str {
         match &*self.backend {
             Backend::Sqlite(_) => "sqlite",

@@ -181,12 +181,14 @@ impl PostgresStore {
         let mut migrating = sqlx::PgConnection::connect(url).await.map_err(cannot_connect)?;
         sqlx::migrate!("../migrations/postgres").run(&mut migrating).await?;
         migrating.close().await.map_err(cannot_connect)?;
-        // Every connection is opened and warmed up at the start and kept, so no request waits for either.
+        // A connection is warmed up as it is opened, and kept once open (see `open_connections`), so a request
+        // waits for neither.
         let relaxed = durability == super::Durability::Relaxed;
         let options = move |connections: u32| {
             PgPoolOptions::new()
                 .max_connections(connections)
-                .min_connections(connections)
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .acquire_timeout(Duration::from_secs(30))
                 .after_connect(move |connection, _| {
                     Box::pin(async move {
@@ -203,5 +205,12 @@ impl PostgresStore {
         let writer =
             Writer::start(move || async move { options(1).connect(&url).await }, crash_at, cache.clone()).await?;
         Ok(Self { pool, writer, cache })
+    }
+
+    /// Opens every connection of the pool at once: opening one costs a PostgreSQL process start.
+    pub(super) async fn open_connections(&self) -> Result<(), super::StoreError> {
+        let all = (0..self.pool.options().get_max_connections()).map(|_| self.pool.acquire());
+        futures_util::future::try_join_all(all).await?;
+        Ok(())
     }
 }

@@ -156,4 +156,9 @@ impl SqliteStore {
         .await?;
         Ok(Self { pool, writer, cache })
     }
+
+    /// An embedded connection opens in well under a millisecond, as it is first needed.
+    pub(super) async fn open_connections(&self) -> Result<(), super::StoreError> {
+        Ok(())
+    }
 }
