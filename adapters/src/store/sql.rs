@@ -486,6 +486,20 @@ macro_rules! store_impl {
             Ok(after)
         }
 
+        /// The event rows a query asks for, in log order.
+        async fn event_rows(pool: &Pool<$db>, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
+            let (stream_type, stream_id) = query.stream.clone().unzip();
+            let rows = sqlx::query(dialect::SELECT_EVENTS)
+                .bind(query.after)
+                .bind(stream_type)
+                .bind(stream_id)
+                .bind(query.recorded_until.map(format_instant))
+                .bind(query.limit)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.iter().map(stored_row).collect::<Result<_, _>>()?)
+        }
+
         const READ_BATCH: i64 = 10_000;
 
         /// Reads the log up to `head` in batches of decoded events, until the receiver stops listening.
@@ -497,17 +511,10 @@ macro_rules! store_impl {
             let mut after = 0;
             while after < head {
                 let batch = async {
-                    let rows = sqlx::query(dialect::SELECT_EVENTS)
-                        .bind(after)
-                        .bind(None::<String>)
-                        .bind(None::<String>)
-                        .bind(None::<String>)
-                        .bind(READ_BATCH)
-                        .fetch_all(&pool)
-                        .await?;
+                    let rows = event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() }).await?;
                     let mut events = Vec::with_capacity(rows.len());
                     for row in &rows {
-                        let event = stored_row(row)?.to_recorded()?;
+                        let event = row.to_recorded()?;
                         if event.position > head {
                             break;
                         }
@@ -763,12 +770,11 @@ macro_rules! store_impl {
                 year: i32,
             ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
                 if self.cache.version(region, year).is_some() {
-                    let version: Option<(i64,)> =
-                        sqlx::query_as(FACTS_VERSION)
-                            .bind(region.as_str())
-                            .bind(year)
-                            .fetch_optional(&self.pool)
-                            .await?;
+                    let version: Option<(i64,)> = sqlx::query_as(FACTS_VERSION)
+                        .bind(region.as_str())
+                        .bind(year)
+                        .fetch_optional(&self.pool)
+                        .await?;
                     if let Some(rows) = version.and_then(|(version,)| self.cache.get(region, year, version)) {
                         return Ok(rows);
                     }
@@ -892,16 +898,7 @@ macro_rules! store_impl {
             }
 
             pub(super) async fn rows(&self, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
-                let (stream_type, stream_id) = query.stream.clone().unzip();
-                let rows = sqlx::query(dialect::SELECT_EVENTS)
-                    .bind(query.after)
-                    .bind(stream_type)
-                    .bind(stream_id)
-                    .bind(query.recorded_until.map(format_instant))
-                    .bind(query.limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows.iter().map(stored_row).collect::<Result<_, _>>()?)
+                event_rows(&self.pool, query).await
             }
 
             pub(super) async fn chain_head(&self) -> Result<(i64, String), StoreError> {
@@ -1007,10 +1004,8 @@ macro_rules! store_impl {
             }
 
             pub(super) async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-                let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(TOKEN_BY_HASH)
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
+                let row: Option<(String, String, String, Option<String>, String)> =
+                    sqlx::query_as(TOKEN_BY_HASH).bind(token_hash).fetch_optional(&self.pool).await?;
                 row.map(|(token_hash, role, name, provider, created_at)| {
                     Ok(TokenRecord {
                         token_hash,
