@@ -5,6 +5,7 @@
 
 pub mod event;
 pub mod facts;
+pub mod packed;
 pub mod views;
 
 pub use event::{RecordedEvent, RegisterEvent};

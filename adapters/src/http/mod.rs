@@ -170,6 +170,9 @@ impl Application {
     pub async fn build(listen: SocketAddr, options: &StoreOptions) -> Result<Self, StartError> {
         let store = options.open().await?;
         store.open_connections().await.map_err(ConfigError::from)?;
+        let started = std::time::Instant::now();
+        let (held, total) = store.hold_register().await.map_err(ConfigError::from)?;
+        tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory");
         let context = Arc::new(options.legal_context()?);
         let register = Arc::new(Register::new(store, context));
         let listener = tokio::net::TcpListener::bind(listen)

@@ -1,32 +1,30 @@
-//! Region-years read recently, decoded, each with the facts version it was read at. A read asks the database
-//! for the current version only, and reads the rows again when the version moved on. The writer of this
-//! process brings an entry forward itself when it commits rows for that region-year, so the answer to a write
-//! is judged from memory; writes of other processes only move the version on, which a read then sees.
+//! The region-years of the register, held in memory in packed form, each with the facts version it was read
+//! at. A read asks the database for the current version only, and reads the rows again when the version moved
+//! on. A server fills the cache at the start; the writer of this process brings an entry forward itself when
+//! it commits a change to that region-year, so the answer to a write is judged from memory. Writes of other
+//! processes only move the version on, which a read then sees.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use termijn_domain::values::RegionSlug;
-use termijn_projections::facts::{FactSet, RegionYearRows};
+use termijn_projections::facts::{FactChange, FactSet, RegionYearRows};
+use termijn_projections::packed::PackedRegionYear;
 
-/// About the size of the decoded rows of a few hundred busy region-years: tens of megabytes.
-const BUDGET_ROWS: usize = 100_000;
+/// Room for the whole register at well over a million events (about 120 bytes a row, packed).
+const BUDGET_BYTES: usize = 96 << 20;
 
 struct Entry {
     version: i64,
-    rows: Arc<RegionYearRows>,
+    rows: Arc<PackedRegionYear>,
     last_used: u64,
 }
 
 #[derive(Default)]
 struct Entries {
     by_region_year: HashMap<(RegionSlug, i32), Entry>,
-    rows: usize,
+    bytes: usize,
     clock: u64,
-}
-
-fn size(rows: &RegionYearRows) -> usize {
-    rows.lines.len() + rows.tariffs.len() + rows.appeals.len()
 }
 
 #[derive(Default)]
@@ -34,12 +32,14 @@ pub(super) struct RegionYearCache {
     entries: Mutex<Entries>,
 }
 
-/// What a committed transaction did to the fact rows, for the cache to follow.
-pub(super) enum RowsChange {
-    /// Rows were added, with every region-year's facts version after the commit.
-    Added { facts: Box<FactSet>, versions: Vec<(RegionSlug, i32, i64)> },
-    /// Rows stored before were changed, or the change is not known in detail: nothing cached can be trusted.
-    Unknown,
+/// What one committed write did to the fact rows, for the cache to follow.
+pub(super) struct RowsChange {
+    /// The rows it added.
+    pub(super) added: Box<FactSet>,
+    /// Its changes to rows stored before it: announcements and endings.
+    pub(super) stored_before: Vec<FactChange>,
+    /// Every region-year it changed, with the facts version after it and the number of changes it made there.
+    pub(super) versions: Vec<(RegionSlug, i32, i64, i64)>,
 }
 
 impl RegionYearCache {
@@ -49,7 +49,7 @@ impl RegionYearCache {
     }
 
     /// The rows of a region-year if they are held at exactly `version`.
-    pub(super) fn get(&self, region: &RegionSlug, year: i32, version: i64) -> Option<Arc<RegionYearRows>> {
+    pub(super) fn get(&self, region: &RegionSlug, year: i32, version: i64) -> Option<Arc<PackedRegionYear>> {
         let mut entries = self.entries();
         entries.clock += 1;
         let clock = entries.clock;
@@ -66,39 +66,52 @@ impl RegionYearCache {
         self.entries().by_region_year.get(&(region.clone(), year)).map(|e| e.version)
     }
 
-    /// Keeps rows read at `version`, unless newer ones are held.
-    pub(super) fn offer(&self, region: &RegionSlug, year: i32, version: i64, rows: Arc<RegionYearRows>) {
-        let mut entries = self.entries();
-        let key = (region.clone(), year);
-        if entries.by_region_year.get(&key).is_some_and(|e| e.version >= version) {
-            return;
-        }
-        entries.clock += 1;
-        let entry = Entry { version, rows, last_used: entries.clock };
-        entries.insert(key, entry);
+    /// Keeps rows read at `version`, unless newer ones are held; the least recently used go to make room.
+    pub(super) fn offer(&self, region: &RegionSlug, year: i32, version: i64, rows: &RegionYearRows) {
+        self.hold(region, year, version, rows, true);
     }
 
-    /// Follows a committed change: an entry held at the version just before the change gets the added rows
-    /// and the new version; any other entry of a changed region-year that is older is dropped.
-    pub(super) fn follow(&self, change: RowsChange) {
+    /// Keeps rows read at `version` if they fit beside what is held; whether there was room for them.
+    pub(super) fn fill(&self, region: &RegionSlug, year: i32, version: i64, rows: &RegionYearRows) -> bool {
+        self.hold(region, year, version, rows, false)
+    }
+
+    fn hold(&self, region: &RegionSlug, year: i32, version: i64, rows: &RegionYearRows, evict: bool) -> bool {
+        let key = (region.clone(), year);
+        if self.entries().by_region_year.get(&key).is_some_and(|e| e.version >= version) {
+            return true;
+        }
+        // Packed outside the lock: readers go on meanwhile.
+        let Some(packed) = PackedRegionYear::pack(rows) else { return false };
         let mut entries = self.entries();
-        let RowsChange::Added { facts, versions } = change else {
-            *entries = Entries::default();
-            return;
-        };
-        let mut added: HashMap<(RegionSlug, i32), RegionYearRows> = HashMap::new();
-        for line in &facts.lines {
-            added.entry((line.region.clone(), line.year)).or_default().lines.push(line.clone());
+        if entries.by_region_year.get(&key).is_some_and(|e| e.version >= version) {
+            return true;
         }
-        for tariff in &facts.tariffs {
-            added.entry((tariff.region.clone(), tariff.year)).or_default().tariffs.push(tariff.clone());
+        if !evict && entries.bytes + packed.bytes() > BUDGET_BYTES {
+            return false;
         }
-        for appeal in &facts.appeals {
-            added.entry((appeal.region.clone(), appeal.year)).or_default().appeals.push(appeal.clone());
+        entries.clock += 1;
+        let entry = Entry { version, rows: Arc::new(packed), last_used: entries.clock };
+        entries.insert(key, entry)
+    }
+
+    /// Follows a committed write: an entry held at the version just before the write gets its changes and the
+    /// new version; any other entry of a changed region-year that is older is dropped.
+    pub(super) fn follow(&self, change: RowsChange) {
+        let RowsChange { added, stored_before, versions } = change;
+        let mut added_to: HashMap<(RegionSlug, i32), RegionYearRows> = HashMap::new();
+        for line in &added.lines {
+            added_to.entry((line.region.clone(), line.year)).or_default().lines.push(line.clone());
         }
-        for (region, year, after) in versions {
+        for tariff in &added.tariffs {
+            added_to.entry((tariff.region.clone(), tariff.year)).or_default().tariffs.push(tariff.clone());
+        }
+        for appeal in &added.appeals {
+            added_to.entry((appeal.region.clone(), appeal.year)).or_default().appeals.push(appeal.clone());
+        }
+        let mut entries = self.entries();
+        for (region, year, after, changes) in versions {
             let key = (region, year);
-            let changes = facts.versions.get(&key).copied().unwrap_or(0);
             let Some(mut entry) = entries.remove(&key) else { continue };
             if entry.version >= after {
                 entries.insert(key, entry);
@@ -107,14 +120,23 @@ impl RegionYearCache {
             if entry.version != after - changes {
                 continue;
             }
-            let new = added.remove(&key).unwrap_or_default();
             let rows = Arc::make_mut(&mut entry.rows);
-            rows.lines.extend(new.lines);
-            rows.tariffs.extend(new.tariffs);
-            rows.appeals.extend(new.appeals);
-            rows.lines.sort_by_key(|l| l.recorded.position);
-            rows.tariffs.sort_by_key(|t| t.recorded.position);
-            rows.appeals.sort_by_key(|a| a.recorded.position);
+            let new = added_to.remove(&key).unwrap_or_default();
+            if rows.add(&new.lines, &new.tariffs, &new.appeals).is_none() {
+                continue;
+            }
+            for change in &stored_before {
+                match change {
+                    FactChange::AnnounceSpaceDecision { decision_id, announced }
+                    | FactChange::AnnounceTariffDecision { decision_id, announced } => {
+                        rows.announce(decision_id, *announced);
+                    }
+                    FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
+                        rows.end_appeal(appeal_id, *ending, *recorded_at);
+                    }
+                    FactChange::AddSpaceLines(_) | FactChange::AddTariffRows(_) | FactChange::AddAppeal(_) => {}
+                }
+            }
             entry.version = after;
             entries.insert(key, entry);
         }
@@ -129,25 +151,144 @@ impl RegionYearCache {
 impl Entries {
     fn remove(&mut self, key: &(RegionSlug, i32)) -> Option<Entry> {
         let entry = self.by_region_year.remove(key)?;
-        self.rows -= size(&entry.rows);
+        self.bytes -= entry.rows.bytes();
         Some(entry)
     }
 
-    /// Holds an entry, then lets the least recently used ones go until the rows held fit the budget.
-    fn insert(&mut self, key: (RegionSlug, i32), entry: Entry) {
-        let rows = size(&entry.rows);
+    /// Holds an entry, then lets the least recently used others go until what is held fits the budget; whether
+    /// the entry itself fits.
+    fn insert(&mut self, key: (RegionSlug, i32), entry: Entry) -> bool {
+        let bytes = entry.rows.bytes();
         self.remove(&key);
-        if rows > BUDGET_ROWS {
-            return;
+        if bytes > BUDGET_BYTES {
+            return false;
         }
-        self.rows += rows;
-        self.by_region_year.insert(key, entry);
-        while self.rows > BUDGET_ROWS {
+        while self.bytes + bytes > BUDGET_BYTES {
             let Some(oldest) = self.by_region_year.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| k.clone())
             else {
                 break;
             };
             self.remove(&oldest);
         }
+        self.bytes += bytes;
+        self.by_region_year.insert(key, entry);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use termijn_domain::register::{AppealEnding, AppealOutcome, Appellant, TariffKind};
+    use termijn_domain::values::{AgbCode, AppealId, DecisionId};
+    use termijn_projections::facts::{AppealRow, LaterDate, Recorded, TariffRow};
+
+    use super::*;
+
+    fn groningen() -> RegionSlug {
+        RegionSlug::parse("groningen").unwrap()
+    }
+
+    fn at(position: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_790_000_000 + position, 0).unwrap()
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn tariff(id: &str, position: i64) -> TariffRow {
+        TariffRow {
+            decision_id: DecisionId::parse(id).unwrap(),
+            region: groningen(),
+            year: 2027,
+            provider: AgbCode::parse("30000001").unwrap(),
+            kind: TariffKind::Tariff,
+            amends: None,
+            decided_on: day("2027-01-15"),
+            applied_space_decision: None,
+            recorded: Recorded { position, at: at(position), by: "mr. A. Jurist".to_owned() },
+            announced: None,
+        }
+    }
+
+    fn appeal(id: &str, position: i64) -> AppealRow {
+        AppealRow {
+            appeal_id: AppealId::parse(id).unwrap(),
+            region: groningen(),
+            year: 2027,
+            appellant: Appellant::Provider(AgbCode::parse("30000001").unwrap()),
+            against_decision: DecisionId::parse("NZa-RCS-2025-11").unwrap(),
+            received_on: day("2027-02-01"),
+            posted_on: None,
+            recorded: Recorded { position, at: at(position), by: "griffie".to_owned() },
+            ending: None,
+            ending_recorded_at: None,
+        }
+    }
+
+    fn held_rows(cache: &RegionYearCache, version: i64) -> Option<RegionYearRows> {
+        cache.get(&groningen(), 2027, version).map(|packed| packed.unpack(&groningen(), 2027).unwrap())
+    }
+
+    /// A write that adds a tariff decision and, in the same commit, announces one and ends an appeal that were
+    /// recorded before: three changes to the region-year.
+    fn write(announced: LaterDate, ending: AppealEnding) -> (RowsChange, TariffRow) {
+        let added = tariff("NZa-TB-3", 12);
+        let mut facts = FactSet::default();
+        facts.apply(FactChange::AddTariffRows(vec![added.clone()]));
+        let change = RowsChange {
+            added: Box::new(facts),
+            stored_before: vec![
+                FactChange::AnnounceTariffDecision { decision_id: DecisionId::parse("NZa-TB-1").unwrap(), announced },
+                FactChange::EndAppeal { appeal_id: AppealId::parse("CBb 27/1").unwrap(), ending, recorded_at: at(12) },
+            ],
+            versions: vec![(groningen(), 2027, 7, 3)],
+        };
+        (change, added)
+    }
+
+    fn stored() -> RegionYearRows {
+        RegionYearRows {
+            tariffs: vec![tariff("NZa-TB-1", 2), tariff("NZa-TB-2", 3)],
+            appeals: vec![appeal("CBb 27/1", 5)],
+            ..RegionYearRows::default()
+        }
+    }
+
+    #[test]
+    fn an_entry_follows_rows_added_and_rows_changed_by_a_write() {
+        let cache = RegionYearCache::default();
+        assert!(cache.fill(&groningen(), 2027, 4, &stored()));
+        let announced = LaterDate { on: day("2027-01-20"), recorded_at: at(12) };
+        let ending = AppealEnding { on: day("2027-03-01"), outcome: AppealOutcome::Withdrawn };
+        let (change, added) = write(announced, ending);
+        cache.follow(change);
+
+        let mut expected = stored();
+        expected.tariffs[0].announced = Some(announced);
+        expected.tariffs.push(added);
+        expected.appeals[0].ending = Some(ending);
+        expected.appeals[0].ending_recorded_at = Some(at(12));
+        assert_eq!(held_rows(&cache, 7), Some(expected));
+        assert_eq!(held_rows(&cache, 4), None, "the version before the write is no longer served");
+    }
+
+    #[test]
+    fn an_entry_that_missed_a_change_of_another_process_is_dropped() {
+        let cache = RegionYearCache::default();
+        assert!(cache.fill(&groningen(), 2027, 3, &stored()));
+        let announced = LaterDate { on: day("2027-01-20"), recorded_at: at(12) };
+        let ending = AppealEnding { on: day("2027-03-01"), outcome: AppealOutcome::Withdrawn };
+        cache.follow(write(announced, ending).0);
+        assert_eq!(cache.version(&groningen(), 2027), None);
+    }
+
+    #[test]
+    fn newer_rows_held_are_kept_over_older_ones_offered() {
+        let cache = RegionYearCache::default();
+        assert!(cache.fill(&groningen(), 2027, 5, &stored()));
+        cache.offer(&groningen(), 2027, 4, &RegionYearRows::default());
+        assert_eq!(held_rows(&cache, 5), Some(stored()));
     }
 }

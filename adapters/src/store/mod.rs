@@ -340,6 +340,13 @@ impl Store {
         dispatch!(self.open_connections())
     }
 
+    /// Reads the register's region-years into memory, the latest years first, as far as the memory set aside
+    /// for them goes (the whole register at well over a million events), so that no read waits for the disk;
+    /// how many region-years it holds, of how many. What is held stays up to date (see `region_year_rows`).
+    pub async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
+        dispatch!(self.hold_register())
+    }
+
     pub fn kind(&self) -> &'static str {
         match &*self.backend {
             Backend::Sqlite(_) => "sqlite",

@@ -67,21 +67,32 @@ macro_rules! store_impl {
             matches!(error, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
         }
 
-        /// Marks the region-years of the rows of `table` whose `key` is `id` as changed.
-        async fn touch_where(tx: &mut Tx, table: &str, key: &str, id: &str) -> Result<(), sqlx::Error> {
-            sqlx::query(&format!(
+        /// Marks the region-years of the rows of `table` whose `key` is `id` as changed; each with its facts
+        /// version after the change.
+        async fn touch_where(tx: &mut Tx, table: &str, key: &str, id: &str) -> Result<Vec<(RegionSlug, i32, i64)>, sqlx::Error> {
+            let touched: Vec<(String, i32, i64)> = sqlx::query_as(&format!(
                 "INSERT INTO region_years (region, year, facts_version, deadlines_version) \
                  SELECT region, year, 1, 0 FROM {table} WHERE {key} = $1 \
-                 ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + 1"
+                 ON CONFLICT (region, year) DO UPDATE SET facts_version = region_years.facts_version + 1 \
+                 RETURNING region, year, facts_version"
             ))
             .bind(id)
-            .execute(&mut **tx)
+            .fetch_all(&mut **tx)
             .await?;
-            Ok(())
+            touched.into_iter().map(|(region, year, version)| Ok((slug(&region)?, year, version))).collect()
+        }
+
+        fn slug(region: &str) -> Result<RegionSlug, sqlx::Error> {
+            RegionSlug::parse(region).map_err(|e| sqlx::Error::Decode(Box::new(e)))
         }
 
         /// Records the announcement date on every row of a decision in `table` (space lines or tariff rows).
-        async fn announce(tx: &mut Tx, table: &str, decision_id: &DecisionId, announced: &LaterDate) -> Result<(), sqlx::Error> {
+        async fn announce(
+            tx: &mut Tx,
+            table: &str,
+            decision_id: &DecisionId,
+            announced: &LaterDate,
+        ) -> Result<Vec<(RegionSlug, i32, i64)>, sqlx::Error> {
             sqlx::query(&format!(
                 "UPDATE {table} SET announced_on = $1, announced_recorded_at = $2 WHERE decision_id = $3"
             ))
@@ -102,8 +113,9 @@ macro_rules! store_impl {
         }
 
         /// Applies a fact change to rows already stored (an announcement, an appeal's ending), inside the
-        /// writing transaction. Rows to add are written in bulk by `write_facts`.
-        async fn apply_to_stored_rows(tx: &mut Tx, change: &FactChange) -> Result<(), sqlx::Error> {
+        /// writing transaction; the region-years it changed, with their facts versions after it. Rows to add are
+        /// written in bulk by `write_facts`.
+        async fn apply_to_stored_rows(tx: &mut Tx, change: &FactChange) -> Result<Vec<(RegionSlug, i32, i64)>, sqlx::Error> {
             match change {
                 FactChange::AnnounceSpaceDecision { decision_id, announced } => {
                     announce(tx, "space_lines", decision_id, announced).await
@@ -123,7 +135,7 @@ macro_rules! store_impl {
                 FactChange::AddSpaceLines(_) | FactChange::AddTariffRows(_) | FactChange::AddAppeal(_) => {
                     let mut rows = FactSet::default();
                     rows.apply(change.clone());
-                    write_facts(tx, &rows).await.map(|_| ())
+                    write_facts(tx, &rows).await
                 }
             }
         }
@@ -326,12 +338,26 @@ macro_rules! store_impl {
                     stored_before.extend(facts.apply(change));
                 }
             }
-            let versions = write_facts(tx, &facts).await?;
+            let mut versions: Vec<_> = write_facts(tx, &facts)
+                .await?
+                .into_iter()
+                .map(|(region, year, after)| {
+                    let changes = facts.versions.get(&(region.clone(), year)).copied().unwrap_or(0);
+                    (region, year, after, changes)
+                })
+                .collect();
             for change in &stored_before {
-                apply_to_stored_rows(tx, change).await?;
+                for (region, year, after) in apply_to_stored_rows(tx, change).await? {
+                    match versions.iter_mut().find(|(r, y, _, _)| *r == region && *y == year) {
+                        Some((_, _, held, changes)) => {
+                            *held = after;
+                            *changes += 1;
+                        }
+                        None => versions.push((region, year, after, 1)),
+                    }
+                }
             }
-            let rows_change =
-                if stored_before.is_empty() { RowsChange::Added { facts: Box::new(facts), versions } } else { RowsChange::Unknown };
+            let rows_change = RowsChange { added: Box::new(facts), stored_before, versions };
             let claims: Vec<_> = writes.iter().filter_map(|events| claim(events)).collect();
             match claim_keys(tx, &claims, recorded_at_text).await {
                 Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
@@ -478,9 +504,7 @@ macro_rules! store_impl {
                 );
                 let rows: Vec<(String, i32, i64)> = insert.build_query_as().fetch_all(&mut **tx).await?;
                 for (region, year, version) in rows {
-                    let region =
-                        RegionSlug::parse(&region).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-                    after.push((region, year, version));
+                    after.push((slug(&region)?, year, version));
                 }
             }
             Ok(after)
@@ -659,7 +683,7 @@ macro_rules! store_impl {
         }
 
         /// Writes a batch in one transaction, `together` in a few multi-row statements or else each write in
-        /// its own savepoint, and commits it unless every write failed; the cache then follows the commit.
+        /// its own savepoint, and commits it unless every write failed; the cache then follows each write.
         async fn write_batch(
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
@@ -677,12 +701,12 @@ macro_rules! store_impl {
                 _ => now,
             };
             let recorded_at_text = format_instant(recorded_at);
-            let (outcomes, rows_change): (Vec<Outcome>, RowsChange) = if together {
+            let (outcomes, rows_changes): (Vec<Outcome>, Vec<RowsChange>) = if together {
                 let writes: Vec<&[SerializedEvent]> = batch.iter().map(|write| write.events.as_slice()).collect();
                 let (written, rows_change) = append_writes(&mut tx, &writes, position, &previous, &recorded_at_text)
                     .await
                     .map_err(|_| BatchFailure::OneFailed)?;
-                (written.into_iter().map(Ok).collect(), rows_change)
+                (written.into_iter().map(Ok).collect(), vec![rows_change])
             } else {
                 append_each(&mut tx, batch, position, &previous, &recorded_at_text).await.map_err(BatchFailure::Database)?
             };
@@ -711,22 +735,24 @@ macro_rules! store_impl {
             if crash == Some(CrashMoment::AfterCommit) {
                 std::process::abort();
             }
-            cache.follow(rows_change);
+            for rows_change in rows_changes {
+                cache.follow(rows_change);
+            }
             Ok(outcomes)
         }
 
         /// Appends the writes of a batch one by one, each in a savepoint when there are several, so a write
-        /// that fails leaves the others in place. The change to the rows is known in detail for a write alone.
+        /// that fails leaves the others in place; what each write that stays did to the rows, in log order.
         async fn append_each(
             tx: &mut Tx,
             batch: &[QueuedWrite],
             mut position: i64,
             previous: &str,
             recorded_at_text: &str,
-        ) -> Result<(Vec<Outcome>, RowsChange), sqlx::Error> {
+        ) -> Result<(Vec<Outcome>, Vec<RowsChange>), sqlx::Error> {
             let mut previous = previous.to_owned();
             let mut outcomes = Vec::with_capacity(batch.len());
-            let mut rows_change = RowsChange::Unknown;
+            let mut rows_changes = Vec::with_capacity(batch.len());
             let alone = batch.len() == 1;
             for write in batch {
                 if !alone {
@@ -734,9 +760,7 @@ macro_rules! store_impl {
                 }
                 let outcome = append_writes(tx, &[&write.events], position, &previous, recorded_at_text).await.map(
                     |(mut written, change)| {
-                        if alone {
-                            rows_change = change;
-                        }
+                        rows_changes.push(change);
                         written.pop().unwrap_or_default()
                     },
                 );
@@ -750,7 +774,7 @@ macro_rules! store_impl {
                 }
                 outcomes.push(outcome);
             }
-            Ok((outcomes, rows_change))
+            Ok((outcomes, rows_changes))
         }
 
         impl $store {
@@ -775,10 +799,54 @@ macro_rules! store_impl {
                         .bind(year)
                         .fetch_optional(&self.pool)
                         .await?;
-                    if let Some(rows) = version.and_then(|(version,)| self.cache.get(region, year, version)) {
-                        return Ok(rows);
+                    if let Some(packed) = version.and_then(|(version,)| self.cache.get(region, year, version)) {
+                        let rows = packed
+                            .unpack(region, year)
+                            .map_err(|e| corrupt(format!("a region-year held in memory cannot be read: {e}")))?;
+                        return Ok(std::sync::Arc::new(rows));
                     }
                 }
+                let (version, rows) = self.read_region_year(region, year).await?;
+                if let Some(version) = version {
+                    self.cache.offer(region, year, version, &rows);
+                }
+                Ok(std::sync::Arc::new(rows))
+            }
+
+            /// Reads every region-year into memory, the latest years first, until the memory set aside for them
+            /// is full; how many region-years it holds, of how many.
+            pub(super) async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
+                use futures_util::{StreamExt, TryStreamExt};
+                let all: Vec<(String, i32)> =
+                    sqlx::query_as("SELECT region, year FROM region_years ORDER BY year DESC, region")
+                        .fetch_all(&self.pool)
+                        .await?;
+                let total = all.len();
+                let mut reads = futures_util::stream::iter(all)
+                    .map(|(region, year)| async move {
+                        let region = slug(&region)?;
+                        let (version, rows) = self.read_region_year(&region, year).await?;
+                        Ok::<_, StoreError>((region, year, version, rows))
+                    })
+                    // Two reads under way keep both cores busy: one decoding, one in the database.
+                    .buffered(2);
+                let mut held = 0;
+                while let Some((region, year, version, rows)) = reads.try_next().await? {
+                    let Some(version) = version else { continue };
+                    if !self.cache.fill(&region, year, version, &rows) {
+                        break;
+                    }
+                    held += 1;
+                }
+                Ok((held, total))
+            }
+
+            /// The facts version of a region-year and its rows, read in one statement.
+            async fn read_region_year(
+                &self,
+                region: &RegionSlug,
+                year: i32,
+            ) -> Result<(Option<i64>, RegionYearRows), StoreError> {
                 let (version, rows) =
                     dialect::read_region_year(&self.pool, REGION_YEAR_ROWS, region.as_str(), year).await?;
                 let mut found = RegionYearRows::default();
@@ -792,11 +860,7 @@ macro_rules! store_impl {
                 found.lines.sort_by_key(|l| l.recorded.position);
                 found.tariffs.sort_by_key(|t| t.recorded.position);
                 found.appeals.sort_by_key(|a| a.recorded.position);
-                let found = std::sync::Arc::new(found);
-                if let Some(version) = version {
-                    self.cache.offer(region, year, version, found.clone());
-                }
-                Ok(found)
+                Ok((version, found))
             }
 
             /// The line of a decision for one region-year, and whether the decision has any line at all.
