@@ -20,9 +20,12 @@ use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{AppealEnding, AppealStatus, Appellant, SpaceDecisionKind, assess_region_year};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
 use termijn_projections::RecordedEvent;
+use termijn_projections::facts::RegionYearRows;
 use termijn_projections::views::{Audience, DeadlineView, SpaceView, TariffView, deadline_terms};
 
-use crate::store::{AppendError, EventQuery, EventRepository, Provenance, RegionYearDeadlines, Store, StoreError};
+use crate::store::{
+    AppendError, EventQuery, EventRepository, Provenance, RegionYearDeadlines, Store, StoreError, Written,
+};
 
 type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
 
@@ -232,7 +235,7 @@ impl Register {
         }
         if let Some(applied) = &record.applied_space_decisions {
             for (region, decision) in applied {
-                if self.store.space_line(decision, region, record.year).await?.1.is_none() {
+                if !self.store.sets_space(decision, region, record.year).await?.1 {
                     return Err(CommandError::invalid(
                         &format!("applied_space_decisions.{region}"),
                         format!("decision {decision} sets no contracting space for {region} in {}", record.year),
@@ -257,14 +260,15 @@ impl Register {
 
     /// Records an appeal, whenever it was filed: its timing is classified, never a reason to refuse it.
     pub async fn lodge_appeal(&self, by: &Provenance, record: AppealRecord) -> Result<(), CommandError> {
-        let (recorded, line) = self.store.space_line(&record.against_decision, &record.region, record.year).await?;
+        let (recorded, sets_space) =
+            self.store.sets_space(&record.against_decision, &record.region, record.year).await?;
         if !recorded {
             return Err(CommandError::invalid(
                 "against_decision",
                 format!("no contracting-space decision {} is recorded", record.against_decision),
             ));
         }
-        if line.is_none() {
+        if !sets_space {
             return Err(CommandError::invalid(
                 "against_decision",
                 format!(
@@ -356,12 +360,34 @@ impl Register {
         regions: &[RegionSlug],
         as_of: NaiveDate,
     ) -> Result<Option<TariffView>, StoreError> {
+        self.tariff_decision_from(decision_id, year, regions, as_of, None).await
+    }
+
+    /// The answer to recording a tariff decision: `tariff_decision_in`, judged from rows that include it.
+    pub async fn tariff_decision_as_recorded(
+        &self,
+        decision_id: &DecisionId,
+        year: i32,
+        regions: &[RegionSlug],
+        as_of: NaiveDate,
+    ) -> Result<Option<TariffView>, StoreError> {
+        self.tariff_decision_from(decision_id, year, regions, as_of, Some(Written::TariffDecision(decision_id))).await
+    }
+
+    async fn tariff_decision_from(
+        &self,
+        decision_id: &DecisionId,
+        year: i32,
+        regions: &[RegionSlug],
+        as_of: NaiveDate,
+        written: Option<Written<'_>>,
+    ) -> Result<Option<TariffView>, StoreError> {
         let mut regions = regions.to_vec();
         regions.sort();
         regions.dedup();
         let mut region_years = Vec::with_capacity(regions.len());
         for region in regions {
-            let rows = self.store.region_year_rows(&region, year).await?;
+            let rows = self.rows(&region, year, written).await?;
             region_years.push((region, rows));
         }
         let rows: Vec<_> = region_years
@@ -389,7 +415,42 @@ impl Register {
         appeal_id: &AppealId,
         as_of: NaiveDate,
     ) -> Result<Option<AppealDetail>, StoreError> {
-        let rows = self.store.region_year_rows(region, year).await?;
+        self.appeal_from(region, year, appeal_id, as_of, None).await
+    }
+
+    /// The answer to lodging an appeal: `appeal_in`, judged from rows that include it.
+    pub async fn appeal_as_lodged(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        appeal_id: &AppealId,
+        as_of: NaiveDate,
+    ) -> Result<Option<AppealDetail>, StoreError> {
+        self.appeal_from(region, year, appeal_id, as_of, Some(Written::Appeal(appeal_id))).await
+    }
+
+    /// The rows of a region-year: the latest, or when `written` is given, any that include what was written.
+    async fn rows(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        written: Option<Written<'_>>,
+    ) -> Result<Arc<RegionYearRows>, StoreError> {
+        match written {
+            Some(written) => self.store.region_year_rows_including(region, year, written).await,
+            None => self.store.region_year_rows(region, year).await,
+        }
+    }
+
+    async fn appeal_from(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        appeal_id: &AppealId,
+        as_of: NaiveDate,
+        written: Option<Written<'_>>,
+    ) -> Result<Option<AppealDetail>, StoreError> {
+        let rows = self.rows(region, year, written).await?;
         let Some(row) = rows.appeals.iter().find(|a| &a.appeal_id == appeal_id).cloned() else { return Ok(None) };
         let facts = rows.facts(&row.region, row.year, None);
         // Judged on the later of `as_of` and the day it was received, so the appeal itself is always known.

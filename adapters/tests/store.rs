@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use common::TestDb;
 use termijn::register::{CommandError, NewSpaceDecision, Register};
-use termijn::store::{EventQuery, Provenance};
+use termijn::store::{EventQuery, Provenance, Written};
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
 use termijn_domain::aggregates::space_decision::SpaceLine;
 use termijn_domain::aggregates::tariff_decision::TariffDecisionRecord;
@@ -16,6 +16,7 @@ use termijn_domain::filing::Filing;
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{Appellant, DecisionStatus, SpaceDecisionKind, TariffKind};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_projections::facts::RegionYearRows;
 use termijn_projections::views::Audience;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -322,10 +323,24 @@ async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
         .unwrap();
     assert_eq!(held().await, fresh().await);
 
+    // The answer to a write is judged from rows held in memory that include what it recorded, without asking
+    // the database whether another process has written since.
+    let answered = AppealId::parse("CBb 27/answered").unwrap();
+    here.lodge_appeal(&jurist(), appeal(answered.as_str(), d(2027, 2, 5))).await.unwrap();
+    elsewhere.lodge_appeal(&jurist(), appeal("CBb 27/elsewhere later", d(2027, 2, 6))).await.unwrap();
+    let lodged = |rows: &RegionYearRows| rows.appeals.iter().map(|a| a.appeal_id.to_string()).collect::<Vec<_>>();
+    let answer =
+        here.store().region_year_rows_including(&region("groningen"), 2027, Written::Appeal(&answered)).await.unwrap();
+    assert!(lodged(&answer).contains(&answered.to_string()));
+    assert!(!lodged(&answer).contains(&"CBb 27/elsewhere later".to_owned()), "{:?}", lodged(&answer));
+    let latest = here.store().region_year_rows(&region("groningen"), 2027).await.unwrap();
+    assert!(lodged(&latest).contains(&"CBb 27/elsewhere later".to_owned()));
+    assert_eq!(held().await, fresh().await);
+
     here.store().rebuild_views(|_, _| {}).await.unwrap();
     let rebuilt = held().await;
     assert_eq!(rebuilt, fresh().await);
-    assert_eq!(rebuilt[0].appeals.len(), 11);
+    assert_eq!(rebuilt[0].appeals.len(), 13);
 }
 
 async fn an_idempotency_key_is_claimed_once_per_recorder(db: &TestDb) {

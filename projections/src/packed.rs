@@ -173,6 +173,21 @@ impl PackedRegionYear {
         Some(())
     }
 
+    /// Whether a contracting-space decision sets a space for this region-year.
+    pub fn holds_line_of(&self, decision_id: &DecisionId) -> bool {
+        self.lines.iter().any(|l| str_at(&self.text, l.decision_id) == decision_id.as_str())
+    }
+
+    /// Whether a tariff decision is recorded for this region-year.
+    pub fn holds_tariff_decision(&self, decision_id: &DecisionId) -> bool {
+        self.tariffs.iter().any(|t| str_at(&self.text, t.decision_id) == decision_id.as_str())
+    }
+
+    /// Whether an appeal is recorded for this region-year.
+    pub fn holds_appeal(&self, appeal_id: &AppealId) -> bool {
+        self.appeals.iter().any(|a| str_at(&self.text, a.appeal_id) == appeal_id.as_str())
+    }
+
     /// Records an announcement on the rows of a decision held here; whether any row was one of its rows.
     pub fn announce(&mut self, decision_id: &DecisionId, announced: LaterDate) -> bool {
         let mut found = false;
@@ -428,12 +443,18 @@ mod tests {
     }
 
     #[test]
-    fn announcements_and_endings_change_the_rows_they_name_only() {
+    fn rows_are_found_by_id_and_announcements_and_endings_change_the_rows_they_name_only() {
         let mut rows = register();
         let mut packed = PackedRegionYear::pack(&rows).unwrap();
         let announced = LaterDate { on: day("2027-02-03"), recorded_at: instant(8) };
         let ending = AppealEnding { on: day("2027-05-01"), outcome: AppealOutcome::Withdrawn };
 
+        assert!(packed.holds_line_of(&rows.lines[1].decision_id));
+        assert!(packed.holds_tariff_decision(&rows.tariffs[1].decision_id));
+        assert!(packed.holds_appeal(&rows.appeals[2].appeal_id));
+        assert!(!packed.holds_line_of(&rows.tariffs[1].decision_id), "a tariff decision sets no space");
+        assert!(!packed.holds_tariff_decision(&rows.lines[0].decision_id));
+        assert!(!packed.holds_appeal(&AppealId::parse("CBb 27/99999").unwrap()));
         assert!(packed.announce(&rows.tariffs[1].decision_id, announced));
         assert!(packed.end_appeal(&rows.appeals[1].appeal_id, ending, instant(9)));
         assert!(!packed.announce(&DecisionId::parse("NZa-TB-elders").unwrap(), announced));

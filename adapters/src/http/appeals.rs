@@ -154,7 +154,7 @@ async fn lodge_appeal(
         },
         |by| async move {
             s.register.lodge_appeal(&by, record).await?;
-            let recorded = s.register.appeal_in(r, year, i, as_of).await?;
+            let recorded = s.register.appeal_as_lodged(r, year, i, as_of).await?;
             recorded.ok_or_else(|| ApiError::Internal(format!("appeal {i} was recorded but cannot be read")))
         },
         || detail(s, i, as_of),

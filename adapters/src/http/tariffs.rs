@@ -148,7 +148,7 @@ async fn record_tariff_decision(
         },
         |by| async move {
             s.register.record_tariff_decision(&by, record, announced_on).await?;
-            let recorded = s.register.tariff_decision_in(i, year, r, today).await?;
+            let recorded = s.register.tariff_decision_as_recorded(i, year, r, today).await?;
             recorded.ok_or_else(|| ApiError::Internal(format!("tariff decision {i} was recorded but cannot be read")))
         },
         || view(s, i, today),

@@ -50,13 +50,24 @@ impl RegionYearCache {
 
     /// The rows of a region-year if they are held at exactly `version`.
     pub(super) fn get(&self, region: &RegionSlug, year: i32, version: i64) -> Option<Arc<PackedRegionYear>> {
+        self.held_where(region, year, |entry| entry.version == version)
+    }
+
+    /// The rows held for a region-year, at whatever version.
+    pub(super) fn held(&self, region: &RegionSlug, year: i32) -> Option<Arc<PackedRegionYear>> {
+        self.held_where(region, year, |_| true)
+    }
+
+    fn held_where(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        fits: impl Fn(&Entry) -> bool,
+    ) -> Option<Arc<PackedRegionYear>> {
         let mut entries = self.entries();
         entries.clock += 1;
         let clock = entries.clock;
-        let entry = entries.by_region_year.get_mut(&(region.clone(), year))?;
-        if entry.version != version {
-            return None;
-        }
+        let entry = entries.by_region_year.get_mut(&(region.clone(), year)).filter(|e| fits(e))?;
         entry.last_used = clock;
         Some(entry.rows.clone())
     }

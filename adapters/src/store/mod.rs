@@ -300,6 +300,13 @@ enum Backend {
     Postgres(postgres::PostgresStore),
 }
 
+/// What a write recorded in a region-year, to read the region-year as it stood once that was recorded.
+#[derive(Clone, Copy)]
+pub enum Written<'a> {
+    Appeal(&'a AppealId),
+    TariffDecision(&'a DecisionId),
+}
+
 /// The opened terms of one region-year as its facts stood at `version`, for the deadlines index.
 pub struct RegionYearDeadlines {
     pub region: RegionSlug,
@@ -363,14 +370,25 @@ impl Store {
         dispatch!(self.region_year_rows(region, year))
     }
 
-    /// A decision's line for one region-year, and whether the decision is recorded at all.
-    pub async fn space_line(
+    /// The rows of a region-year that include what a write recorded: what the answer to that write is judged
+    /// from. They may be older than the latest rows (not older than the write), so they answer no other read.
+    pub async fn region_year_rows_including(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        written: Written<'_>,
+    ) -> Result<Arc<RegionYearRows>, StoreError> {
+        dispatch!(self.region_year_rows_including(region, year, written))
+    }
+
+    /// Whether a contracting-space decision is recorded at all, and whether it sets a space for one region-year.
+    pub async fn sets_space(
         &self,
         decision_id: &DecisionId,
         region: &RegionSlug,
         year: i32,
-    ) -> Result<(bool, Option<SpaceLineRow>), StoreError> {
-        dispatch!(self.space_line(decision_id, region, year))
+    ) -> Result<(bool, bool), StoreError> {
+        dispatch!(self.sets_space(decision_id, region, year))
     }
 
     pub async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {

@@ -30,12 +30,13 @@ macro_rules! store_impl {
         use termijn_projections::facts::{
             AppealRow, FactChange, FactSet, LaterDate, RegionYearRows, SpaceLineRow, TariffRow, changes,
         };
+        use termijn_projections::packed::PackedRegionYear;
         use termijn_projections::views::DeadlineView;
 
         use crate::store::cache::{RegionYearCache, RowsChange};
         use crate::store::sql::{Cell, StoredFact};
         use crate::store::{
-            AppendError, CrashMoment, CrashPoint, EventQuery, RegionYearDeadlines, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
+            AppendError, CrashMoment, CrashPoint, EventQuery, Written, RegionYearDeadlines, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
         };
 
@@ -43,6 +44,10 @@ macro_rules! store_impl {
 
         fn corrupt(what: impl std::fmt::Display) -> StoreError {
             StoreError::Corrupt(what.to_string())
+        }
+
+        fn unpack(packed: &PackedRegionYear, region: &RegionSlug, year: i32) -> Result<RegionYearRows, StoreError> {
+            packed.unpack(region, year).map_err(|e| corrupt(format!("a region-year held in memory cannot be read: {e}")))
         }
 
         fn from_doc<T: serde::de::DeserializeOwned>(doc: &str) -> Result<T, StoreError> {
@@ -800,10 +805,7 @@ macro_rules! store_impl {
                         .fetch_optional(&self.pool)
                         .await?;
                     if let Some(packed) = version.and_then(|(version,)| self.cache.get(region, year, version)) {
-                        let rows = packed
-                            .unpack(region, year)
-                            .map_err(|e| corrupt(format!("a region-year held in memory cannot be read: {e}")))?;
-                        return Ok(std::sync::Arc::new(rows));
+                        return Ok(std::sync::Arc::new(unpack(&packed, region, year)?));
                     }
                 }
                 let (version, rows) = self.read_region_year(region, year).await?;
@@ -811,6 +813,24 @@ macro_rules! store_impl {
                     self.cache.offer(region, year, version, &rows);
                 }
                 Ok(std::sync::Arc::new(rows))
+            }
+
+            /// The rows of a region-year that include what a write recorded: those held in memory when they
+            /// do, without asking the database for the current version, else the latest.
+            pub(super) async fn region_year_rows_including(
+                &self,
+                region: &RegionSlug,
+                year: i32,
+                written: Written<'_>,
+            ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
+                let held = self.cache.held(region, year).filter(|packed| match written {
+                    Written::Appeal(id) => packed.holds_appeal(id),
+                    Written::TariffDecision(id) => packed.holds_tariff_decision(id),
+                });
+                match held {
+                    Some(packed) => Ok(std::sync::Arc::new(unpack(&packed, region, year)?)),
+                    None => self.region_year_rows(region, year).await,
+                }
             }
 
             /// Reads every region-year into memory, the latest years first, until the memory set aside for them
@@ -864,29 +884,31 @@ macro_rules! store_impl {
             }
 
             /// The line of a decision for one region-year, and whether the decision has any line at all.
-            pub(super) async fn space_line(
+            pub(super) async fn sets_space(
                 &self,
                 decision_id: &DecisionId,
                 region: &RegionSlug,
                 year: i32,
-            ) -> Result<(bool, Option<SpaceLineRow>), StoreError> {
-                let line: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT doc, announced_on, announced_recorded_at FROM space_lines \
-                     WHERE decision_id = $1 AND region = $2 AND year = $3",
-                )
-                .bind(decision_id.as_str())
-                .bind(region.as_str())
-                .bind(year)
-                .fetch_optional(&self.pool)
-                .await?;
-                if let Some((doc, on, at)) = line {
-                    return Ok((true, Some(space_line_of(&doc, on, at)?)));
+            ) -> Result<(bool, bool), StoreError> {
+                // Lines are never taken back: a line held in memory is in the database.
+                if self.cache.held(region, year).is_some_and(|packed| packed.holds_line_of(decision_id)) {
+                    return Ok((true, true));
+                }
+                let line: Option<(i32,)> =
+                    sqlx::query_as("SELECT 1 FROM space_lines WHERE decision_id = $1 AND region = $2 AND year = $3")
+                        .bind(decision_id.as_str())
+                        .bind(region.as_str())
+                        .bind(year)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                if line.is_some() {
+                    return Ok((true, true));
                 }
                 let any: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM space_lines WHERE decision_id = $1 LIMIT 1")
                     .bind(decision_id.as_str())
                     .fetch_optional(&self.pool)
                     .await?;
-                Ok((any.is_some(), None))
+                Ok((any.is_some(), false))
             }
 
             pub(super) async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {
