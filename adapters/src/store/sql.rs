@@ -397,16 +397,18 @@ macro_rules! store_impl {
         /// Rows per multi-row INSERT: well under both databases' limits on bound parameters.
         const BULK_ROWS: usize = 500;
 
-        /// Inserts rows into `target` (a table with its column list) in multi-row statements.
+        /// Inserts rows into `target` (a table with its column list) in multi-row statements. The next statement's
+        /// rows are made while the database runs the one before.
         async fn insert_values(
             tx: &mut Tx,
             target: &str,
             rows: impl Iterator<Item = Vec<Cell>> + Send,
         ) -> Result<(), sqlx::Error> {
-            let mut rows = rows.peekable();
-            while rows.peek().is_some() {
+            let mut rows = rows.fuse();
+            let mut chunk: Vec<Vec<Cell>> = rows.by_ref().take(BULK_ROWS).collect();
+            while !chunk.is_empty() {
                 let mut insert = sqlx::QueryBuilder::new(format!("INSERT INTO {target} "));
-                insert.push_values(rows.by_ref().take(BULK_ROWS), |mut values, cells| {
+                insert.push_values(chunk, |mut values, cells| {
                     for cell in cells {
                         match cell {
                             Cell::Text(text) => values.push_bind(text),
@@ -414,7 +416,13 @@ macro_rules! store_impl {
                         };
                     }
                 });
-                insert.build().execute(&mut **tx).await?;
+                let (inserted, next) = tokio::join!(
+                    biased;
+                    insert.build().execute(&mut **tx),
+                    async { rows.by_ref().take(BULK_ROWS).collect::<Vec<_>>() },
+                );
+                inserted?;
+                chunk = next;
             }
             Ok(())
         }
@@ -531,29 +539,36 @@ macro_rules! store_impl {
 
         const READ_BATCH: i64 = 10_000;
 
-        /// Reads the log up to `head` in batches of decoded events, until the receiver stops listening.
+        /// Reads the log up to `head` in batches of decoded events, until the receiver stops listening. One task
+        /// fetches the rows and another decodes them, so the next batch is fetched while one is decoded.
         async fn read_log(
             pool: Pool<$db>,
             head: i64,
             batches: tokio::sync::mpsc::Sender<Result<Vec<RecordedEvent>, StoreError>>,
         ) {
+            let (fetched, mut rows) = tokio::sync::mpsc::channel(1);
+            tokio::spawn(fetch_log(pool, head, fetched));
+            while let Some(batch) = rows.recv().await {
+                let batch = batch.and_then(|rows: Vec<StoredRow>| {
+                    rows.iter().take_while(|row| row.position <= head).map(StoredRow::to_recorded).collect()
+                });
+                if batches.send(batch).await.is_err() {
+                    return;
+                }
+            }
+        }
+
+        /// Fetches the log's rows up to `head` in batches, until the receiver stops listening; a batch may run past
+        /// `head`. After a failure or an empty batch there is nothing more to fetch.
+        async fn fetch_log(
+            pool: Pool<$db>,
+            head: i64,
+            batches: tokio::sync::mpsc::Sender<Result<Vec<StoredRow>, StoreError>>,
+        ) {
             let mut after = 0;
             while after < head {
-                let batch = async {
-                    let rows = event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() }).await?;
-                    let mut events = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        let event = row.to_recorded()?;
-                        if event.position > head {
-                            break;
-                        }
-                        events.push(event);
-                    }
-                    Ok::<_, StoreError>(events)
-                }
-                .await;
-                // After a failure or an empty batch there is nothing more to read.
-                let next = batch.as_ref().ok().and_then(|events| events.last()).map(|event| event.position);
+                let batch = event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() }).await;
+                let next = batch.as_ref().ok().and_then(|rows| rows.last()).map(|row| row.position);
                 if batches.send(batch).await.is_err() {
                     return;
                 }
@@ -1011,6 +1026,7 @@ macro_rules! store_impl {
                 tokio::spawn(read_log(self.pool.clone(), head, batches));
                 let mut facts = FactSet::default();
                 let mut after = 0;
+                let started = std::time::Instant::now();
                 while let Some(batch) = read.recv().await {
                     for event in batch? {
                         after = event.position;
@@ -1020,20 +1036,31 @@ macro_rules! store_impl {
                     }
                     progress(after, head);
                 }
+                let read_in = started.elapsed();
                 for statement in dialect::EMPTY_VIEWS {
                     sqlx::query(statement).execute(&mut *tx).await?;
                 }
                 let indexes = dialect::drop_rebuilt_indexes(&mut tx).await?;
                 write_facts(&mut tx, &facts).await?;
+                let written_in = started.elapsed() - read_in;
                 for index in indexes {
                     sqlx::query(&index).execute(&mut *tx).await?;
                 }
+                let indexed_in = started.elapsed() - read_in - written_in;
                 sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
                     .bind(after)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
                 self.cache.clear();
+                tracing::info!(
+                    events = after,
+                    read_seconds = read_in.as_secs_f64(),
+                    write_seconds = written_in.as_secs_f64(),
+                    index_seconds = indexed_in.as_secs_f64(),
+                    commit_seconds = (started.elapsed() - read_in - written_in - indexed_in).as_secs_f64(),
+                    "views rebuilt"
+                );
                 Ok(after)
             }
 

@@ -138,6 +138,8 @@ impl SqliteStore {
                 super::Durability::Relaxed => SqliteSynchronous::Off,
             })
             .busy_timeout(Duration::from_secs(30))
+            // Rows a statement's thread may run ahead of the reader by: a replay reads the log 10,000 at a time.
+            .row_buffer_size(1024)
             .foreign_keys(true);
         // An embedded connection cannot have gone away: no ping before each use.
         let pool = SqlitePoolOptions::new()
