@@ -88,6 +88,19 @@ impl Place {
     }
 }
 
+impl Place {
+    /// Brings a database to rest after a bulk load, as an operator would: on PostgreSQL the tables are vacuumed
+    /// and analysed and a checkpoint is taken, so that neither autovacuum nor a checkpoint set off by the load
+    /// runs while latencies are measured. SQLite checkpoints its log as part of each commit.
+    async fn settle(&self) {
+        if let Self::Postgres { admin_url, name } = self {
+            let mut connection = sqlx::PgConnection::connect(&database_url(admin_url, name)).await.expect("answers");
+            connection.execute("VACUUM (ANALYZE)").await.expect("vacuum");
+            connection.execute("CHECKPOINT").await.expect("checkpoint");
+        }
+    }
+}
+
 fn database_url(admin_url: &str, name: &str) -> String {
     let base = admin_url.split('?').next().unwrap_or(admin_url);
     format!("{}/{name}", base.rsplit_once('/').map_or(base, |(server, _)| server))
@@ -289,6 +302,7 @@ struct Latencies {
 /// Region-year views and a year of deadlines, sampled from the middle of the history.
 async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, seed: u64) -> Latencies {
     let auditor = token(place, Role::Auditor).await;
+    place.settle().await;
     let server = Served::start(binary, &place.args());
     let http = reqwest::Client::new();
     let regions: Vec<String> = context().regions.all().iter().map(|r| r.slug.to_string()).collect();
