@@ -1023,7 +1023,7 @@ macro_rules! store_impl {
                 let (head, _, _): (i64, String, String) =
                     sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
                 let (batches, mut read) = tokio::sync::mpsc::channel(2);
-                tokio::spawn(read_log(self.pool.clone(), head, batches));
+                tokio::spawn(read_log(dialect::log_reader(&self.pool), head, batches));
                 let mut facts = FactSet::default();
                 let mut after = 0;
                 let started = std::time::Instant::now();

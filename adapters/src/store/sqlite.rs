@@ -62,6 +62,14 @@ mod dialect {
         Ok(rebuild)
     }
 
+    /// The connections a replay reads the log on: their statement thread may run up to 1,024 rows ahead of the
+    /// reader (sqlx's default is 50), as a replay reads the log 10,000 events at a time. Requests keep the
+    /// default: a row held ahead is memory held.
+    pub(super) fn log_reader(pool: &Pool<Sqlite>) -> Pool<Sqlite> {
+        let options = (*pool.connect_options()).clone().row_buffer_size(1024);
+        sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_lazy_with(options)
+    }
+
     pub(super) const JSON_OPEN: &str = "";
     pub(super) const JSON_CLOSE: &str = "";
 
@@ -138,8 +146,6 @@ impl SqliteStore {
                 super::Durability::Relaxed => SqliteSynchronous::Off,
             })
             .busy_timeout(Duration::from_secs(30))
-            // Rows a statement's thread may run ahead of the reader by: a replay reads the log 10,000 at a time.
-            .row_buffer_size(1024)
             .foreign_keys(true);
         // An embedded connection cannot have gone away: no ping before each use.
         let pool = SqlitePoolOptions::new()
