@@ -38,10 +38,10 @@ fn slug(s: &str) -> RegionSlug {
     RegionSlug::parse(s).expect("a slug")
 }
 
-/// An example amount for a region-year: the 2021 national contracting space shared over 32 regions, varied
-/// per region and grown 2% a year.
+/// An example amount for a region-year: the 2021 national contracting space shared over the 31 regions of
+/// 2021, varied per region and grown 2% a year.
 fn example_amount(index: usize, year: i32) -> Euro {
-    let base_cents: i64 = 2_272_800_000_000 / 32;
+    let base_cents: i64 = 2_272_800_000_000 / 31;
     let variation = (index as i64 * 7_919 % 41 - 20) * base_cents / 100;
     let growth = (year - 2021).max(0) as i64 * 2;
     Euro::from_cents((base_cents + variation) * (100 + growth) / 100).expect("a positive amount")
@@ -53,7 +53,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
         return Err(DemoError::NotEmpty);
     }
     let by = Provenance { recorded_by: "demo (voorbeeldgegevens)".to_owned(), ..Provenance::default() };
-    let regions: Vec<RegionSlug> = register.context().regions.all().iter().map(|r| r.slug.clone()).collect();
+    let regions = register.context().regions.all();
     let mut writes = 0usize;
     macro_rules! record {
         ($what:expr, $call:expr) => {{
@@ -70,13 +70,14 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
             reason: format!("{reason} (voorbeeldbedragen)"),
             spaces,
         };
+    // Every region that exists in the year: the merged Westland Schieland Delfland, not the two it replaced.
     let all_regions = |years: std::ops::RangeInclusive<i32>| -> Vec<SpaceLine> {
         regions
             .iter()
             .enumerate()
             .flat_map(|(i, region)| {
-                years.clone().map(move |year| SpaceLine {
-                    region: region.clone(),
+                years.clone().filter(|year| region.exists_in(*year)).map(move |year| SpaceLine {
+                    region: region.slug.clone(),
                     year,
                     amount: example_amount(i, year),
                 })

@@ -241,6 +241,18 @@ impl Register {
                         format!("decision {decision} sets no contracting space for {region} in {}", record.year),
                     ));
                 }
+                // R3: a tariff decision can only have applied a decision that had been taken by then.
+                let taken = self.store.space_lines(decision).await?.first().map(|l| l.decided_on);
+                if let Some(taken) = taken.filter(|taken| *taken > record.decided_on) {
+                    return Err(CommandError::invalid(
+                        &format!("applied_space_decisions.{region}"),
+                        format!(
+                            "decision {decision} was taken on {taken}, after this tariff decision ({}); it cannot \
+                             have been applied in it (art. 105 lid 2 Wmg)",
+                            record.decided_on
+                        ),
+                    ));
+                }
             }
         }
         let id = record.decision_id.to_string();
@@ -348,22 +360,11 @@ impl Register {
         let rows = self.store.tariff_rows(decision_id).await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let regions: Vec<RegionSlug> = rows.iter().map(|r| r.region.clone()).collect();
-        self.tariff_decision_in(decision_id, first.year, &regions, as_of).await
+        self.tariff_decision_from(decision_id, first.year, &regions, as_of, None).await
     }
 
-    /// A tariff decision whose year and regions are known, as `tariff_decision` gives it, read with the rows of
-    /// its region-years alone.
-    pub async fn tariff_decision_in(
-        &self,
-        decision_id: &DecisionId,
-        year: i32,
-        regions: &[RegionSlug],
-        as_of: NaiveDate,
-    ) -> Result<Option<TariffView>, StoreError> {
-        self.tariff_decision_from(decision_id, year, regions, as_of, None).await
-    }
-
-    /// The answer to recording a tariff decision: `tariff_decision_in`, judged from rows that include it.
+    /// The answer to recording a tariff decision: the decision as `tariff_decision` gives it, its year and
+    /// regions known, judged from rows that include it.
     pub async fn tariff_decision_as_recorded(
         &self,
         decision_id: &DecisionId,
@@ -374,6 +375,7 @@ impl Register {
         self.tariff_decision_from(decision_id, year, regions, as_of, Some(Written::TariffDecision(decision_id))).await
     }
 
+    /// A tariff decision whose year and regions are known, read with the rows of its region-years alone.
     async fn tariff_decision_from(
         &self,
         decision_id: &DecisionId,
@@ -404,21 +406,11 @@ impl Register {
 
     pub async fn appeal(&self, appeal_id: &AppealId, as_of: NaiveDate) -> Result<Option<AppealDetail>, StoreError> {
         let Some(row) = self.store.appeal_row(appeal_id).await? else { return Ok(None) };
-        self.appeal_in(&row.region, row.year, appeal_id, as_of).await
+        self.appeal_from(&row.region, row.year, appeal_id, as_of, None).await
     }
 
-    /// An appeal whose region-year is known, as `appeal` gives it, read with the rows of that region-year alone.
-    pub async fn appeal_in(
-        &self,
-        region: &RegionSlug,
-        year: i32,
-        appeal_id: &AppealId,
-        as_of: NaiveDate,
-    ) -> Result<Option<AppealDetail>, StoreError> {
-        self.appeal_from(region, year, appeal_id, as_of, None).await
-    }
-
-    /// The answer to lodging an appeal: `appeal_in`, judged from rows that include it.
+    /// The answer to lodging an appeal: the appeal as `appeal` gives it, its region-year known, judged from rows
+    /// that include it.
     pub async fn appeal_as_lodged(
         &self,
         region: &RegionSlug,
@@ -442,6 +434,7 @@ impl Register {
         }
     }
 
+    /// An appeal whose region-year is known, read with the rows of that region-year alone.
     async fn appeal_from(
         &self,
         region: &RegionSlug,
@@ -511,8 +504,14 @@ impl Register {
         as_of: NaiveDate,
     ) -> Result<Vec<DeadlineView>, StoreError> {
         self.refresh_deadlines().await?;
-        let terms = self.store.deadlines(from, to, region, provider).await?;
-        Ok(terms.into_iter().map(|d| DeadlineView { term: d.term.judged_on(as_of), ..d }).collect())
+        // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed.
+        let terms = self.store.deadlines(from, to, region, None).await?;
+        Ok(terms
+            .into_iter()
+            .map(|d| DeadlineView { term: d.term.judged_on(as_of), ..d })
+            .filter(|d| !d.term.left_deadlines_on(as_of))
+            .map(|d| DeadlineView { term: d.term.as_seen_by(provider), ..d })
+            .collect())
     }
 
     pub async fn history(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {

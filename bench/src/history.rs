@@ -49,7 +49,9 @@ fn amount(rng: &mut Rng) -> Euro {
 pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generated, CommandError> {
     let by = Provenance { recorded_by: "synthetic history".to_owned(), ..Provenance::default() };
     let mut rng = Rng::new(spec.seed);
-    let regions: Vec<RegionSlug> = register.context().regions.all().iter().map(|r| r.slug.clone()).collect();
+    let registry = &register.context().regions;
+    // The regions of a year: a region merged away before it (or one that only begins later) gets no lines.
+    let regions_in = |year: i32| -> Vec<RegionSlug> { registry.in_year(year).map(|r| r.slug.clone()).collect() };
     let mut events = 0u64;
     let establishment = |rng: &mut Rng, year: i32| NewSpaceDecision {
         decision_id: id(format!("NZa-RCS-{}-11", year - 1)),
@@ -57,9 +59,10 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
         decided_on: NaiveDate::from_ymd_opt(year - 1, 11, 10).expect("a date"),
         announced_on: NaiveDate::from_ymd_opt(year - 1, 11, 14),
         reason: "meerjarige vaststelling (synthetisch)".to_owned(),
-        spaces: regions
+        spaces: registry
+            .all()
             .iter()
-            .flat_map(|r| (year..year + 5).map(move |y| (r.clone(), y)))
+            .flat_map(|r| (year..year + 5).filter(|y| r.exists_in(*y)).map(move |y| (r.slug.clone(), y)))
             .map(|(region, year)| SpaceLine { region, year, amount: amount(rng) })
             .collect(),
     };
@@ -73,6 +76,7 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
     }
     let mut year = FIRST_YEAR;
     loop {
+        let regions = regions_in(year);
         for p in 0..spec.providers {
             let agb = AgbCode::parse(&format!("{:08}", 10_000_000 + p)).expect("eight digits");
             let region = regions[p as usize % regions.len()].clone();

@@ -67,6 +67,7 @@ pub fn synthetic_region_year(rng: &mut Rng, region: &RegionSlug, year: i32, prov
             decision_id: decision(format!("NZa-TB-{agb}-{year}-1")),
             provider: agb.clone(),
             kind: TariffKind::Tariff,
+            decided_on: first,
             announced_on: Some(first),
             applied_space_decision: None,
         });
@@ -74,6 +75,7 @@ pub fn synthetic_region_year(rng: &mut Rng, region: &RegionSlug, year: i32, prov
             decision_id: decision(format!("NZa-TB-{agb}-{year}-2")),
             provider: agb.clone(),
             kind: TariffKind::AmendedTariff,
+            decided_on: day(year, 120),
             announced_on: Some(day(year, 120 + rng.below(200))),
             applied_space_decision: None,
         });

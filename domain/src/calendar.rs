@@ -1,4 +1,5 @@
-//! The Algemene termijnenwet (Atw) calendar: which days are not working days, and why.
+//! The Algemene termijnenwet (Atw) calendar: which days are a Saturday, Sunday or generally recognised holiday
+//! (algemeen erkende feestdag) in the sense of art. 1 and 3 Atw, and why.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,8 @@ use crate::dutch;
 use crate::explanation::Explanation;
 use crate::reference::ReferenceDataError;
 
-/// Why a day is not a working day under the Atw. A day may have several reasons (5 May on a Saturday).
+/// Why a day is a Saturday, Sunday or generally recognised holiday under the Atw. A day may have several
+/// reasons (5 May on a Saturday).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NonWorkingReason {
@@ -21,18 +23,19 @@ pub enum NonWorkingReason {
     Holiday { name: &'static str },
     /// Art. 3 lid 2 Atw equates Good Friday with a generally recognised holiday.
     GoodFriday,
-    /// A day equated with a holiday by royal decree, art. 3 lid 3 Atw.
+    /// A day equated with a generally recognised holiday by royal decree, art. 3 lid 3 Atw; `decree` is the
+    /// decree's full title with its BWB number, or with the remark that it is known from a secondary source.
     Equated { name: String, decree: String },
 }
 
 impl NonWorkingReason {
-    /// The article that makes this day a non-working day.
+    /// The article, and for an equated day the decree by its full title, that gives the day this standing.
     pub fn basis(&self) -> String {
         match self {
             Self::Saturday | Self::Sunday => "art. 1 lid 1 Atw".to_owned(),
             Self::Holiday { .. } => "art. 3 lid 1 Atw".to_owned(),
             Self::GoodFriday => "art. 3 lid 2 Atw".to_owned(),
-            Self::Equated { decree, .. } => decree.clone(),
+            Self::Equated { decree, .. } => format!("art. 3 lid 3 Atw, {decree}"),
         }
     }
 
@@ -43,7 +46,7 @@ impl NonWorkingReason {
             Self::Sunday => "zondag".to_owned(),
             Self::Holiday { name } => (*name).to_owned(),
             Self::GoodFriday => "Goede Vrijdag".to_owned(),
-            Self::Equated { name, .. } => format!("gelijkgestelde dag ({name})"),
+            Self::Equated { name, .. } => format!("{name}, gelijkgesteld met een algemeen erkende feestdag"),
         }
     }
 }
@@ -54,9 +57,30 @@ impl NonWorkingReason {
 pub struct EquatedDaysDecree {
     pub first_year: i32,
     pub last_year: i32,
+    /// The decree's full title, as it is cited.
     pub citation: String,
+    /// The decree's identifier in the Basiswettenbestand (`BWBR` and seven digits), where known.
+    #[serde(default)]
+    pub bwb: Option<String>,
+    /// True when the decree is known only from a secondary source: its title, but not yet its date, number and
+    /// place of publication. Dates resting on it are not provisional; their explanation says where it comes from.
+    #[serde(default)]
+    pub from_secondary_source: bool,
     pub source: String,
     pub days: Vec<EquatedDay>,
+}
+
+impl EquatedDaysDecree {
+    /// The decree as an explanation cites it: its full title with its BWB number, or with the remark that it is
+    /// known from a secondary source.
+    pub fn cited(&self) -> String {
+        match (&self.bwb, self.from_secondary_source) {
+            (Some(bwb), false) => format!("{} ({bwb})", self.citation),
+            (Some(bwb), true) => format!("{} ({bwb}; bekend uit een secundaire bron)", self.citation),
+            (None, true) => format!("{} (bekend uit een secundaire bron)", self.citation),
+            (None, false) => self.citation.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,10 +108,20 @@ pub struct AtwCalendar {
 pub struct Extension {
     pub nominal_last_day: NaiveDate,
     pub last_day: NaiveDate,
-    /// The non-working days passed over, in order, each with its first reason.
+    /// The Saturdays, Sundays and generally recognised holidays passed over, in order, each with its first reason.
     pub skipped: Vec<(NaiveDate, NonWorkingReason)>,
     /// Years examined for which no decree under art. 3 lid 3 Atw is known.
     pub provisional_years: Vec<i32>,
+    /// Decrees under art. 3 lid 3 Atw known only from a secondary source that cover a year examined.
+    pub secondary_source_decrees: Vec<SecondarySourceDecree>,
+}
+
+/// A decree under art. 3 lid 3 Atw known only from a secondary source, and the years examined that it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondarySourceDecree {
+    /// The decree's full title.
+    pub citation: String,
+    pub years: Vec<i32>,
 }
 
 impl Extension {
@@ -95,7 +129,9 @@ impl Extension {
         !self.provisional_years.is_empty()
     }
 
-    /// The art. 1 Atw step, and a provisional note where a year has no decree.
+    /// The art. 1 Atw step in the Atw's own words; then, per year examined, a step saying that no decree under
+    /// art. 3 lid 3 Atw is known (the date is provisional) or that the decree is known only from a secondary
+    /// source (the date is not provisional).
     pub fn explain(&self, explanation: &mut Explanation) {
         if self.skipped.is_empty() {
             explanation.step(
@@ -111,15 +147,17 @@ impl Extension {
                 .iter()
                 .map(|(day, reason)| match reason {
                     NonWorkingReason::Saturday | NonWorkingReason::Sunday => dutch::weekday_date(*day).to_string(),
-                    other => format!("{} ({}, {})", dutch::weekday_date(*day), other.name(), other.basis()),
+                    other => format!("{} ({}; {})", dutch::weekday_date(*day), other.name(), other.basis()),
                 })
                 .collect();
             explanation.step(
                 "Art. 1 Algemene termijnenwet",
                 format_args!(
-                    "de termijn eindigt op een dag die geen werkdag is: {}; hij wordt verlengd tot en met {}",
-                    passed.join(", "),
-                    dutch::weekday_date(self.last_day)
+                    "de termijn eindigt op een zaterdag, zondag of algemeen erkende feestdag en wordt verlengd tot en \
+                     met de eerstvolgende dag die niet een zaterdag, zondag of algemeen erkende feestdag is: {}; \
+                     overgeslagen: {}",
+                    dutch::weekday_date(self.last_day),
+                    passed.join(", ")
                 ),
             );
         }
@@ -127,15 +165,27 @@ impl Extension {
             explanation.step(
                 "Art. 3 lid 3 Algemene termijnenwet",
                 format_args!(
-                    "voor {year} is geen besluit tot gelijkstelling van dagen met algemeen erkende feestdagen \
-                     bekend; de datum is berekend met de wettelijke feestdagen en is voorlopig"
+                    "voor {year} is geen besluit bekend dat dagen gelijkstelt met een algemeen erkende feestdag; de \
+                     datum is berekend met de feestdagen van art. 3 lid 1 en 2 Atw alleen en is voorlopig"
+                ),
+            );
+        }
+        for decree in &self.secondary_source_decrees {
+            let years: Vec<String> = decree.years.iter().map(i32::to_string).collect();
+            explanation.step(
+                "Art. 3 lid 3 Algemene termijnenwet",
+                format_args!(
+                    "voor {} geldt het {}; dat besluit is alleen uit een secundaire bron bekend (datum, nummer en \
+                     vindplaats nog niet gevonden); de datum is daarmee berekend en is niet voorlopig",
+                    years.join(" en "),
+                    decree.citation
                 ),
             );
         }
     }
 }
 
-/// A non-working day of a year, with every reason that makes it one.
+/// A Saturday, Sunday or generally recognised holiday of a year, with every reason that makes it one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NonWorkingDay {
     pub date: NaiveDate,
@@ -164,6 +214,16 @@ impl AtwCalendar {
             if decrees[..i].iter().any(|d| d.first_year <= decree.last_year && decree.first_year <= d.last_year) {
                 return Err(ReferenceDataError::Invalid(format!("decree {} overlaps another", decree.citation)));
             }
+            if let Some(bwb) = &decree.bwb {
+                let well_formed =
+                    bwb.len() == 11 && bwb.starts_with("BWBR") && bwb.bytes().skip(4).all(|b| b.is_ascii_digit());
+                if !well_formed {
+                    return Err(ReferenceDataError::Invalid(format!(
+                        "decree {} has BWB number {bwb:?}, not BWBR and seven digits",
+                        decree.citation
+                    )));
+                }
+            }
             for day in &decree.days {
                 if !(decree.first_year..=decree.last_year).contains(&day.date.year()) {
                     return Err(ReferenceDataError::Invalid(format!(
@@ -171,7 +231,7 @@ impl AtwCalendar {
                         day.date, decree.citation
                     )));
                 }
-                equated.insert(day.date, (day.name.clone(), decree.citation.clone()));
+                equated.insert(day.date, (day.name.clone(), decree.cited()));
             }
         }
         Ok(Self { decrees, equated })
@@ -191,7 +251,7 @@ impl AtwCalendar {
         self.decree_for(year).is_none()
     }
 
-    /// Every reason why `day` is not a working day; empty for a working day.
+    /// Every reason why `day` is a Saturday, Sunday or generally recognised holiday; empty for any other day.
     pub fn reasons(&self, day: NaiveDate) -> Vec<NonWorkingReason> {
         let mut reasons = Vec::new();
         match day.weekday() {
@@ -211,19 +271,32 @@ impl AtwCalendar {
         reasons
     }
 
+    /// True when `day` is not a Saturday, Sunday or generally recognised holiday.
     pub fn is_working_day(&self, day: NaiveDate) -> bool {
         self.reasons(day).is_empty()
     }
 
     /// Art. 1 lid 1 Atw: a term whose last day is a Saturday, Sunday or generally recognised holiday runs on
-    /// to the next day that is none of these. Dates in a year without a known decree are provisional.
+    /// to the next day that is none of these. Dates in a year without a known decree are provisional; a year
+    /// whose decree is known only from a secondary source is named, but not provisional (DOMAIN.md item 8).
     pub fn extend(&self, nominal_last_day: NaiveDate) -> Extension {
         let mut day = nominal_last_day;
         let mut skipped = Vec::new();
         let mut provisional_years = Vec::new();
+        let mut secondary_source_decrees: Vec<SecondarySourceDecree> = Vec::new();
         loop {
-            if self.is_provisional(day.year()) && !provisional_years.contains(&day.year()) {
-                provisional_years.push(day.year());
+            let year = day.year();
+            match self.decree_for(year) {
+                None if !provisional_years.contains(&year) => provisional_years.push(year),
+                Some(decree) if decree.from_secondary_source => {
+                    let citation = decree.citation.clone();
+                    match secondary_source_decrees.iter_mut().find(|d| d.citation == citation) {
+                        Some(known) if !known.years.contains(&year) => known.years.push(year),
+                        Some(_) => {}
+                        None => secondary_source_decrees.push(SecondarySourceDecree { citation, years: vec![year] }),
+                    }
+                }
+                _ => {}
             }
             match self.reasons(day).into_iter().next() {
                 None => break,
@@ -236,10 +309,10 @@ impl AtwCalendar {
                 }
             }
         }
-        Extension { nominal_last_day, last_day: day, skipped, provisional_years }
+        Extension { nominal_last_day, last_day: day, skipped, provisional_years, secondary_source_decrees }
     }
 
-    /// Every non-working day of `year` under the Atw, in date order.
+    /// Every Saturday, Sunday and generally recognised holiday of `year` under the Atw, in date order.
     pub fn non_working_days(&self, year: i32) -> Vec<NonWorkingDay> {
         let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else {
             return Vec::new();

@@ -17,6 +17,11 @@ impl Explanation {
         self.0.push(format!("{article}: {text}"));
     }
 
+    /// Adds a step already written, e.g. one redacted for another audience.
+    pub fn push(&mut self, step: String) {
+        self.0.push(step);
+    }
+
     pub fn steps(&self) -> &[String] {
         &self.0
     }

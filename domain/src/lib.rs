@@ -10,8 +10,11 @@ pub mod values;
 
 pub use explanation::Explanation;
 pub mod aggregates;
+pub mod assessment;
 pub mod filing;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod record;
 pub mod register;
+pub mod rules;
 pub mod terms;

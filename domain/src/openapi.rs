@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::Explanation;
-use crate::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use crate::values::{AgbCode, AppealId, CbsRegionCode, DecisionId, Euro, IwlzRegionCode, RegionSlug};
 
 macro_rules! string_schema {
     ($type:ty, $description:expr, $example:expr $(, pattern = $pattern:expr)?) => {
@@ -38,6 +38,18 @@ string_schema!(
     "A care-office region by its stable lowercase slug.",
     "noord-holland-noord",
     pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+);
+string_schema!(
+    CbsRegionCode,
+    "A care-office region's code in the CBS region classification: ZK and two digits.",
+    "ZK09",
+    pattern = "^ZK[0-9]{2}$"
+);
+string_schema!(
+    IwlzRegionCode,
+    "A care-office region's code in the iWlz code list COD001: four digits.",
+    "5501",
+    pattern = "^[0-9]{4}$"
 );
 
 impl PartialSchema for Explanation {

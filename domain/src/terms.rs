@@ -8,7 +8,7 @@ use crate::dutch;
 use crate::explanation::Explanation;
 use crate::values::DecisionId;
 
-/// Art. 6:7 Awb: six weeks, which is exactly 42 days (CRvB 24 September 2014, ECLI:NL:CRVB:2014:3122).
+/// Art. 6:7 Awb: six weeks, which is exactly 42 days.
 pub const SIX_WEEKS: u64 = 42;
 
 /// A term with its dates and the reasoning that produced them.
@@ -95,10 +95,7 @@ fn six_weeks_from(opens_on: NaiveDate, calendar: &AtwCalendar, explanation: Expl
         calendar,
         explanation,
         "Art. 6:7 Awb",
-        format_args!(
-            "de termijn voor het {what} bedraagt zes weken, dat is 42 dagen (CRvB 24 september 2014, \
-             ECLI:NL:CRVB:2014:3122)"
-        ),
+        format_args!("de termijn voor het {what} bedraagt zes weken, dat is 42 dagen"),
     )
 }
 
@@ -121,43 +118,43 @@ fn start_after_announcement(
     opens_on
 }
 
-/// How the tariff decision came to apply the contracting-space decision (R3, last sentence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppliedBy {
-    /// The tariff decision names the contracting-space decision it applied.
-    Named,
-    /// The region-year's current decision announced on or before the tariff decision's announcement.
-    CurrentOnAnnouncement,
+/// R2 with R1: six weeks from the day after `what` was announced on `announced_on`, after the steps in
+/// `explanation` (art. 6:7 and 6:8 lid 1 Awb).
+pub fn six_weeks_after_announcement(
+    mut explanation: Explanation,
+    what: impl std::fmt::Display,
+    announced_on: NaiveDate,
+    calendar: &AtwCalendar,
+) -> ComputedTerm {
+    let opens_on = start_after_announcement(&mut explanation, what, announced_on);
+    six_weeks_from(opens_on, calendar, explanation, "instellen van beroep")
 }
 
 /// R3, art. 105 lid 2 Wmg (new): the term to appeal the regional contracting space that the NZa applied in a
 /// tariff decision starts on the day after that tariff decision is announced, together with the objection term
-/// against the tariff decision. An amended tariff decision starts a new term the same way.
-#[allow(clippy::too_many_arguments)]
+/// against the tariff decision. An amended tariff decision starts a new term the same way. `link` holds the
+/// steps that settled which decision the tariff decision applies.
 pub fn rcs_term_from_tariff_decision(
     tariff_decision: &DecisionId,
     amended: bool,
     tariff_announced_on: NaiveDate,
     space_decision: &DecisionId,
     space_announced_on: NaiveDate,
-    applied_by: AppliedBy,
+    link: Explanation,
     calendar: &AtwCalendar,
 ) -> ComputedTerm {
-    let mut explanation = Explanation::new();
-    let how = match applied_by {
-        AppliedBy::Named => "dat de tariefbeschikking noemt".to_owned(),
-        AppliedBy::CurrentOnAnnouncement => format!(
-            "het besluit dat gold toen de tariefbeschikking werd bekendgemaakt, zelf bekendgemaakt op {}",
-            dutch::date(space_announced_on)
-        ),
-    };
+    let mut explanation = link;
     let kind = if amended { "gewijzigde tariefbeschikking" } else { "tariefbeschikking" };
     explanation.step(
         "Art. 105 lid 2 Wmg",
         format_args!(
-            "de {kind} {tariff_decision} past de regionale contracteerruimte van besluit {space_decision} toe, \
-             {how}; de termijn voor rechtstreeks beroep bij het CBb daartegen vangt aan met ingang van de dag na \
-             bekendmaking van de {kind} en loopt gelijk op met de bezwaartermijn tegen de {kind}"
+            "de termijn voor rechtstreeks beroep bij het CBb tegen de regionale contracteerruimte van besluit \
+             {space_decision} vangt aan met ingang van de dag na bekendmaking van de {kind} {tariff_decision}{}",
+            if space_announced_on > tariff_announced_on {
+                ""
+            } else {
+                " en loopt gelijk op met de bezwaartermijn tegen die beschikking"
+            }
         ),
     );
     // A term cannot run against a decision before that decision has been announced (art. 3:40 Awb).
@@ -166,8 +163,9 @@ pub fn rcs_term_from_tariff_decision(
         explanation.step(
             "Art. 3:40 Awb",
             format_args!(
-                "besluit {space_decision} is pas bekendgemaakt op {}, na de {kind}; de termijn vangt daarom aan \
-                 op {}",
+                "besluit {space_decision} is pas bekendgemaakt op {}, na de {kind}; tegen een besluit loopt geen \
+                 termijn voordat het is bekendgemaakt (art. 6:8 lid 1 Awb); de termijn vangt daarom aan op {}, de dag \
+                 na die bekendmaking, en loopt niet gelijk op met de bezwaartermijn",
                 dutch::date(space_announced_on),
                 dutch::weekday_date(opens_on)
             ),
@@ -177,16 +175,6 @@ pub fn rcs_term_from_tariff_decision(
         start_after_announcement(&mut explanation, format_args!("de {kind}"), tariff_announced_on)
     };
     six_weeks_from(opens_on, calendar, explanation, "instellen van beroep")
-}
-
-/// R4 condition, art. 105 lid 3 Wmg (new): a contracting space of a future calendar year, for which no tariff
-/// decision for that region-year had been announced when the space was announced.
-pub fn first_of_march_rule_applies(
-    space_year: i32,
-    space_announced_on: NaiveDate,
-    tariff_announced_before: bool,
-) -> bool {
-    space_year > space_announced_on.year() && !tariff_announced_before
 }
 
 /// R4, art. 105 lid 3 Wmg (new): the term starts "met ingang van 1 maart" of the calendar year after the year

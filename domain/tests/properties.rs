@@ -1,16 +1,17 @@
 //! Properties over many random dates: the term engine never ends a term on a non-working day, never before its
-//! nominal last day, and classifies filings consistently at the edges of a term.
+//! nominal last day, classifies filings consistently at the edges of a term, and judges the same facts alike in
+//! whatever order they were recorded.
 
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
-use termijn_domain::filing::{CountingTerm, Filing, WithoutTerm, classify_filing};
+use termijn_domain::filing::{Against, CountingTerm, Filing, WithoutTerm, classify_filing};
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{
-    AppealFact, Appellant, DecisionStatus, RegionYearFacts, SpaceDecisionFact, SpaceDecisionKind, TermStatus,
-    assess_region_year,
+    AppealEnding, AppealFact, AppealOutcome, Appellant, DecisionStatus, RegionYearFacts, SpaceDecisionFact,
+    SpaceDecisionKind, TariffDecisionFact, TariffKind, TermStatus, assess_region_year,
 };
 use termijn_domain::terms::{objection_term, rcs_term_from_first_of_march};
-use termijn_domain::values::{AppealId, DecisionId, Euro, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 
 fn any_date() -> impl Strategy<Value = NaiveDate> {
     // 1 January 1990 to 31 December 2099.
@@ -22,7 +23,8 @@ fn id(s: &str) -> DecisionId {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
+    // Failures are saved in `properties.proptest-regressions` and replayed first on every run.
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
 
     #[test]
     fn the_last_day_is_a_working_day_never_before_the_nominal_last_day(announced in any_date()) {
@@ -53,16 +55,22 @@ proptest! {
     fn filing_is_consistent_at_the_edges_of_a_term(announced in any_date()) {
         let context = LegalContext::shipped().unwrap();
         let term = objection_term(&id("T"), announced, &context.calendar);
-        let terms = [CountingTerm { label: "x", term: &term }];
+        let terms = [CountingTerm { label: "x", term: &term, conditional: false }];
         let none = WithoutTerm::MayStillBegin(String::new());
-        let classify = |received: NaiveDate, posted: Option<NaiveDate>| classify_filing(received, posted, &terms, &none).0;
+        let against = Against { decided_on: Some(announced), awaits_tariff_decision: false };
+        let classify = |received: NaiveDate, posted: Option<NaiveDate>| {
+            classify_filing(received, posted, &terms, &none, &against, &context.calendar).filing
+        };
         let day = |d: NaiveDate, n: i64| d.checked_add_signed(chrono::TimeDelta::days(n)).unwrap();
+        // The post week of art. 6:9 lid 2 Awb, extended by art. 1 Atw.
+        let week_end = context.calendar.extend(day(term.last_day, 7)).last_day;
         prop_assert_eq!(classify(day(term.opens_on, -1), None), Filing::Premature);
         prop_assert_eq!(classify(term.opens_on, None), Filing::OnTime);
         prop_assert_eq!(classify(term.last_day, None), Filing::OnTime);
         prop_assert_eq!(classify(day(term.last_day, 1), None), Filing::Late);
         prop_assert_eq!(classify(day(term.last_day, 7), Some(term.last_day)), Filing::OnTimeByPost);
-        prop_assert_eq!(classify(day(term.last_day, 8), Some(term.last_day)), Filing::Late);
+        prop_assert_eq!(classify(week_end, Some(term.last_day)), Filing::OnTimeByPost);
+        prop_assert_eq!(classify(day(week_end, 1), Some(term.last_day)), Filing::Late);
         prop_assert_eq!(classify(day(term.last_day, 1), Some(day(term.last_day, 1))), Filing::Late);
     }
 
@@ -110,7 +118,123 @@ proptest! {
             prop_assert!(since <= as_of);
         }
         if context.commencement.date <= announced && !open && !holding {
-            prop_assert_eq!(view.status, Some(DecisionStatus::Irrevocable));
+            prop_assert!(matches!(
+                view.status,
+                Some(DecisionStatus::Irrevocable | DecisionStatus::PostWeek | DecisionStatus::AwaitingNotice)
+            ));
         }
     }
+
+}
+
+proptest! {
+    // Each case judges a whole history twice at six dates.
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn recording_order_does_not_change_the_law(
+        history in history(),
+        order in proptest::collection::vec(any::<u32>(), 12),
+        judged in proptest::collection::vec(0u64..900, 6),
+    ) {
+        let context = LegalContext::shipped().unwrap();
+        let mut shuffled = history.clone();
+        let mut key = order.iter().cycle().copied();
+        shuffled.decisions.sort_by_cached_key(|_| key.next());
+        shuffled.tariff_decisions.sort_by_cached_key(|_| key.next());
+        shuffled.appeals.sort_by_cached_key(|_| key.next());
+        let start = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        for offset in judged {
+            let as_of = start + Days::new(offset);
+            let mut recorded = assess_region_year(&history, &context, as_of);
+            let mut reordered = assess_region_year(&shuffled, &context, as_of);
+            recorded.appeals.sort_by(|a, b| a.appeal_id.as_str().cmp(b.appeal_id.as_str()));
+            reordered.appeals.sort_by(|a, b| a.appeal_id.as_str().cmp(b.appeal_id.as_str()));
+            prop_assert_eq!(recorded, reordered, "judged on {}", as_of);
+        }
+    }
+}
+
+/// A random region-year history after commencement: an establishment for a future year, amendments, tariff
+/// decisions (some named, some amended, a sluittarief), appeals with postings, withdrawals and judgments, some
+/// announced later than taken and some never announced.
+fn history() -> impl Strategy<Value = RegionYearFacts> {
+    let day = || (0u64..700).prop_map(|n| NaiveDate::from_ymd_opt(2025, 6, 1).unwrap() + Days::new(n));
+    let decision = (day(), proptest::option::weighted(0.9, 0u64..30), any::<bool>());
+    let tariff = (day(), proptest::option::weighted(0.85, 0u64..20), 0u8..4, 0usize..4, any::<bool>());
+    let appeal = (
+        0usize..4,
+        day(),
+        proptest::option::weighted(0.2, 1u64..6),
+        proptest::option::weighted(0.4, (30u64..300, 0u8..4)),
+        any::<bool>(),
+    );
+    (
+        proptest::collection::vec(decision, 1..4),
+        proptest::collection::vec(tariff, 0..5),
+        proptest::collection::vec(appeal, 0..4),
+    )
+        .prop_map(|(decisions, tariffs, appeals)| {
+            let decisions: Vec<SpaceDecisionFact> = decisions
+                .into_iter()
+                .enumerate()
+                .map(|(i, (decided_on, announce_after, amendment))| SpaceDecisionFact {
+                    decision_id: id(&format!("S{i}")),
+                    kind: if amendment && i > 0 {
+                        SpaceDecisionKind::Amendment
+                    } else {
+                        SpaceDecisionKind::Establishment
+                    },
+                    decided_on,
+                    announced_on: announce_after.map(|n| decided_on + Days::new(n)),
+                    amount: Euro::parse(&format!("{}.00", 1000 + i)).unwrap(),
+                })
+                .collect();
+            let count = decisions.len();
+            let tariff_decisions = tariffs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (decided_on, announce_after, kind, named, names))| TariffDecisionFact {
+                    decision_id: id(&format!("T{i}")),
+                    provider: AgbCode::parse(&format!("{:08}", 10_000_000 + i % 3)).unwrap(),
+                    kind: [TariffKind::Tariff, TariffKind::AmendedTariff, TariffKind::Tariff, TariffKind::Sluittarief]
+                        [kind as usize],
+                    decided_on,
+                    announced_on: announce_after.map(|n| decided_on + Days::new(n)),
+                    applied_space_decision: (names && decisions[named % count].decided_on <= decided_on)
+                        .then(|| decisions[named % count].decision_id.clone()),
+                })
+                .collect();
+            let appeals = appeals
+                .into_iter()
+                .enumerate()
+                .map(|(i, (against, received_on, posted_before, ending, provider))| AppealFact {
+                    appeal_id: AppealId::parse(&format!("A{i}")).unwrap(),
+                    appellant: if provider {
+                        Appellant::Provider(AgbCode::parse("10000001").unwrap())
+                    } else {
+                        Appellant::Other("patiëntenorganisatie".to_owned())
+                    },
+                    against_decision: decisions[against % count].decision_id.clone(),
+                    received_on,
+                    posted_on: posted_before.map(|n| received_on - Days::new(n)),
+                    ending: ending.map(|(after, outcome)| AppealEnding {
+                        on: received_on + Days::new(after),
+                        outcome: [
+                            AppealOutcome::Withdrawn,
+                            AppealOutcome::Dismissed,
+                            AppealOutcome::Upheld,
+                            AppealOutcome::Inadmissible,
+                        ][outcome as usize],
+                    }),
+                })
+                .collect();
+            RegionYearFacts {
+                region: RegionSlug::parse("groningen").unwrap(),
+                year: 2027,
+                decisions,
+                tariff_decisions,
+                appeals,
+            }
+        })
 }

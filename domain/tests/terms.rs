@@ -1,10 +1,11 @@
 //! The term rules R1-R4 and R10 of DOMAIN.md on their worked examples.
 
 use chrono::NaiveDate;
+use termijn_domain::Explanation;
 use termijn_domain::reference::LegalContext;
 use termijn_domain::terms::{
-    AppliedBy, ObjectionHandling, first_of_march_rule_applies, objection_decision_term, objection_term,
-    rcs_term_from_first_of_march, rcs_term_from_tariff_decision,
+    ObjectionHandling, objection_decision_term, objection_term, rcs_term_from_first_of_march,
+    rcs_term_from_tariff_decision,
 };
 use termijn_domain::values::DecisionId;
 
@@ -30,12 +31,15 @@ fn a_decision_announced_monday_5_january_2026_can_be_opposed_until_monday_16_feb
     let steps = term.explanation.steps();
     assert!(steps.iter().any(|s| s.starts_with("Art. 6:8 lid 1 Awb") && s.contains("dinsdag 6 januari 2026")));
     assert!(steps.iter().any(|s| s.starts_with("Art. 6:7 Awb") && s.contains("maandag 16 februari 2026")));
-    assert!(steps.last().unwrap().starts_with("Art. 1 Algemene termijnenwet"));
+    // The art. 1 Atw step, then the remark that the decree of equated days for 2026 is known from a secondary
+    // source (DOMAIN.md item 8: not provisional, but said).
+    assert!(steps[steps.len() - 2].starts_with("Art. 1 Algemene termijnenwet"));
+    assert!(steps.last().unwrap().starts_with("Art. 3 lid 3 Algemene termijnenwet"));
+    assert!(steps.last().unwrap().contains("secundaire bron"));
 }
 
 #[test]
 fn a_2027_space_announced_14_november_2025_is_open_from_1_march_until_monday_13_april_2026() {
-    assert!(first_of_march_rule_applies(2027, d(2025, 11, 14), false));
     let term = rcs_term_from_first_of_march(&id("NZa-RCS-2025-11"), 2027, d(2025, 11, 14), &context().calendar);
     assert_eq!(term.opens_on, d(2026, 3, 1));
     assert_eq!(term.nominal_last_day, d(2026, 4, 11));
@@ -46,12 +50,6 @@ fn a_2027_space_announced_14_november_2025_is_open_from_1_march_until_monday_13_
 }
 
 #[test]
-fn the_first_of_march_rule_does_not_apply_to_the_current_year_or_once_a_tariff_decision_was_announced() {
-    assert!(!first_of_march_rule_applies(2025, d(2025, 11, 14), false));
-    assert!(!first_of_march_rule_applies(2027, d(2025, 11, 14), true));
-}
-
-#[test]
 fn the_appeal_term_from_a_tariff_decision_starts_the_day_after_its_announcement() {
     let term = rcs_term_from_tariff_decision(
         &id("NZa-TB-12345678-2026-1"),
@@ -59,7 +57,7 @@ fn the_appeal_term_from_a_tariff_decision_starts_the_day_after_its_announcement(
         d(2026, 1, 23),
         &id("NZa-RCS-2025-11"),
         d(2025, 11, 14),
-        AppliedBy::CurrentOnAnnouncement,
+        Explanation::new(),
         &context().calendar,
     );
     assert_eq!(term.opens_on, d(2026, 1, 24));
@@ -73,8 +71,15 @@ fn the_appeal_term_from_a_tariff_decision_starts_the_day_after_its_announcement(
 #[test]
 fn the_appeal_term_runs_together_with_the_objection_term_against_the_same_tariff_decision() {
     let cal = context().calendar;
-    let appeal =
-        rcs_term_from_tariff_decision(&id("T"), true, d(2026, 3, 27), &id("S"), d(2026, 3, 1), AppliedBy::Named, &cal);
+    let appeal = rcs_term_from_tariff_decision(
+        &id("T"),
+        true,
+        d(2026, 3, 27),
+        &id("S"),
+        d(2026, 3, 1),
+        Explanation::new(),
+        &cal,
+    );
     let objection = objection_term(&id("T"), d(2026, 3, 27), &cal);
     assert_eq!((appeal.opens_on, appeal.last_day), (objection.opens_on, objection.last_day));
     // Nominal last day Friday 8 May 2026 is a working day.
@@ -89,7 +94,7 @@ fn a_term_cannot_start_before_the_space_it_runs_against_is_announced() {
         d(2026, 1, 10),
         &id("S"),
         d(2026, 1, 20),
-        AppliedBy::Named,
+        Explanation::new(),
         &context().calendar,
     );
     assert_eq!(term.opens_on, d(2026, 1, 21));

@@ -221,6 +221,7 @@ impl RegionYearRows {
                     decision_id: t.decision_id.clone(),
                     provider: t.provider.clone(),
                     kind: t.kind,
+                    decided_on: t.decided_on,
                     announced_on: later(&t.announced),
                     applied_space_decision: t.applied_space_decision.clone(),
                 })

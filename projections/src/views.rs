@@ -12,7 +12,8 @@ use termijn_domain::register::{
     AppealAssessment, AppealStatus, Appellant, DecisionAssessment, DecisionStatus, NotOpenedReason,
     RegionYearAssessment, SpaceDecisionKind, TariffKind, TermAssessment, TermBasis, TermStatus, assess_region_year,
 };
-use termijn_domain::terms::{ComputedTerm, ObjectionHandling, TermPhase, objection_decision_term, objection_term};
+use termijn_domain::rules::annulment::{TermTimeline, term_status_on};
+use termijn_domain::terms::{ComputedTerm, TermPhase, objection_term};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 
 use crate::facts::{RegionYearRows, TariffRow};
@@ -30,9 +31,18 @@ pub struct TermView {
     pub last_day: Option<NaiveDate>,
     pub provisional: bool,
     pub status: TermStatus,
-    /// Why the term was not opened, when `status` is `not_opened`.
+    /// Why the term was not opened (`not_opened`), or why it closed early (`closed` by an annulment, R14).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<NotOpenedReason>,
+    /// In a provider's view: the term of another provider's tariff decision, which binds it too (R7).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub other_provider: bool,
+    /// R14: the day of the judgment that annulled the decision; the term acts on it from that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annulled_on: Option<NaiveDate>,
+    /// R9: a conditional term is conditional up to and including this day, and not opened after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_until: Option<NaiveDate>,
     pub explanation: Explanation,
 }
 
@@ -49,28 +59,61 @@ impl TermView {
             last_day: dates.map(|t| t.last_day),
             provisional: dates.is_some_and(|t| t.provisional),
             status: term.status,
-            reason: term.not_opened,
+            reason: term.reason,
+            other_provider: false,
+            annulled_on: term.timeline.and_then(|t| t.annulled_on),
+            conditional_until: term.timeline.and_then(|t| t.conditional_until),
             explanation: term.explanation.clone(),
         }
     }
 
-    /// The term's status judged on `as_of` (a not-opened term stays not opened).
+    /// The term's timeline, when it was opened.
+    pub fn timeline(&self) -> Option<TermTimeline> {
+        Some(TermTimeline {
+            opens_on: self.opens_on?,
+            last_day: self.last_day?,
+            annulled_on: self.annulled_on,
+            conditional_until: self.conditional_until,
+        })
+    }
+
+    /// The term's status on `as_of`, by the engine's own rule (`term_status_on`); a term that was not opened
+    /// stays not opened.
     pub fn judged_on(mut self, as_of: NaiveDate) -> Self {
-        if let (Some(opens_on), Some(last_day)) = (self.opens_on, self.last_day) {
-            self.status = if as_of < opens_on {
-                TermStatus::Pending
-            } else if as_of <= last_day {
-                TermStatus::Open
-            } else {
-                TermStatus::Closed
-            };
+        if let Some(timeline) = self.timeline() {
+            let (status, reason) = term_status_on(&timeline, as_of);
+            self.status = status;
+            self.reason = reason.or(self.reason.filter(|_| status == TermStatus::NotOpened));
         }
         self
     }
 
-    /// Whether the term counts for this provider (R7): the lid-3 term and the provider's own lid-2 terms.
-    pub fn counts_for_provider(&self, provider: &AgbCode) -> bool {
-        self.provider.as_ref().is_none_or(|p| p == provider)
+    /// Whether the term has left the deadlines on `as_of`: not opened, or its decision annulled by then (R14).
+    pub fn left_deadlines_on(&self, as_of: NaiveDate) -> bool {
+        self.status == TermStatus::NotOpened || self.annulled_on.is_some_and(|j| j <= as_of)
+    }
+
+    /// The term as `viewer` sees it: every term counts for every appellant (R7), but another provider's tariff
+    /// decision and AGB code are never shown; its explanation names them as "een andere zorgaanbieder".
+    pub fn as_seen_by(mut self, viewer: Option<&AgbCode>) -> Self {
+        let Some(viewer) = viewer else { return self };
+        let Some(provider) = self.provider.clone().filter(|p| p != viewer) else { return self };
+        let tariff = self.tariff_decision.take();
+        self.provider = None;
+        self.other_provider = true;
+        let redact = |step: &str| {
+            let step = match &tariff {
+                Some(t) => step.replace(t.as_str(), "(van een andere zorgaanbieder)"),
+                None => step.to_owned(),
+            };
+            step.replace(provider.as_str(), "(andere zorgaanbieder)")
+        };
+        let mut explanation = Explanation::new();
+        for step in self.explanation.steps() {
+            explanation.push(redact(step));
+        }
+        self.explanation = explanation;
+        self
     }
 }
 
@@ -82,6 +125,8 @@ pub struct AppealView {
     pub against_decision: DecisionId,
     pub extended_to: Vec<DecisionId>,
     pub filing: Filing,
+    /// True when the classification rests on a date of a year without a decree of equated days.
+    pub provisional: bool,
     pub status: AppealStatus,
     pub explanation: Explanation,
 }
@@ -94,6 +139,7 @@ impl From<&AppealAssessment> for AppealView {
             against_decision: a.against_decision.clone(),
             extended_to: a.extended_to.clone(),
             filing: a.filing,
+            provisional: a.provisional,
             status: a.status,
             explanation: a.explanation.clone(),
         }
@@ -112,6 +158,9 @@ pub struct DecisionView {
     pub irrevocable_since: Option<NaiveDate>,
     pub annulled_on: Option<NaiveDate>,
     pub superseded_by: Option<DecisionId>,
+    /// R14: applies again because the decision after it was annulled ("herleeft").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revived: bool,
     pub explanation: Explanation,
 }
 
@@ -127,6 +176,7 @@ impl From<&DecisionAssessment> for DecisionView {
             irrevocable_since: d.irrevocable_since,
             annulled_on: d.annulled_on,
             superseded_by: d.superseded_by.clone(),
+            revived: d.revived,
             explanation: d.explanation.clone(),
         }
     }
@@ -159,6 +209,11 @@ pub struct SpaceView {
     pub current_decision: Option<DecisionId>,
     pub status: Option<DecisionStatus>,
     pub irrevocable_since: Option<NaiveDate>,
+    /// Principle 1: the safe date to plan by.
+    pub plan_by: Option<NaiveDate>,
+    /// R14: an annulment requires a new decision and none has been announced since.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_decision_required: bool,
     pub terms: Vec<TermView>,
     pub appeals: Vec<AppealView>,
     pub decisions: Vec<DecisionView>,
@@ -168,8 +223,8 @@ pub struct SpaceView {
 /// Who is looking, as far as it narrows what is shown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Audience {
-    /// List and judge only the terms that count for this provider (R7).
-    pub terms_for: Option<AgbCode>,
+    /// The terms as this provider sees them: every term, another provider's without its name (R7).
+    pub seen_by: Option<AgbCode>,
     /// Show only the appeals lodged by this provider (a provider sees its own appeals only).
     pub appeals_of: Option<AgbCode>,
 }
@@ -184,8 +239,7 @@ impl SpaceView {
         let terms = assessment
             .terms
             .iter()
-            .map(TermView::from_assessment)
-            .filter(|t| audience.terms_for.as_ref().is_none_or(|p| t.counts_for_provider(p)))
+            .map(|t| TermView::from_assessment(t).as_seen_by(audience.seen_by.as_ref()))
             .collect();
         let appeals = assessment
             .appeals
@@ -207,6 +261,8 @@ impl SpaceView {
             current_decision: assessment.current_decision.clone(),
             status: assessment.status,
             irrevocable_since: assessment.irrevocable_since,
+            plan_by: assessment.plan_by,
+            new_decision_required: assessment.new_decision_required,
             terms,
             appeals,
             decisions: assessment.decisions.iter().map(DecisionView::from).collect(),
@@ -250,6 +306,7 @@ impl DeadlineView {
             match self.term.basis {
                 TermBasis::Art105Lid2 => "lid2",
                 TermBasis::Art105Lid3 => "lid3",
+                TermBasis::Awb6_8 => "awb68",
             },
             encode(self.term.decision_id.as_str()),
             self.term.tariff_decision.as_ref().map_or_else(String::new, |t| encode(t.as_str())),
@@ -340,9 +397,8 @@ impl TariffView {
         let applied: BTreeMap<RegionSlug, DecisionId> =
             rows.iter().filter_map(|r| r.applied_space_decision.clone().map(|d| (r.region.clone(), d))).collect();
         let objection = announced_on.map(|on| objection_term(&first.decision_id, on, &context.calendar));
-        let decision_term = objection
-            .as_ref()
-            .map(|term| objection_decision_term(term, ObjectionHandling::default(), &context.calendar));
+        // R10: the NZa's decision term runs only once an objection has been recorded.
+        let decision_term: Option<ComputedTerm> = None;
         let appeal_terms = region_years
             .iter()
             .flat_map(|(region, ry)| {

@@ -220,7 +220,8 @@ async fn a_decision_recorded_without_announcement_gets_its_terms_once_the_announ
 }
 
 #[tokio::test]
-async fn a_tariff_decision_shows_its_objection_term_the_decision_term_on_objection_and_the_appeal_term_it_opened() {
+async fn a_tariff_decision_shows_its_objection_term_no_decision_term_without_an_objection_and_the_appeal_term_it_opened()
+ {
     let app = TestApp::spawn().await;
     record(&app, DECISIONS, &establishment(RCS, "2025-11-10", Some("2025-11-14"), &[("groningen", 2026, "1.00")]))
         .await;
@@ -240,11 +241,8 @@ async fn a_tariff_decision_shows_its_objection_term_the_decision_term_on_objecti
     assert_eq!(objection["provisional"], false);
     assert_eq!(objection["status"], "open");
     assert!(strings(&objection["explanation"]).iter().any(|s| s.contains("6:7")), "{objection}");
-    // Art. 7:10 Awb: six weeks from the day after the objection term ended: 7 March to Friday 17 April 2026.
-    let decision_term = &view["objection_decision_term"];
-    assert_eq!(decision_term["opens_on"], "2026-03-07", "{decision_term}");
-    assert_eq!(decision_term["last_day"], "2026-04-17", "{decision_term}");
-    assert!(strings(&decision_term["explanation"]).iter().any(|s| s.contains("7:10")), "{decision_term}");
+    // Art. 7:10 Awb: the NZa's decision term runs only once someone objected (R10); nobody has.
+    assert_eq!(view["objection_decision_term"], Value::Null, "{view}");
     // R3: the appeal term against the RCS it applied runs with the objection term.
     let appeal_terms = view["appeal_terms"].as_array().expect("appeal_terms");
     assert_eq!(appeal_terms.len(), 1, "{view}");
@@ -305,15 +303,17 @@ async fn an_amended_tariff_decision_opens_a_new_appeal_term_from_the_day_after_i
 }
 
 #[tokio::test]
-async fn a_sluittarief_opens_no_appeal_term_says_why_and_leaves_an_appeal_relying_on_it_without_a_term() {
+async fn a_sluittarief_opens_no_appeal_term_says_why_and_an_appeal_relying_on_it_still_awaits_a_tariff_decision() {
     let app = TestApp::spawn().await;
-    // A space of the current year gets no first-of-March term: only tariff decisions open terms (R3, R4).
+    // A space of the current year gets no first-of-March term (R4), only the residual term from its own
+    // announcement (R13) until a tariff decision applies it (R3).
     let space_id = "NZa-RCS-2026-01";
     record(&app, DECISIONS, &establishment(space_id, "2026-01-05", Some("2026-01-09"), &[("drenthe", 2026, "7.50")]))
         .await;
     let before = space(&app, "drenthe", 2026, "as_of=2026-05-01").await;
     assert_eq!(before["status"], "pending", "a term waits for a tariff decision: {before}");
-    assert_eq!(before["terms"], json!([]));
+    assert_eq!(terms(&before).len(), 1, "{before}");
+    assert_dates(term(terms(&before), "awb_6_8", None), "2026-01-10", "2026-02-20", "2026-02-20");
 
     let sluit = "NZa-TB-12345678-2026-S";
     let mut sent = tariff(sluit, PROVIDER_A, 2026, &["drenthe"], "sluittarief", None, "2026-05-28", Some("2026-06-01"));
@@ -340,7 +340,8 @@ async fn a_sluittarief_opens_no_appeal_term_says_why_and_leaves_an_appeal_relyin
         &appeal("CBb 26/0500", ("provider", PROVIDER_A), "drenthe", 2026, space_id, "2026-06-10"),
     )
     .await;
-    assert_eq!(lodged["filing"], "no_term", "{lodged}");
+    // A sluittarief does not apply the space for R13: after the residual term the appeal is premature, not late.
+    assert_eq!(lodged["filing"], "premature", "{lodged}");
 }
 
 #[tokio::test]
@@ -450,7 +451,11 @@ async fn a_contracting_space_is_not_announced_then_pending_then_open_then_irrevo
         ("2026-01-15", "pending", Some("pending"), Value::Null),
         ("2026-03-01", "open", Some("open"), Value::Null),
         ("2026-04-13", "open", Some("open"), Value::Null),
-        ("2026-04-14", "irrevocable", Some("closed"), json!("2026-04-14")),
+        // R9: a posted appeal may arrive in the week after the last day, and one lodged at the CBb in time may
+        // not yet have been notified: finality is declared only after both.
+        ("2026-04-14", "post_week", Some("closed"), Value::Null),
+        ("2026-04-21", "awaiting_notice", Some("closed"), Value::Null),
+        ("2026-06-02", "irrevocable", Some("closed"), json!("2026-04-14")),
         ("2026-12-31", "irrevocable", Some("closed"), json!("2026-04-14")),
     ] {
         let view = space(&app, "groningen", 2027, &format!("as_of={as_of}")).await;
@@ -502,7 +507,9 @@ async fn a_withdrawn_dismissed_or_inadmissible_appeal_ends_and_the_space_becomes
         assert_eq!(answer["status"], *status, "{answer}");
         let shown = read(&app, &format!("{APPEALS}/{}", segment(id))).await;
         assert_eq!(shown["status"], *status, "{shown}");
-        let view = space(&app, region, 2027, &format!("as_of={on}")).await;
+        // Declared once the post week and the notice margin after the last term (to 1 June 2026) have passed.
+        let declared = (*on).max("2026-06-02");
+        let view = space(&app, region, 2027, &format!("as_of={declared}")).await;
         assert_eq!(view["status"], "irrevocable", "{region}: {view}");
         assert_eq!(view["irrevocable_since"], *on, "{region}");
         assert_eq!(view["appeals"][0]["status"], *status);
@@ -537,7 +544,9 @@ async fn a_late_appeal_does_not_hold_back_finality_but_still_annuls_the_decision
     let id = "CBb 26/0777";
     let lodged = record(&app, APPEALS, &appeal(id, ("provider", PROVIDER_B), "utrecht", 2027, RCS, "2026-04-20")).await;
     assert_eq!(lodged["filing"], "late");
-    let pending = space(&app, "utrecht", 2027, "as_of=2026-05-01").await;
+    let waiting = space(&app, "utrecht", 2027, "as_of=2026-05-01").await;
+    assert_eq!(waiting["status"], "awaiting_notice", "{waiting}");
+    let pending = space(&app, "utrecht", 2027, "as_of=2026-06-02").await;
     assert_eq!(pending["status"], "irrevocable", "{pending}");
     assert_eq!(pending["irrevocable_since"], "2026-04-14");
     assert_eq!(pending["appeals"][0]["status"], "pending");
@@ -614,8 +623,12 @@ async fn an_amendment_announced_after_a_tariff_decision_for_its_region_year_gets
     .await;
     let view = space(&app, "drenthe", 2027, "as_of=2026-12-10").await;
     assert_eq!(view["current_decision"], amendment_id);
-    assert!(terms(&view).iter().all(|t| t["decision_id"] != amendment_id), "R4 does not apply: {view}");
-    assert_eq!(view["status"], "pending", "its term waits for a tariff decision that applies it: {view}");
+    // R4 does not apply; until a tariff decision applies it, the amendment has the residual term (R13).
+    let own: Vec<&Value> = terms(&view).iter().filter(|t| t["decision_id"] == amendment_id).collect();
+    assert_eq!(own.len(), 1, "{view}");
+    assert_eq!(own[0]["basis"], "awb_6_8");
+    assert_dates(own[0], "2026-12-02", "2027-01-12", "2027-01-12");
+    assert_eq!(view["status"], "open", "{view}");
     // The tariff decision came after the first decision became irrevocable: no term, and it says why.
     let not_opened = term(terms(&view), "art105_lid2", Some(tariff_2027));
     assert_eq!(not_opened["status"], "not_opened");
@@ -660,8 +673,6 @@ async fn terms_run_on_past_good_friday_easter_monday_5_may_ascension_day_and_equ
     assert_dates(&view["objection_term"], "2027-03-25", "2027-05-05", "2027-05-10");
     assert_eq!(view["objection_term"]["provisional"], false);
     assert_dates(&view["appeal_terms"][0], "2027-03-25", "2027-05-05", "2027-05-10");
-    assert_eq!(view["objection_decision_term"]["opens_on"], "2027-05-11");
-    assert_eq!(view["objection_decision_term"]["last_day"], "2027-06-21");
 }
 
 #[tokio::test]
@@ -708,19 +719,26 @@ async fn space_answer(app: &TestApp, region: &str, year: i32, query: &str) -> An
 }
 
 #[tokio::test]
-async fn a_space_read_for_one_provider_lists_and_judges_only_the_terms_that_count_for_it() {
+async fn a_space_read_for_one_provider_lists_every_term_and_another_providers_without_naming_it() {
     let app = TestApp::spawn().await;
     seed_groningen(&app).await;
     let everyone = space(&app, "groningen", 2026, "as_of=2026-02-20").await;
     assert_eq!(terms(&everyone).len(), 3, "{everyone}");
+    // R7: every term counts for every appellant; another provider's is shown as binding it, unnamed.
     let for_a = space(&app, "groningen", 2026, &format!("as_of=2026-02-20&provider={PROVIDER_A}")).await;
-    assert_eq!(terms(&for_a).len(), 2, "{for_a}");
+    assert_eq!(terms(&for_a).len(), 3, "{for_a}");
     term(terms(&for_a), "art105_lid3", None);
     term(terms(&for_a), "art105_lid2", Some(TARIFF_A));
-    assert!(!for_a.to_string().contains(TARIFF_B), "{for_a}");
+    let other = terms(&for_a).iter().find(|t| t["other_provider"] == true).expect("B's term, unnamed");
+    assert_eq!((other["tariff_decision"].clone(), other["provider"].clone()), (Value::Null, Value::Null));
+    assert_dates(other, "2026-02-14", "2026-03-27", "2026-03-27");
+    assert!(strings(&other["explanation"]).iter().any(|s| s.contains("andere zorgaanbieder")), "{other}");
+    assert!(!for_a.to_string().contains(TARIFF_B) && !for_a.to_string().contains(PROVIDER_B), "{for_a}");
+    assert_eq!(for_a["status"], everyone["status"], "its status is the region-year's");
     let for_b = space(&app, "groningen", 2026, &format!("as_of=2026-02-20&provider={PROVIDER_B}")).await;
-    assert_eq!(terms(&for_b).len(), 2, "{for_b}");
+    assert_eq!(terms(&for_b).len(), 3, "{for_b}");
     assert_dates(term(terms(&for_b), "art105_lid2", Some(TARIFF_B)), "2026-02-14", "2026-03-27", "2026-03-27");
+    assert!(!for_b.to_string().contains(TARIFF_A), "{for_b}");
 }
 
 #[tokio::test]
@@ -760,13 +778,16 @@ async fn deadlines_list_every_term_ending_in_the_range_sorted_by_last_day_and_fi
     assert_eq!(terms(&drenthe)[0]["region"], "drenthe");
     assert_eq!(terms(&drenthe)[0]["year"], 2027);
 
+    // R7: every term counts for every provider; another provider's is listed without its name.
     let for_a = read(&app, &format!("/api/v1/deadlines?from=2026-01-01&to=2026-12-31&provider={PROVIDER_A}")).await;
-    assert_eq!(last_days(&for_a), ["2026-03-06", "2026-04-13", "2026-04-13", "2026-04-13"], "{for_a}");
-    assert!(terms(&for_a).iter().all(|t| t["provider"] != PROVIDER_B && t["tariff_decision"] != TARIFF_B));
+    assert_eq!(last_days(&for_a), ["2026-03-06", "2026-03-27", "2026-04-13", "2026-04-13", "2026-04-13"], "{for_a}");
+    assert!(!for_a.to_string().contains(PROVIDER_B) && !for_a.to_string().contains(TARIFF_B), "{for_a}");
+    assert_eq!(terms(&for_a)[1]["other_provider"], true);
     let groningen_b =
         read(&app, &format!("/api/v1/deadlines?from=2026-01-01&to=2026-12-31&region=groningen&provider={PROVIDER_B}"))
             .await;
-    assert_eq!(last_days(&groningen_b), ["2026-03-27", "2026-04-13", "2026-04-13"], "{groningen_b}");
+    assert_eq!(last_days(&groningen_b), ["2026-03-06", "2026-03-27", "2026-04-13", "2026-04-13"], "{groningen_b}");
+    assert!(!groningen_b.to_string().contains(TARIFF_A), "{groningen_b}");
 
     let reversed = app.get("/api/v1/deadlines?from=2026-05-01&to=2026-04-01", Some(&app.legal)).await;
     assert!(reversed.bad_fields().contains(&"to".to_owned()), "{}", reversed.text);
@@ -1037,9 +1058,9 @@ async fn each_invalid_field_is_422_naming_that_field_and_records_nothing() {
             "spaces[1].year",
         ),
         (
-            "a year before the decision year (R11)",
+            "a year before the register's range (R11 bounds only the future)",
             DECISIONS.into(),
-            with(new_decision.clone(), "spaces", json!([line("groningen", 2024, json!("1.00"))])),
+            with(new_decision.clone(), "spaces", json!([line("groningen", 1989, json!("1.00"))])),
             "spaces[0].year",
         ),
         (
@@ -1350,7 +1371,7 @@ async fn the_core_happy_path_also_runs_on_postgresql() {
     assert_eq!(view["status"], "under_appeal");
     assert_dates(term(terms(&view), "art105_lid3", None), "2026-03-01", "2026-04-11", "2026-04-13");
     let tariff_view = read(&app, &format!("{TARIFFS}/{TARIFF_A}?as_of=2026-02-01")).await;
-    assert_eq!(tariff_view["objection_decision_term"]["last_day"], "2026-04-17");
+    assert_eq!(tariff_view["objection_decision_term"], Value::Null, "no objection, no decision term (R10)");
     let deadlines = read(&app, "/api/v1/deadlines?from=2026-01-01&to=2026-12-31&region=groningen").await;
     let last_days: Vec<&str> = terms(&deadlines).iter().map(|t| t["last_day"].as_str().expect("last_day")).collect();
     assert_eq!(last_days, ["2026-03-06", "2026-03-27", "2026-04-13", "2026-04-13"]);
@@ -1375,4 +1396,102 @@ async fn the_core_happy_path_also_runs_on_postgresql() {
     assert_eq!(response.status().as_u16(), 200);
     let shared: Value = response.json().await.expect("JSON");
     assert_eq!(shared, deadlines);
+}
+
+#[tokio::test]
+async fn an_annulment_reaches_only_the_appealed_region_year_and_its_terms_leave_the_deadlines_that_day() {
+    let app = TestApp::spawn().await;
+    record(
+        &app,
+        DECISIONS,
+        &establishment(RCS, "2025-11-10", Some("2025-11-14"), &[("twente", 2027, "1.00"), ("zwolle", 2027, "2.00")]),
+    )
+    .await;
+    let amendment = "NZa-RCS-2026-05";
+    record(
+        &app,
+        DECISIONS,
+        &decision(
+            amendment,
+            "amendment",
+            "2026-05-18",
+            Some("2026-05-20"),
+            &[("twente", 2027, "3.00"), ("zwolle", 2027, "4.00")],
+        ),
+    )
+    .await;
+    let id = "CBb 26/0901";
+    record(&app, APPEALS, &appeal(id, ("care_office", "Zorgkantoor Twente"), "twente", 2027, amendment, "2026-06-15"))
+        .await;
+    let deadlines = "/api/v1/deadlines?from=2027-01-01&to=2027-12-31";
+    let before = read(&app, &format!("{deadlines}&as_of=2026-09-30")).await;
+    assert!(terms(&before).iter().any(|t| t["region"] == "twente" && t["decision_id"] == amendment), "{before}");
+    follow_up(
+        &app,
+        &format!("{APPEALS}/{}/judgment", segment(id)),
+        &json!({"judgment_on": "2026-10-01", "outcome": "upheld"}),
+    )
+    .await;
+
+    let twente = space(&app, "twente", 2027, "as_of=2026-10-01").await;
+    assert_eq!(twente["current_decision"], RCS, "the annulled amendment is never current: {twente}");
+    assert_eq!(twente["amount"], "1.00");
+    assert_eq!(twente["new_decision_required"], true);
+    assert_eq!(twente["decisions"][0]["revived"], true, "{twente}");
+    assert!(!twente.to_string().contains("onherroepelijk sinds 1 oktober"), "{twente}");
+    let zwolle = space(&app, "zwolle", 2027, "as_of=2026-10-01").await;
+    assert_eq!(zwolle["current_decision"], amendment, "another region-year of the publication is untouched");
+    assert_eq!(zwolle["amount"], "4.00");
+
+    let after = read(&app, &format!("{deadlines}&as_of=2026-10-01")).await;
+    assert!(!terms(&after).iter().any(|t| t["region"] == "twente" && t["decision_id"] == amendment), "{after}");
+    assert!(terms(&after).iter().any(|t| t["region"] == "zwolle" && t["decision_id"] == amendment), "{after}");
+    let still_before = read(&app, &format!("{deadlines}&as_of=2026-09-30")).await;
+    assert!(terms(&still_before).iter().any(|t| t["region"] == "twente" && t["decision_id"] == amendment));
+}
+
+#[tokio::test]
+async fn a_tariff_decision_naming_a_decision_taken_after_it_is_refused_and_records_nothing() {
+    let app = TestApp::spawn().await;
+    record(&app, DECISIONS, &establishment(RCS, "2025-11-10", Some("2025-11-14"), &[("groningen", 2026, "1.00")]))
+        .await;
+    let later = "NZa-RCS-2026-03";
+    record(
+        &app,
+        DECISIONS,
+        &decision(later, "amendment", "2026-03-02", Some("2026-03-04"), &[("groningen", 2026, "2.00")]),
+    )
+    .await;
+    let mut body = tariff(TARIFF_A, PROVIDER_A, 2026, &["groningen"], "tariff", None, "2026-02-20", Some("2026-03-05"));
+    body["applied_space_decisions"] = json!({"groningen": later});
+    let refused = app.post(TARIFFS, Some(&app.legal), &body).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.bad_fields(), ["applied_space_decisions.groningen"]);
+    assert_eq!(app.get(&format!("{TARIFFS}/{TARIFF_A}"), Some(&app.legal)).await.status, 404);
+
+    // Without a name, the decision current on the day it was taken is presumed, and the later one is mentioned.
+    body["applied_space_decisions"] = Value::Null;
+    record(&app, TARIFFS, &body).await;
+    let view = read(&app, &format!("{TARIFFS}/{TARIFF_A}?as_of=2026-03-10")).await;
+    let opened = &view["appeal_terms"][0];
+    assert_eq!(opened["decision_id"], RCS, "{view}");
+    let steps = strings(&opened["explanation"]);
+    assert!(steps[0].contains("aangenomen wordt"), "{steps:?}");
+    assert!(steps.iter().any(|s| s.contains(later)), "{steps:?}");
+}
+
+#[tokio::test]
+async fn a_new_decision_for_a_past_year_is_recorded() {
+    let app = TestApp::spawn().await;
+    // R11: only the future is bounded; a new decision after annulment may concern a past year.
+    let recorded = record(
+        &app,
+        DECISIONS,
+        &decision("NZa-RCS-2026-12", "amendment", "2026-11-20", Some("2026-11-23"), &[("groningen", 2024, "5.00")]),
+    )
+    .await;
+    assert_eq!(recorded["spaces"][0]["year"], 2024);
+    let view = space(&app, "groningen", 2024, "as_of=2026-11-24").await;
+    assert_eq!(view["amount"], "5.00");
+    assert_eq!(term(terms(&view), "awb_6_8", None)["status"], "open", "{view}");
 }

@@ -109,6 +109,7 @@ async fn deadlines_ics(
         let basis = match deadline.term.basis {
             TermBasis::Art105Lid2 => "art. 105 lid 2 Wmg",
             TermBasis::Art105Lid3 => "art. 105 lid 3 Wmg",
+            TermBasis::Awb6_8 => "art. 6:8 lid 1 Awb",
         };
         let mut summary = format!(
             "Laatste dag beroep contracteerruimte {} {} ({basis}, besluit {})",

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use termijn_domain::aggregates::YEARS;
 use termijn_domain::dutch;
-use termijn_domain::reference::Region;
-use termijn_domain::values::RegionSlug;
+use termijn_domain::reference::{Region, RegionIwlzCode};
+use termijn_domain::values::{CbsRegionCode, IwlzRegionCode, RegionSlug};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,11 +23,38 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Serialize, ToSchema)]
 struct RegionView {
+    /// The stable address of the region.
     slug: RegionSlug,
+    /// The name in art. 4.2.1 Besluit langdurige zorg.
     name: String,
+    /// The code in the CBS region classification.
+    cbs_code: Option<CbsRegionCode>,
+    /// The codes in the iWlz code list COD001: zero or more.
+    iwlz_codes: Vec<IwlzCodeView>,
+    /// Other spellings under which the region is published.
+    aliases: Vec<String>,
     valid_from: NaiveDate,
     valid_until: Option<NaiveDate>,
+    /// Where the region, its validity, codes and names are written.
     source: String,
+    /// True when the validity period is an assumption; `note` says why.
+    assumption: bool,
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+struct IwlzCodeView {
+    code: IwlzRegionCode,
+    /// The first day the code list gives the code, when later than the region's `valid_from`.
+    valid_from: Option<NaiveDate>,
+    /// The last day the code list gives the code, when it ends.
+    valid_until: Option<NaiveDate>,
+}
+
+impl From<&RegionIwlzCode> for IwlzCodeView {
+    fn from(c: &RegionIwlzCode) -> Self {
+        Self { code: c.code.clone(), valid_from: c.valid_from, valid_until: c.valid_until }
+    }
 }
 
 impl From<&Region> for RegionView {
@@ -35,9 +62,14 @@ impl From<&Region> for RegionView {
         Self {
             slug: r.slug.clone(),
             name: r.name.clone(),
+            cbs_code: r.cbs_code.clone(),
+            iwlz_codes: r.iwlz_codes.iter().map(IwlzCodeView::from).collect(),
+            aliases: r.aliases.clone(),
             valid_from: r.valid_from,
             valid_until: r.valid_until,
             source: r.source.clone(),
+            assumption: r.assumption,
+            note: r.note.clone(),
         }
     }
 }
@@ -47,7 +79,8 @@ struct Regions {
     regions: Vec<RegionView>,
 }
 
-/// The care-office regions, with their validity and source.
+/// The care-office regions, with their validity, source, CBS and iWlz codes and the other names they are
+/// published under.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "reference data",
     responses((status = 200, body = Regions), (status = 401, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 async fn regions(State(state): State<AppState>, _caller: Caller) -> Json<Regions> {
@@ -70,7 +103,13 @@ struct CalendarDay {
 
 #[derive(Debug, Serialize, ToSchema)]
 struct Decree {
+    /// The decree's full title.
     citation: String,
+    /// Its identifier in the Basiswettenbestand, where known.
+    bwb: Option<String>,
+    /// True when the decree is known only from a secondary source (its date, number and place of publication
+    /// are still to be found); the year is not provisional for that.
+    from_secondary_source: bool,
     source: String,
 }
 
@@ -111,7 +150,12 @@ async fn calendar(
     Ok(Json(CalendarYear {
         year,
         provisional: calendar.is_provisional(year),
-        decree: calendar.decree_for(year).map(|d| Decree { citation: d.citation.clone(), source: d.source.clone() }),
+        decree: calendar.decree_for(year).map(|d| Decree {
+            citation: d.citation.clone(),
+            bwb: d.bwb.clone(),
+            from_secondary_source: d.from_secondary_source,
+            source: d.source.clone(),
+        }),
         days,
     }))
 }

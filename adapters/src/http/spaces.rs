@@ -236,9 +236,9 @@ async fn get_space(
         if provider.is_some() && provider != own {
             return Err(ApiError::Forbidden("a provider sees the terms that count for itself only".to_owned()));
         }
-        Audience { terms_for: own.clone(), appeals_of: own }
+        Audience { seen_by: own.clone(), appeals_of: own }
     } else {
-        Audience { terms_for: provider, appeals_of: None }
+        Audience { seen_by: provider, appeals_of: None }
     };
     let view = state.register.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
     Ok(Json(view))

@@ -125,13 +125,13 @@ mod dialect {
         Ok(rebuild)
     }
 
-    /// JSON is sent as text and stored in `json` columns, which keep the text exactly as written: the hash
-    /// chain covers that text.
     /// The connections a replay reads the log on: the pool's own.
     pub(super) fn log_reader(pool: &Pool<Postgres>) -> Pool<Postgres> {
         pool.clone()
     }
 
+    /// JSON is sent as text and stored in `json` columns, which keep the text exactly as written: the hash
+    /// chain covers that text.
     pub(super) const JSON_OPEN: &str = "CAST(";
     pub(super) const JSON_CLOSE: &str = " AS json)";
 

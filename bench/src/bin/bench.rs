@@ -154,7 +154,14 @@ async fn write_throughput(binary: &Path, place: &Place) -> f64 {
     let legal = token(place, Role::Legal).await;
     let server = Served::start(binary, &place.args());
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("a client");
-    let regions: Vec<String> = context().regions.all().iter().map(|r| r.slug.to_string()).collect();
+    // The regions of every year written to: not those merged away before 2026.
+    let regions: Vec<String> = context()
+        .regions
+        .all()
+        .iter()
+        .filter(|r| (2026..=2030).all(|year| r.exists_in(year)))
+        .map(|r| r.slug.to_string())
+        .collect();
     let spaces: Vec<Value> = regions
         .iter()
         .flat_map(|r| (2026..=2030).map(move |year| json!({"region": r, "year": year, "amount": "700000000.00"})))
@@ -305,8 +312,15 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
     place.settle().await;
     let server = Served::start(binary, &place.args());
     let http = reqwest::Client::new();
-    let regions: Vec<String> = context().regions.all().iter().map(|r| r.slug.to_string()).collect();
     let (first, last) = (*generated.years.start(), *generated.years.end());
+    // The regions of every year of the history, so that each sampled region-year exists.
+    let regions: Vec<String> = context()
+        .regions
+        .all()
+        .iter()
+        .filter(|r| (first..=last).all(|year| r.exists_in(year)))
+        .map(|r| r.slug.to_string())
+        .collect();
     let middle = first + (last - first) / 2;
     let get = |path: String| {
         let (http, auditor, base) = (http.clone(), auditor.clone(), server.base.clone());

@@ -7,8 +7,8 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
+use crate::record::{AppealOutcome, Appellant};
 use crate::reference::RegionError;
-use crate::register::{AppealOutcome, Appellant};
 use crate::values::{AppealId, DecisionId, RegionSlug};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
+use crate::record::SpaceDecisionKind;
 use crate::reference::RegionError;
-use crate::register::SpaceDecisionKind;
 use crate::values::{DecisionId, Euro, RegionSlug};
 
 /// One region-year line of a decision: the amount of the regional contracting space.
@@ -82,7 +82,7 @@ pub enum SpaceDecisionError {
     DuplicateLine { index: usize, region: RegionSlug, year: i32 },
     #[error("region {region}: {source}")]
     Region { index: usize, region: RegionSlug, source: RegionError },
-    /// R11, art. 49e lid 2 and 9 Wmg: one decision covers its decision year up to five years after it.
+    /// R11, art. 49e lid 2 and 9 Wmg: one decision covers at most five future years after its decision year.
     #[error("the year must lie between {min} and {max} (art. 49e lid 2 en 9 Wmg: ten hoogste vijf toekomstige jaren)")]
     YearOutOfRange { index: usize, min: i32, max: i32 },
     #[error("the reason must be at most 2000 characters")]
@@ -106,9 +106,11 @@ impl SpaceDecisionError {
     }
 }
 
-/// R11: the years one decision may cover, from the year it is taken up to five years after.
+/// R11, art. 49e lid 2 and 9 Wmg: the years one decision may cover. Only the future is bounded: at most five
+/// years after the year it is taken. The decision year and past years are valid (a new decision after
+/// annulment, art. 8:72 lid 4 Awb, or a late amendment).
 pub fn multi_year_range(decided_on: NaiveDate) -> std::ops::RangeInclusive<i32> {
-    decided_on.year()..=(decided_on.year() + 5).min(*YEARS.end())
+    *YEARS.start()..=(decided_on.year() + 5).min(*YEARS.end())
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]

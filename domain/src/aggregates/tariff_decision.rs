@@ -9,8 +9,8 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
+use crate::record::TariffKind;
 use crate::reference::RegionError;
-use crate::register::TariffKind;
 use crate::values::{AgbCode, DecisionId, RegionSlug};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

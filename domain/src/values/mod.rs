@@ -1,15 +1,19 @@
 //! Value types: each parses its input once and is valid from then on ("parse, don't validate").
 
 mod agb;
+mod cbs_code;
 mod date;
 mod euro;
 mod id;
+mod iwlz_code;
 mod region;
 
 pub use agb::AgbCode;
+pub use cbs_code::CbsRegionCode;
 pub use date::parse_legal_date;
 pub use euro::Euro;
 pub use id::{AppealId, DecisionId};
+pub use iwlz_code::IwlzRegionCode;
 pub use region::RegionSlug;
 
 /// Why a value could not be parsed. The HTTP layer names the field; this names what is wrong with it.
@@ -35,4 +39,8 @@ pub enum ValueError {
     DateOutOfRange,
     #[error("must be a lowercase slug of letters, digits and single hyphens, e.g. \"noord-holland-noord\"")]
     RegionSlug,
+    #[error("must be a CBS care-office region code: \"ZK\" and two digits, e.g. \"ZK09\"")]
+    CbsRegionCode,
+    #[error("must be an iWlz region code (COD001): four digits, e.g. \"5501\"")]
+    IwlzRegionCode,
 }

@@ -1,0 +1,1007 @@
+//! The legal state of one region-year on a legal date: which terms run, how each appeal was filed, and the
+//! status and finality of every contracting-space decision, judged in legal order from the recorded facts by
+//! the rules in `rules/` (DOMAIN.md, "How the engine evaluates a region-year at D").
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dutch;
+use crate::explanation::Explanation;
+use crate::filing::{Against, Classified, CountingTerm, Filing, WithoutTerm, classify_filing};
+use crate::record::{
+    AppealEnding, AppealFact, AppealOutcome, Appellant, RegionYearFacts, SpaceDecisionKind, TariffDecisionFact,
+    TariffKind,
+};
+use crate::reference::LegalContext;
+use crate::rules::annulment::{TermTimeline, annulled_by_default, term_status_on};
+use crate::rules::art105_lid2::{Link, applied_decision, current_on, lid2_term};
+use crate::rules::art105_lid3::first_of_march_term;
+use crate::rules::finality::{CountedTerm, Declaration, Hold, declare_finality, first_day_of_finality, post_week_end};
+use crate::rules::legal_order::{Ordered, legal_order};
+use crate::rules::residual::residual_term;
+use crate::terms::{ComputedTerm, day_after};
+use crate::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TermBasis {
+    /// R3: from a tariff decision that applies the space.
+    #[serde(rename = "art105_lid2")]
+    Art105Lid2,
+    /// R4: from 1 March of the year after announcement.
+    #[serde(rename = "art105_lid3")]
+    Art105Lid3,
+    /// R13: the residual term from the decision's own announcement.
+    #[serde(rename = "awb_6_8")]
+    Awb6_8,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotOpenedReason {
+    /// Art. 105 lid 4 Wmg: the space was already irrevocable.
+    SpaceIrrevocable,
+    /// Art. 105 lid 2, last sentence, Wmg: a Wlz-sluittarief opens no appeal against the space.
+    Sluittarief,
+    /// R12: art. 105 lid 2-4 Wmg did not yet apply.
+    BeforeCommencement,
+    /// R14: the decision was annulled before the term began, or while it ran.
+    DecisionAnnulled,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermStatus {
+    Pending,
+    Open,
+    Closed,
+    /// R9: opened after the last term while finality is not yet declared; never a date to plan by.
+    Conditional,
+    NotOpened,
+}
+
+/// An appeal term against a contracting-space decision, or a term that was not opened and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermAssessment {
+    pub basis: TermBasis,
+    pub decision_id: DecisionId,
+    pub tariff_decision: Option<DecisionId>,
+    pub provider: Option<AgbCode>,
+    /// The dates, when the term was opened (also a conditional one).
+    pub term: Option<ComputedTerm>,
+    /// What its status on any date depends on (`rules::annulment::term_status_on`).
+    pub timeline: Option<TermTimeline>,
+    /// Why it was not opened, or closed early by an annulment.
+    pub reason: Option<NotOpenedReason>,
+    pub status: TermStatus,
+    /// True when the term exists only on a reading (it then has a "Lezing:" step and is not a date to plan by).
+    pub on_reading: bool,
+    pub explanation: Explanation,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealStatus {
+    Pending,
+    Withdrawn,
+    Dismissed,
+    Upheld,
+    Inadmissible,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealAssessment {
+    pub appeal_id: AppealId,
+    pub appellant: Appellant,
+    pub against_decision: DecisionId,
+    /// Later decisions of the region-year the appeal reached by art. 6:19 Awb.
+    pub extended_to: Vec<DecisionId>,
+    pub filing: Filing,
+    /// True when the classification rests on a date of a year without a decree of equated days.
+    pub provisional: bool,
+    pub status: AppealStatus,
+    pub explanation: Explanation,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionStatus {
+    /// Shown as "bekendmaking niet geregistreerd".
+    NotAnnounced,
+    NotAppealable,
+    Annulled,
+    UnderAppeal,
+    Irrevocable,
+    /// R9: the last term has run; a posted appeal may still arrive (art. 6:9 lid 2 Awb).
+    PostWeek,
+    /// R9: an appeal lodged at the CBb in time may not yet have been notified (art. 8:42 lid 1 Awb).
+    AwaitingNotice,
+    Open,
+    Pending,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionAssessment {
+    pub decision_id: DecisionId,
+    pub kind: SpaceDecisionKind,
+    pub amount: Euro,
+    pub decided_on: NaiveDate,
+    pub announced_on: Option<NaiveDate>,
+    pub status: DecisionStatus,
+    pub irrevocable_since: Option<NaiveDate>,
+    pub annulled_on: Option<NaiveDate>,
+    pub superseded_by: Option<DecisionId>,
+    /// R14: an earlier decision that applies again because the one after it was annulled.
+    pub revived: bool,
+    pub explanation: Explanation,
+}
+
+/// The legal state of a region-year on a legal date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionYearAssessment {
+    pub region: RegionSlug,
+    pub year: i32,
+    pub as_of: NaiveDate,
+    /// The decision in force: the last announced decision in legal order that has not been annulled.
+    pub current_decision: Option<DecisionId>,
+    pub amount: Option<Euro>,
+    /// The status of the current decision; with none in force, that of the latest decision in legal order
+    /// (`not_announced` or `annulled`).
+    pub status: Option<DecisionStatus>,
+    pub irrevocable_since: Option<NaiveDate>,
+    /// Principle 1: the safe date to plan by, the last day of the current decision's latest certain term.
+    pub plan_by: Option<NaiveDate>,
+    /// R14: an annulment requires a new decision and none has been announced since.
+    pub new_decision_required: bool,
+    pub terms: Vec<TermAssessment>,
+    pub appeals: Vec<AppealAssessment>,
+    /// In legal order; decisions taken after `as_of` are not listed.
+    pub decisions: Vec<DecisionAssessment>,
+}
+
+/// The day an appeal counts as filed for finality: the day of posting when on time by post.
+fn pending_from(appeal: &AppealFact, filing: Filing) -> NaiveDate {
+    match (filing, appeal.posted_on) {
+        (Filing::OnTimeByPost, Some(posted)) => posted.min(appeal.received_on),
+        _ => appeal.received_on,
+    }
+}
+
+fn term_label(basis: TermBasis) -> &'static str {
+    match basis {
+        TermBasis::Art105Lid2 => "art. 105 lid 2 Wmg",
+        TermBasis::Art105Lid3 => "art. 105 lid 3 Wmg",
+        TermBasis::Awb6_8 => "art. 6:8 lid 1 Awb",
+    }
+}
+
+/// A term of one decision while the decision is judged.
+struct Draft {
+    assessment: TermAssessment,
+    /// The day from which the term is known: the decision's announcement for R4 and R13, the event day for R3.
+    event_day: NaiveDate,
+}
+
+impl Draft {
+    fn counted(&self) -> Option<CountedTerm> {
+        let term = self.assessment.term.as_ref()?;
+        let conditional = self.assessment.timeline.is_some_and(|t| t.conditional_until.is_some());
+        (!conditional).then_some(CountedTerm {
+            last_day: term.last_day,
+            residual: self.assessment.basis == TermBasis::Awb6_8,
+            on_reading: self.assessment.on_reading,
+        })
+    }
+
+    fn counting(&self) -> Option<CountingTerm<'_>> {
+        let term = self.assessment.term.as_ref()?;
+        Some(CountingTerm {
+            label: term_label(self.assessment.basis),
+            term,
+            conditional: self.assessment.timeline.is_some_and(|t| t.conditional_until.is_some()),
+        })
+    }
+}
+
+/// Everything known on the judging date that the decisions' judgments share.
+struct Judging<'f> {
+    context: &'f LegalContext,
+    as_of: NaiveDate,
+    year: i32,
+    ordered: Vec<Ordered<'f>>,
+    annulled_on: Vec<Option<NaiveDate>>,
+    appeals: Vec<&'f AppealFact>,
+    endings: Vec<Option<AppealEnding>>,
+    against: Vec<Option<usize>>,
+    reached: Vec<Vec<usize>>,
+    tariffs: Vec<(&'f TariffDecisionFact, Option<NaiveDate>)>,
+    links: Vec<Option<Link>>,
+}
+
+impl Judging<'_> {
+    /// Art. 6:19 Awb: the appeals pending against a decision or reaching it, with a classification that holds
+    /// finality back (premature, on time, by post), as intervals. An appeal received on or after the day its
+    /// decision was annulled holds nothing.
+    fn holds(&self, filings: &[(usize, Filing)]) -> Vec<Hold> {
+        filings
+            .iter()
+            .filter(|(_, filing)| filing.holds_back_finality())
+            .filter(|(a, _)| {
+                let own = self.against[*a].and_then(|p| self.annulled_on[p]);
+                own.is_none_or(|j| self.appeals[*a].received_on < j)
+            })
+            .map(|&(a, filing)| Hold {
+                from: pending_from(self.appeals[a], filing),
+                until: self.endings[a].map(|e| e.on),
+            })
+            .collect()
+    }
+}
+
+/// Computes the legal state of a region-year on legal date `as_of`, using only facts whose legal dates fall on
+/// or before `as_of`, judged in legal order.
+pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of: NaiveDate) -> RegionYearAssessment {
+    let (ordered, order_steps) = legal_order(&facts.decisions, as_of);
+    let position = |id: &DecisionId| ordered.iter().position(|o| &o.fact.decision_id == id);
+    let appeals: Vec<&AppealFact> = facts.appeals.iter().filter(|a| a.received_on <= as_of).collect();
+    let endings: Vec<Option<AppealEnding>> = appeals.iter().map(|a| a.ending.filter(|e| e.on <= as_of)).collect();
+    let against: Vec<Option<usize>> = appeals.iter().map(|a| position(&a.against_decision)).collect();
+    let commencement = context.commencement.date;
+
+    // R8, art. 6:19 Awb: an appeal reaches every later decision in legal order announced before it ended; an
+    // appeal against a decision without a term (R12) or not yet announced reaches nothing.
+    let reached: Vec<Vec<usize>> = (0..appeals.len())
+        .map(|a| {
+            let Some(p) = against[a] else { return Vec::new() };
+            if ordered[p].announced_on.is_none_or(|on| on < commencement) {
+                return Vec::new();
+            }
+            (p + 1..ordered.len())
+                .filter(|&q| ordered[q].announced_on.is_some_and(|on| endings[a].is_none_or(|e| on < e.on)))
+                .collect()
+        })
+        .collect();
+
+    // R14: what each upheld appeal annuls, from the day of its judgment.
+    let mut annulled_on: Vec<Option<NaiveDate>> = vec![None; ordered.len()];
+    let mut annulled_by: Vec<Vec<usize>> = vec![Vec::new(); ordered.len()];
+    for a in 0..appeals.len() {
+        let (Some(ending), Some(p)) = (endings[a], against[a]) else { continue };
+        if ending.outcome != AppealOutcome::Upheld || ordered[p].announced_on.is_none() {
+            continue;
+        }
+        let target = annulled_by_default(p, &reached[a]);
+        annulled_on[target] = Some(annulled_on[target].map_or(ending.on, |j| j.min(ending.on)));
+        annulled_by[target].push(a);
+    }
+
+    // Tariff decisions in legal order too (announcement, decision date, id), so that nothing depends on the order
+    // in which they were recorded.
+    let mut tariffs: Vec<(&TariffDecisionFact, Option<NaiveDate>)> = facts
+        .tariff_decisions
+        .iter()
+        .filter(|t| t.decided_on <= as_of)
+        .map(|t| (t, t.announced_on.filter(|a| *a <= as_of)))
+        .collect();
+    tariffs.sort_by(|(a, a_on), (b, b_on)| {
+        (a_on.is_none(), *a_on, a.decided_on, a.decision_id.as_str()).cmp(&(
+            b_on.is_none(),
+            *b_on,
+            b.decided_on,
+            b.decision_id.as_str(),
+        ))
+    });
+    let links: Vec<Option<Link>> = tariffs.iter().map(|(t, _)| applied_decision(t, &ordered, &annulled_on)).collect();
+
+    let judging = Judging {
+        context,
+        as_of,
+        year: facts.year,
+        ordered,
+        annulled_on,
+        appeals,
+        endings,
+        against,
+        reached,
+        tariffs,
+        links,
+    };
+
+    // R14: a decision revives when the decision after it, current the day before the judgment, is annulled.
+    let current = current_on(&judging.ordered, &judging.annulled_on, as_of);
+    let mut revived_by: Option<usize> = None;
+    let mut new_decision_required = false;
+    for (j, judgment) in judging.annulled_on.iter().enumerate() {
+        let Some(judgment) = judgment.filter(|on| *on <= as_of) else { continue };
+        let before = judgment.pred_opt().unwrap_or(judgment);
+        if current_on(&judging.ordered, &judging.annulled_on, before) != Some(j) {
+            continue;
+        }
+        if current.is_some_and(|c| c < j) {
+            revived_by = Some(j);
+        }
+        let new_decision = judging.ordered.iter().any(|o| o.announced_on.is_some_and(|on| on > judgment));
+        new_decision_required |= !new_decision;
+    }
+
+    let mut filings: Vec<Option<Classified>> = vec![None; judging.appeals.len()];
+    let mut terms = Vec::new();
+    let mut decisions = Vec::new();
+    for (i, steps) in order_steps.into_iter().enumerate() {
+        let revival = revived_by.filter(|_| current == Some(i));
+        let (decision, decision_terms) = judge_decision(&judging, i, steps, revival, &mut filings);
+        terms.extend(decision_terms);
+        decisions.push(decision);
+    }
+    for i in 0..decisions.len() {
+        if decisions[i].announced_on.is_none() {
+            continue;
+        }
+        decisions[i].superseded_by = (i + 1..decisions.len())
+            .find(|&k| judging.ordered[k].announced_on.is_some() && judging.annulled_on[k].is_none_or(|j| j > as_of))
+            .map(|k| decisions[k].decision_id.clone());
+    }
+
+    let appeals = assess_appeals(&judging, filings);
+    let current_assessment = current.map(|i| &decisions[i]);
+    let plan_by = current_assessment.and_then(|c| plan_by(&terms, &c.decision_id));
+    RegionYearAssessment {
+        region: facts.region.clone(),
+        year: facts.year,
+        as_of,
+        current_decision: current_assessment.map(|d| d.decision_id.clone()),
+        amount: current_assessment.map(|d| d.amount),
+        // With no decision in force, the status says why: the latest one is not announced, or annulled.
+        status: current_assessment.or(decisions.last()).map(|d| d.status),
+        irrevocable_since: current_assessment.and_then(|d| d.irrevocable_since),
+        plan_by,
+        new_decision_required,
+        terms,
+        appeals,
+        decisions,
+    }
+}
+
+/// Principle 1: the last day of the latest term of the decision that certainly opened (neither conditional nor
+/// not opened); a term that exists only on a reading counts only when no certain term exists.
+fn plan_by(terms: &[TermAssessment], decision: &DecisionId) -> Option<NaiveDate> {
+    let usable = || {
+        terms.iter().filter(move |t| {
+            &t.decision_id == decision && !matches!(t.status, TermStatus::Conditional | TermStatus::NotOpened)
+        })
+    };
+    let latest = |reading: bool| {
+        usable().filter(|t| t.on_reading == reading).filter_map(|t| t.term.as_ref().map(|d| d.last_day)).max()
+    };
+    latest(false).or_else(|| latest(true))
+}
+
+/// One decision of the region-year: its terms, the classification of the appeals against it (and of those that
+/// reach it, by the better of the two), its status and finality.
+fn judge_decision(
+    judging: &Judging<'_>,
+    i: usize,
+    mut explanation: Explanation,
+    revival: Option<usize>,
+    filings: &mut [Option<Classified>],
+) -> (DecisionAssessment, Vec<TermAssessment>) {
+    let as_of = judging.as_of;
+    let context = judging.context;
+    let calendar = &context.calendar;
+    let ordered = &judging.ordered[i];
+    let fact = ordered.fact;
+    let against_here: Vec<usize> = (0..judging.appeals.len()).filter(|&a| judging.against[a] == Some(i)).collect();
+    let reaching_here: Vec<usize> = (0..judging.appeals.len()).filter(|&a| judging.reached[a].contains(&i)).collect();
+    let annulled_on = judging.annulled_on[i].filter(|j| *j <= as_of);
+    let mut decision = DecisionAssessment {
+        decision_id: fact.decision_id.clone(),
+        kind: fact.kind,
+        amount: fact.amount,
+        decided_on: fact.decided_on,
+        announced_on: ordered.announced_on,
+        status: DecisionStatus::NotAnnounced,
+        irrevocable_since: None,
+        annulled_on,
+        superseded_by: None,
+        revived: false,
+        explanation: Explanation::new(),
+    };
+    let against = |_received_on: NaiveDate, awaits: bool| Against {
+        decided_on: Some(fact.decided_on),
+        awaits_tariff_decision: awaits,
+    };
+
+    let Some(announced_on) = ordered.announced_on else {
+        match fact.announced_on {
+            Some(later) => explanation.step(
+                "Art. 3:40 Awb",
+                format_args!(
+                    "op {} nog niet bekendgemaakt (bekendmaking {}); het besluit heeft nog geen rechtsgevolg en er loopt \
+                     nog geen termijn",
+                    dutch::date(as_of),
+                    dutch::date(later)
+                ),
+            ),
+            None => explanation.step(
+                "Art. 3:40 Awb",
+                format_args!(
+                    "bekendmaking niet geregistreerd: besluit {} heeft pas rechtsgevolg na bekendmaking; als het al is \
+                     bekendgemaakt, kan een termijn al lopen",
+                    fact.decision_id
+                ),
+            ),
+        }
+        for &a in &against_here {
+            let appeal = judging.appeals[a];
+            filings[a] = Some(classify_filing(
+                appeal.received_on,
+                appeal.posted_on,
+                &[],
+                &WithoutTerm::MayStillBegin("het besluit is nog niet bekendgemaakt".to_owned()),
+                &against(appeal.received_on, false),
+                calendar,
+            ));
+        }
+        decision.explanation = explanation;
+        return (decision, Vec::new());
+    };
+
+    if announced_on < context.commencement.date {
+        let reason = format!(
+            "besluit {} is bekendgemaakt op {}, voor de inwerkingtreding van art. 105 lid 2-4 Wmg op {}{}; volgens de \
+             memorie van toelichting bij wetsvoorstel 36 486 (onderdeel G) was zo'n publicatie louter informatief, \
+             zonder rechtsgevolg, en opende zij geen beroepstermijn; of een publicatie een besluit is, beoordeelt het \
+             CBb",
+            fact.decision_id,
+            dutch::date(announced_on),
+            dutch::date(context.commencement.date),
+            if context.commencement.assumption { " (aangenomen datum)" } else { "" }
+        );
+        explanation.step("Inwerkingtreding art. 105 lid 2-4 Wmg", &reason);
+        for &a in &against_here {
+            let appeal = judging.appeals[a];
+            filings[a] = Some(classify_filing(
+                appeal.received_on,
+                appeal.posted_on,
+                &[],
+                &WithoutTerm::None { article: "Inwerkingtreding art. 105 lid 2-4 Wmg", reason: reason.clone() },
+                &against(appeal.received_on, false),
+                calendar,
+            ));
+        }
+        decision.status = DecisionStatus::NotAppealable;
+        decision.explanation = explanation;
+        return (decision, Vec::new());
+    }
+
+    // The fixed terms: R4 and R13.
+    let mut drafts: Vec<Draft> = Vec::new();
+    let first_of_march = first_of_march_term(
+        &fact.decision_id,
+        judging.year,
+        announced_on,
+        &judging.tariffs,
+        calendar,
+        &mut explanation,
+    );
+    let applying: Vec<(usize, NaiveDate, NaiveDate)> = {
+        let mut applying: Vec<(usize, NaiveDate, NaiveDate)> = (0..judging.tariffs.len())
+            .filter(|&t| judging.links[t].as_ref().is_some_and(|l| l.decision == i))
+            .filter_map(|t| judging.tariffs[t].1.map(|tariff_on| (t, tariff_on, tariff_on.max(announced_on))))
+            .collect();
+        applying.sort_by(|a, b| {
+            (a.2, judging.tariffs[a.0].0.decision_id.as_str()).cmp(&(b.2, judging.tariffs[b.0].0.decision_id.as_str()))
+        });
+        applying
+    };
+    let counts_as_applying = |t: usize, tariff_on: NaiveDate| {
+        judging.tariffs[t].0.kind != TariffKind::Sluittarief && tariff_on >= context.commencement.date
+    };
+    let first_applied_on = applying
+        .iter()
+        .filter(|(t, tariff_on, _)| counts_as_applying(*t, *tariff_on))
+        .map(|(_, _, event)| *event)
+        .min();
+    let r4_on_reading = first_of_march.as_ref().map(|f| f.on_reading);
+    if let Some(f) = first_of_march {
+        drafts.push(Draft {
+            assessment: opened(TermBasis::Art105Lid3, fact.decision_id.clone(), None, f.term, f.on_reading, context),
+            event_day: announced_on,
+        });
+    }
+    if let Some(mut residual) = residual_term(
+        &fact.decision_id,
+        announced_on,
+        r4_on_reading == Some(false),
+        first_applied_on,
+        calendar,
+        &mut explanation,
+    ) {
+        if let Some(applied_on) = first_applied_on {
+            residual.explanation.step(
+                "Art. 105 lid 2 Wmg",
+                format_args!(
+                    "vervangen door art. 105 lid 2 Wmg: sinds {} past een tariefbeschikking dit besluit toe; wie \
+                     binnen deze termijn beroep instelde, blijft tijdig",
+                    dutch::date(applied_on)
+                ),
+            );
+        }
+        drafts.push(Draft {
+            assessment: opened(
+                TermBasis::Awb6_8,
+                fact.decision_id.clone(),
+                None,
+                residual,
+                r4_on_reading == Some(true),
+                context,
+            ),
+            event_day: announced_on,
+        });
+    }
+
+    // R3 terms by event day; a day's tariff decisions do not see each other.
+    let mut start = 0;
+    while start < applying.len() {
+        let day = applying[start].2;
+        let end = start + applying[start..].iter().take_while(|(_, _, e)| *e == day).count();
+        let before: Vec<CountedTerm> = drafts.iter().filter(|d| d.event_day < day).filter_map(Draft::counted).collect();
+        let earlier_terms: Vec<CountingTerm<'_>> =
+            drafts.iter().filter(|d| d.event_day < day).filter_map(Draft::counting).collect();
+        let pending_on_day: Vec<(usize, Filing)> = against_here
+            .iter()
+            .chain(reaching_here.iter())
+            .copied()
+            .filter(|&a| {
+                judging.appeals[a].received_on <= day || judging.appeals[a].posted_on.is_some_and(|p| p <= day)
+            })
+            .filter(|&a| judging.endings[a].is_none_or(|e| e.on > day))
+            .map(|a| {
+                let appeal = judging.appeals[a];
+                let here = classify_filing(
+                    appeal.received_on,
+                    appeal.posted_on,
+                    &earlier_terms,
+                    &WithoutTerm::MayStillBegin(String::new()),
+                    &against(appeal.received_on, false),
+                    calendar,
+                )
+                .filing;
+                let own = filings[a].as_ref().map(|c| c.filing).filter(|_| judging.against[a] != Some(i));
+                (a, own.map_or(here, |o| o.best(here)))
+            })
+            .collect();
+        let finality_from = first_day_of_finality(&before, &judging.holds(&pending_on_day));
+        let mut group: Vec<Draft> = Vec::new();
+        for &(t, tariff_on, event_day) in &applying[start..end] {
+            let tariff = judging.tariffs[t].0;
+            let link = judging.links[t].as_ref().expect("applying tariffs are linked");
+            let mut step = Explanation::new();
+            let not_opened = if tariff.kind == TariffKind::Sluittarief {
+                step.step(
+                    "Art. 105 lid 2, laatste zin, Wmg",
+                    format_args!(
+                        "tariefbeschikking {} is een Wlz-sluittarief in het kader van de nacalculatie en biedt geen \
+                         gelegenheid voor beroep tegen de regionale contracteerruimte van dit kalenderjaar; bezwaar tegen \
+                         de beschikking zelf blijft mogelijk",
+                        tariff.decision_id
+                    ),
+                );
+                Some(NotOpenedReason::Sluittarief)
+            } else if tariff_on < context.commencement.date {
+                step.step(
+                    "Inwerkingtreding art. 105 lid 2-4 Wmg",
+                    format_args!(
+                        "tariefbeschikking {} is bekendgemaakt op {}, voor de inwerkingtreding op {}",
+                        tariff.decision_id,
+                        dutch::date(tariff_on),
+                        dutch::date(context.commencement.date)
+                    ),
+                );
+                Some(NotOpenedReason::BeforeCommencement)
+            } else if let Some(judgment) = judging.annulled_on[i].filter(|j| *j <= event_day) {
+                step.step(
+                    "Art. 8:72 lid 2 Awb",
+                    format_args!(
+                        "besluit {} is bij uitspraak van het CBb van {} vernietigd; tariefbeschikking {} (bekendgemaakt \
+                         {}) opent daartegen geen termijn meer",
+                        fact.decision_id,
+                        dutch::date(judgment),
+                        tariff.decision_id,
+                        dutch::date(tariff_on)
+                    ),
+                );
+                Some(NotOpenedReason::DecisionAnnulled)
+            } else {
+                None
+            };
+            let draft = if let Some(reason) = not_opened {
+                let mut explanation = link.explanation.clone();
+                explanation.extend(step);
+                TermAssessment {
+                    basis: TermBasis::Art105Lid2,
+                    decision_id: fact.decision_id.clone(),
+                    tariff_decision: Some(tariff.decision_id.clone()),
+                    provider: Some(tariff.provider.clone()),
+                    term: None,
+                    timeline: None,
+                    reason: Some(reason),
+                    status: TermStatus::NotOpened,
+                    on_reading: false,
+                    explanation,
+                }
+            } else {
+                let mut term = lid2_term(tariff, tariff_on, ordered, announced_on, link, calendar);
+                let mut conditional_until = None;
+                let mut lapsed = false;
+                if let Some(since) = finality_from.filter(|since| *since <= event_day) {
+                    let latest = before.iter().map(|c| c.last_day).max().expect("finality needs a term");
+                    let mut week = Explanation::new();
+                    let post_week_until = post_week_end(latest, calendar, &mut week);
+                    let margin_until = post_week_until
+                        .checked_add_days(chrono::Days::new(context.notice_margin.days))
+                        .unwrap_or(NaiveDate::MAX);
+                    let own_first = !judging.tariffs.iter().any(|(other, on)| {
+                        other.provider == tariff.provider
+                            && other.decision_id != tariff.decision_id
+                            && on.is_some_and(|on| on < tariff_on)
+                    });
+                    let others = if own_first {
+                        "; Lezing: art. 105 lid 4 Wmg bindt ook wie geen eigen tariefbeschikking had, omdat er \"immers \
+                         al beroep [heeft] opengestaan\" (MvT, onderdeel G); het CBb kan een te laat beroep van een \
+                         partij die van die eerdere tariefbeschikking niet kon weten verschoonbaar achten (art. 6:11 \
+                         Awb)"
+                    } else {
+                        ""
+                    };
+                    if event_day > margin_until {
+                        term.explanation.step(
+                            "Art. 105 lid 4 Wmg",
+                            format_args!(
+                                "de regionale contracteerruimte van besluit {} is onherroepelijk sinds {} en blijft dat \
+                                 tenzij de NZa haar wijzigt; tariefbeschikking {} (bekendgemaakt {}) opent geen nieuwe \
+                                 beroepstermijn{others}",
+                                fact.decision_id,
+                                dutch::date(since),
+                                tariff.decision_id,
+                                dutch::date(tariff_on)
+                            ),
+                        );
+                        lapsed = true;
+                    } else {
+                        term.explanation.step(
+                            "Art. 105 lid 4 Wmg",
+                            format_args!(
+                                "voorwaardelijk: de laatste termijn tegen besluit {} liep af op {}; als het besluit \
+                                 sinds {} onherroepelijk is, opent tariefbeschikking {} geen nieuwe termijn; dat staat \
+                                 vast na {}, tenzij blijkt dat tijdig beroep is ingesteld{others}",
+                                fact.decision_id,
+                                dutch::date(latest),
+                                dutch::date(since),
+                                tariff.decision_id,
+                                dutch::date(margin_until)
+                            ),
+                        );
+                        conditional_until = Some(margin_until);
+                    }
+                }
+                let mut assessment =
+                    opened(TermBasis::Art105Lid2, fact.decision_id.clone(), Some(tariff), term, false, context);
+                if lapsed {
+                    assessment.term = None;
+                    assessment.timeline = None;
+                    assessment.reason = Some(NotOpenedReason::SpaceIrrevocable);
+                    assessment.status = TermStatus::NotOpened;
+                } else if let Some(timeline) = assessment.timeline.as_mut() {
+                    timeline.conditional_until = conditional_until;
+                }
+                assessment
+            };
+            group.push(Draft { assessment: draft, event_day });
+        }
+        drafts.extend(group);
+        start = end;
+    }
+
+    // The appeals, classified against every term of this decision (every term counts for everyone, R7).
+    let counting: Vec<CountingTerm<'_>> = drafts.iter().filter_map(Draft::counting).collect();
+    let has_ordinary = drafts.iter().any(|d| d.assessment.basis != TermBasis::Awb6_8 && d.counted().is_some());
+    let awaits = |received_on: NaiveDate| {
+        !has_ordinary && current_on(&judging.ordered, &judging.annulled_on, received_on) == Some(i)
+    };
+    let without_term = WithoutTerm::MayStillBegin(
+        "de termijn begint met de dag na bekendmaking van een tariefbeschikking die deze contracteerruimte toepast \
+         (art. 105 lid 2 Wmg)"
+            .to_owned(),
+    );
+    let mut concerned: Vec<(usize, Filing)> = Vec::new();
+    for &a in &against_here {
+        let appeal = judging.appeals[a];
+        let classified = classify_filing(
+            appeal.received_on,
+            appeal.posted_on,
+            &counting,
+            &without_term,
+            &against(appeal.received_on, awaits(appeal.received_on)),
+            calendar,
+        );
+        concerned.push((a, classified.filing));
+        filings[a] = Some(classified);
+    }
+    let finality_without_reached = first_day_of_finality(
+        &drafts.iter().filter_map(Draft::counted).collect::<Vec<_>>(),
+        &judging.holds(&concerned),
+    );
+    for &a in &reaching_here {
+        let appeal = judging.appeals[a];
+        let here = classify_filing(
+            appeal.received_on,
+            appeal.posted_on,
+            &counting,
+            &without_term,
+            &against(appeal.received_on, awaits(appeal.received_on)),
+            calendar,
+        );
+        let own = filings[a].as_ref().map_or(Filing::Late, |c| c.filing);
+        let best = own.best(here.filing);
+        // An appeal lodged after this decision became irrevocable does not hold it back (R8 with R9).
+        if finality_without_reached.is_some_and(|f| f <= appeal.received_on) {
+            continue;
+        }
+        concerned.push((a, best));
+        if here.filing < own
+            && let Some(classified) = filings[a].as_mut()
+        {
+            classified.explanation.step(
+                "Art. 6:19 lid 2 Awb",
+                format_args!(
+                    "het beroep heeft mede betrekking op besluit {} en is daartegen gunstiger beoordeeld",
+                    fact.decision_id
+                ),
+            );
+            classified.explanation.extend(here.explanation);
+            classified.filing = here.filing;
+            classified.provisional = here.provisional;
+        }
+    }
+
+    // Finality (R9) and the terms' statuses on the judging date (R14 acts from the judgment's day).
+    let counted: Vec<CountedTerm> = drafts.iter().filter_map(Draft::counted).collect();
+    let holds = judging.holds(&concerned);
+    let first_day = first_day_of_finality(&counted, &holds);
+    let mut terms: Vec<TermAssessment> = drafts.into_iter().map(|d| d.assessment).collect();
+    for term in &mut terms {
+        let Some(timeline) = term.timeline.as_mut() else { continue };
+        timeline.annulled_on = judging.annulled_on[i];
+        let (status, reason) = term_status_on(timeline, as_of);
+        term.status = status;
+        term.reason = reason.or(term.reason);
+        if reason == Some(NotOpenedReason::DecisionAnnulled) {
+            term.explanation.step(
+                "Art. 8:72 Awb",
+                format_args!(
+                    "besluit {} is bij uitspraak van het CBb van {} vernietigd; de uitspraak werkt vanaf die dag: een \
+                     termijn die toen nog niet was begonnen, gaat niet lopen, een lopende termijn eindigt",
+                    term.decision_id,
+                    dutch::date(annulled_on.expect("annulled"))
+                ),
+            );
+        }
+    }
+
+    let under_appeal = holds.iter().any(|h| h.from <= as_of && h.until.is_none_or(|u| u > as_of));
+    let protected =
+        revival.is_some_and(|j| judging.annulled_on[j].is_some() && annulled_by_upheld_reaching(judging, j, i));
+    if let Some(j) = revival {
+        explanation.step(
+            "Art. 8:72 lid 2 Awb",
+            format_args!(
+                "besluit {} is vernietigd en verliest zijn rechtsgevolgen vanaf het begin; dit besluit herleeft en geldt \
+                 weer",
+                judging.ordered[j].fact.decision_id
+            ),
+        );
+        decision.revived = true;
+    }
+    decision.status = if let Some(judgment) = annulled_on {
+        explanation.step(
+            "Art. 8:72 lid 2 Awb",
+            format_args!(
+                "het CBb heeft op {} het beroep gegrond verklaard en besluit {} voor deze regio en dit jaar vernietigd; \
+                 het verliest zijn rechtsgevolgen vanaf het begin en wordt nooit onherroepelijk",
+                dutch::date(judgment),
+                fact.decision_id
+            ),
+        );
+        DecisionStatus::Annulled
+    } else if under_appeal {
+        explanation.step(
+            "Art. 105 lid 4 Wmg",
+            "een beroep dat voorbarig of tijdig is ingesteld, is aanhangig; het besluit is niet onherroepelijk",
+        );
+        DecisionStatus::UnderAppeal
+    } else if protected {
+        explanation.step(
+            "Art. 8:72 Awb",
+            "het gegrond verklaarde beroep was (mede) tegen dit besluit gericht; het herleefde besluit wordt daarom niet \
+             onherroepelijk zolang de NZa geen nieuw besluit heeft genomen",
+        );
+        DecisionStatus::Pending
+    } else if let Some(since) = first_day.filter(|f| *f <= as_of) {
+        let latest = counted.iter().map(|c| c.last_day).max().expect("finality needs a term");
+        let post_week_until = post_week_end(latest, calendar, &mut explanation);
+        let unannounced = judging
+            .tariffs
+            .iter()
+            .enumerate()
+            .find(|(t, (tariff, on))| {
+                on.is_none()
+                    && tariff.decided_on < since
+                    && tariff.kind != TariffKind::Sluittarief
+                    && judging.links[*t].as_ref().is_some_and(|l| l.decision == i)
+            })
+            .map(|(_, (tariff, _))| tariff.decision_id.as_str());
+        match declare_finality(since, post_week_until, &context.notice_margin, unannounced, as_of, &mut explanation) {
+            Declaration::PostWeek { .. } => DecisionStatus::PostWeek,
+            Declaration::AwaitingNotice { .. } => DecisionStatus::AwaitingNotice,
+            Declaration::Declared => {
+                explanation.step(
+                    "Art. 105 lid 4 Wmg",
+                    format_args!(
+                        "onherroepelijk sinds {}, voor zover bekend: ten minste één termijn is verstreken, geen termijn \
+                         loopt nog of moet nog beginnen, en geen tijdig of voorbarig beroep is aanhangig; het blijft \
+                         onherroepelijk tenzij de NZa het wijzigt",
+                        dutch::date(since)
+                    ),
+                );
+                decision.irrevocable_since = Some(since);
+                DecisionStatus::Irrevocable
+            }
+        }
+    } else if terms.iter().any(|t| t.status == TermStatus::Open) {
+        DecisionStatus::Open
+    } else {
+        let residual_only = terms.iter().all(|t| t.basis == TermBasis::Awb6_8 || t.term.is_none());
+        match terms.iter().find(|t| t.basis == TermBasis::Awb6_8 && t.status == TermStatus::Closed) {
+            Some(residual) if residual_only => {
+                let last_day = residual.term.as_ref().map(|t| t.last_day).expect("opened");
+                explanation.step(
+                    "Lezing: art. 6:8 lid 1 Awb",
+                    format_args!(
+                        "alleen de veilige termijn van art. 6:8 lid 1 Awb is verstreken en nog geen tariefbeschikking \
+                         heeft dit besluit toegepast; op die lezing is het besluit onherroepelijk sinds {}, voor zover \
+                         bekend; op de lezing dat art. 105 lid 2 Wmg het begin van elke termijn bepaalt, begint de \
+                         termijn pas met een tariefbeschikking die het toepast",
+                        dutch::date(day_after(last_day))
+                    ),
+                );
+            }
+            _ if terms.iter().all(|t| t.term.is_none()) => explanation.step(
+                "Art. 105 lid 2 Wmg",
+                "er loopt nog geen termijn: die begint met de eerste tariefbeschikking die deze contracteerruimte \
+                 toepast",
+            ),
+            _ => {}
+        }
+        DecisionStatus::Pending
+    };
+    decision.explanation = explanation;
+    (decision, terms)
+}
+
+/// Whether an upheld appeal that annulled decision `annulled` was lodged against decision `i` or reached it.
+fn annulled_by_upheld_reaching(judging: &Judging<'_>, annulled: usize, i: usize) -> bool {
+    (0..judging.appeals.len()).any(|a| {
+        judging.endings[a].is_some_and(|e| e.outcome == AppealOutcome::Upheld)
+            && judging.against[a].is_some_and(|p| annulled_by_default(p, &judging.reached[a]) == annulled)
+            && (judging.against[a] == Some(i) || judging.reached[a].contains(&i))
+    })
+}
+
+/// The appeals known on the judging date, in recording order, with their classification and status.
+fn assess_appeals(judging: &Judging<'_>, filings: Vec<Option<Classified>>) -> Vec<AppealAssessment> {
+    judging
+        .appeals
+        .iter()
+        .zip(filings)
+        .enumerate()
+        .map(|(a, (appeal, classified))| {
+            let classified = classified.unwrap_or_else(|| {
+                // The named decision is not recorded for this region-year, or does not exist yet.
+                classify_filing(
+                    appeal.received_on,
+                    appeal.posted_on,
+                    &[],
+                    &WithoutTerm::MayStillBegin(format!(
+                        "besluit {} is voor deze regio en dit jaar (nog) niet geregistreerd",
+                        appeal.against_decision
+                    )),
+                    &Against { decided_on: None, awaits_tariff_decision: false },
+                    &judging.context.calendar,
+                )
+            });
+            let status = match judging.endings[a].map(|e| e.outcome) {
+                None => AppealStatus::Pending,
+                Some(AppealOutcome::Withdrawn) => AppealStatus::Withdrawn,
+                Some(AppealOutcome::Dismissed) => AppealStatus::Dismissed,
+                Some(AppealOutcome::Upheld) => AppealStatus::Upheld,
+                Some(AppealOutcome::Inadmissible) => AppealStatus::Inadmissible,
+            };
+            let mut explanation = classified.explanation;
+            let extended: Vec<DecisionId> =
+                judging.reached[a].iter().map(|&d| judging.ordered[d].fact.decision_id.clone()).collect();
+            if !extended.is_empty() {
+                explanation.step(
+                    "Art. 6:19 Awb",
+                    format_args!(
+                        "het beroep heeft van rechtswege mede betrekking op {} dat het bestreden besluit voor deze regio \
+                         en dit jaar wijzigt of vervangt, tenzij partijen daarbij onvoldoende belang hebben",
+                        extended.iter().map(|d| format!("besluit {d}")).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            if let Some(p) = judging.against[a] {
+                let own = judging.annulled_on[p].filter(|j| *j <= judging.as_of);
+                if let Some(judgment) = own.filter(|j| appeal.received_on >= *j) {
+                    explanation.step(
+                        "Art. 8:72 Awb",
+                        format_args!(
+                            "ontvangen op of na de uitspraak van {} die het besluit vernietigde; beoordeeld naar de \
+                             termijnen zoals die de dag ervoor stonden; het houdt niets tegen",
+                            dutch::date(judgment)
+                        ),
+                    );
+                }
+            }
+            AppealAssessment {
+                appeal_id: appeal.appeal_id.clone(),
+                appellant: appeal.appellant.clone(),
+                against_decision: appeal.against_decision.clone(),
+                extended_to: extended,
+                filing: classified.filing,
+                provisional: classified.provisional,
+                status,
+                explanation,
+            }
+        })
+        .collect()
+}
+
+/// A term that opened, with the commencement assumption stated.
+fn opened(
+    basis: TermBasis,
+    decision_id: DecisionId,
+    tariff: Option<&TariffDecisionFact>,
+    mut term: ComputedTerm,
+    on_reading: bool,
+    context: &LegalContext,
+) -> TermAssessment {
+    if context.commencement.assumption {
+        term.explanation.step(
+            "Inwerkingtreding art. 105 lid 2-4 Wmg",
+            format_args!(
+                "toegepast op besluiten bekendgemaakt op of na {}; die datum is een aanname zolang het \
+                 inwerkingtredingsbesluit niet bekend is",
+                dutch::date(context.commencement.date)
+            ),
+        );
+    }
+    let timeline =
+        TermTimeline { opens_on: term.opens_on, last_day: term.last_day, annulled_on: None, conditional_until: None };
+    TermAssessment {
+        basis,
+        decision_id,
+        tariff_decision: tariff.map(|t| t.decision_id.clone()),
+        provider: tariff.map(|t| t.provider.clone()),
+        explanation: term.explanation.clone(),
+        term: Some(term),
+        timeline: Some(timeline),
+        reason: None,
+        status: TermStatus::Pending,
+        on_reading,
+    }
+}

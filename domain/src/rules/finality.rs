@@ -1,0 +1,160 @@
+//! R9, art. 105 lid 4 Wmg (new) with art. 6:9 lid 2 and 8:42 lid 1 Awb: when a decision is irrevocable, and when
+//! that may be declared on what the register can know.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::AtwCalendar;
+use crate::dutch;
+use crate::explanation::Explanation;
+use crate::terms::day_after;
+
+/// How long after the post week an appeal lodged at the CBb in time may still be notified to the NZa (art. 8:42
+/// lid 1 Awb): configuration, shown as an assumption (open point 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeMargin {
+    pub days: u64,
+    pub assumption: bool,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Deserialize)]
+struct LawFile {
+    #[serde(default)]
+    notice_margin: Option<NoticeMargin>,
+}
+
+impl NoticeMargin {
+    /// The `[notice_margin]` table of `data/law.toml`, or the default when it has none.
+    pub fn from_toml(text: &str) -> Result<Self, crate::reference::ReferenceDataError> {
+        let file: LawFile = toml::from_str(text)
+            .map_err(|e| crate::reference::ReferenceDataError::Parse { file: "law", message: e.to_string() })?;
+        Ok(file.notice_margin.unwrap_or_default())
+    }
+}
+
+impl Default for NoticeMargin {
+    /// Six weeks, an assumption.
+    fn default() -> Self {
+        Self { days: 42, assumption: true, source: "assumed default".to_owned() }
+    }
+}
+
+/// A term that counts for finality: opened, not conditional.
+#[derive(Debug, Clone, Copy)]
+pub struct CountedTerm {
+    pub last_day: NaiveDate,
+    /// An R13 term: it holds finality back while open, but never counts as the term that has run.
+    pub residual: bool,
+    /// A term that exists only on a reading (R4 on L1(a)): it holds finality back, but cannot alone make the
+    /// decision irrevocable (principle 3).
+    pub on_reading: bool,
+}
+
+/// An appeal that holds finality back while pending: from `from` up to, not including, `until`.
+#[derive(Debug, Clone, Copy)]
+pub struct Hold {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+/// R9(a), art. 105 lid 4 Wmg (new): the first day on which at least one term other than an R13 term has run
+/// (on every reading), no term (R13 included) is open or still to begin, and no appeal that was premature, on
+/// time or on time by post is pending. `None` while an appeal that holds it back has not ended, or when no such
+/// term exists.
+pub fn first_day_of_finality(terms: &[CountedTerm], holds: &[Hold]) -> Option<NaiveDate> {
+    if !terms.iter().any(|t| !t.residual && !t.on_reading) {
+        return None;
+    }
+    let mut since = day_after(terms.iter().map(|t| t.last_day).max()?);
+    for hold in holds {
+        since = since.max(hold.until?);
+    }
+    Some(since)
+}
+
+/// Where the declaration of finality stands on a date on or after its first day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declaration {
+    /// Art. 6:9 lid 2 Awb: an appeal posted in time may still arrive, up to and including this day.
+    PostWeek { until: NaiveDate },
+    /// Art. 8:42 lid 1 Awb: an appeal lodged at the CBb in time may not yet have been notified, up to and including
+    /// this day.
+    AwaitingNotice { until: NaiveDate },
+    /// Certain on what the register can know.
+    Declared,
+}
+
+/// The day after the post week that follows `last_day`: one week (art. 6:9 lid 2 Awb), extended by art. 1 Atw
+/// when it ends on a Saturday, Sunday or holiday (principle 2), with the steps that say so.
+pub fn post_week_end(last_day: NaiveDate, calendar: &AtwCalendar, explanation: &mut Explanation) -> NaiveDate {
+    let nominal = last_day.checked_add_days(Days::new(7)).unwrap_or(NaiveDate::MAX);
+    let extension = calendar.extend(nominal);
+    if extension.last_day != nominal {
+        explanation.step(
+            "Lezing: art. 6:9 lid 2 Awb met art. 1 Algemene termijnenwet",
+            format_args!(
+                "de week waarin een tijdig ter post bezorgd beroepschrift nog kan binnenkomen, eindigt op {}, een \
+                 zaterdag, zondag of algemeen erkende feestdag, en wordt verlengd tot en met {}",
+                dutch::weekday_date(nominal),
+                dutch::weekday_date(extension.last_day)
+            ),
+        );
+    }
+    extension.last_day
+}
+
+/// R9, principle 3: finality whose first day is `since` is declared only after the post week following the
+/// latest last day (`post_week_until`, art. 6:9 lid 2 Awb) and the notice margin (art. 8:42 lid 1 Awb), and not
+/// while a tariff decision that applies the decision, taken before `since`, has no recorded announcement.
+/// `on` lies on or after `since`. Writes the step that says where the declaration stands.
+pub fn declare_finality(
+    since: NaiveDate,
+    post_week_until: NaiveDate,
+    margin: &NoticeMargin,
+    unannounced_tariff: Option<&str>,
+    on: NaiveDate,
+    explanation: &mut Explanation,
+) -> Declaration {
+    let margin_until = post_week_until.checked_add_days(Days::new(margin.days)).unwrap_or(NaiveDate::MAX);
+    if on <= post_week_until {
+        explanation.step(
+            "Art. 6:9 lid 2 Awb",
+            format_args!(
+                "de laatste termijn is verstreken, maar tot en met {} kan een tijdig ter post bezorgd beroepschrift \
+                 nog binnenkomen; onherroepelijkheid wordt pas daarna vastgesteld",
+                dutch::date(post_week_until)
+            ),
+        );
+        return Declaration::PostWeek { until: post_week_until };
+    }
+    if on <= margin_until {
+        explanation.step(
+            "Art. 8:42 lid 1 Awb",
+            format_args!(
+                "een tijdig bij het CBb ingesteld beroep wordt de NZa pas na ontvangst meegedeeld; tot en met {} ({} \
+                 dagen na de postweek{}) wordt onherroepelijkheid niet vastgesteld, tenzij het CBb bevestigt dat geen \
+                 beroep is ingesteld",
+                dutch::date(margin_until),
+                margin.days,
+                if margin.assumption { ", een aangenomen marge" } else { "" }
+            ),
+        );
+        return Declaration::AwaitingNotice { until: margin_until };
+    }
+    if let Some(tariff) = unannounced_tariff {
+        explanation.step(
+            "Art. 105 lid 2 Wmg",
+            format_args!(
+                "tariefbeschikking {tariff}, die dit besluit toepast en is genomen voor {}, heeft geen geregistreerde \
+                 bekendmaking; onherroepelijkheid wordt niet vastgesteld zolang niet bekend is wanneer zij is \
+                 bekendgemaakt",
+                dutch::date(since)
+            ),
+        );
+        return Declaration::AwaitingNotice { until: on };
+    }
+    Declaration::Declared
+}
