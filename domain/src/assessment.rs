@@ -546,36 +546,45 @@ fn judge_decision(
 
     // R3 terms by event day; a day's tariff decisions do not see each other.
     let mut start = 0;
+    let mut before: Vec<CountedTerm> = Vec::new();
+    let mut counted_upto = 0;
     while start < applying.len() {
         let day = applying[start].2;
         let end = start + applying[start..].iter().take_while(|(_, _, e)| *e == day).count();
-        let before: Vec<CountedTerm> = drafts.iter().filter(|d| d.event_day < day).filter_map(Draft::counted).collect();
-        let earlier_terms: Vec<CountingTerm<'_>> =
-            drafts.iter().filter(|d| d.event_day < day).filter_map(Draft::counting).collect();
-        let pending_on_day: Vec<(usize, Filing)> = against_here
-            .iter()
-            .chain(reaching_here.iter())
-            .copied()
-            .filter(|&a| {
-                judging.appeals[a].received_on <= day || judging.appeals[a].posted_on.is_some_and(|p| p <= day)
-            })
-            .filter(|&a| judging.endings[a].is_none_or(|e| e.on > day))
-            .map(|a| {
-                let appeal = judging.appeals[a];
-                let here = classify_filing(
-                    appeal.received_on,
-                    appeal.posted_on,
-                    &earlier_terms,
-                    &WithoutTerm::MayStillBegin(String::new()),
-                    &against(appeal.received_on, false),
-                    calendar,
-                )
-                .filing;
-                let own = filings[a].as_ref().map(|c| c.filing).filter(|_| judging.against[a] != Some(i));
-                (a, own.map_or(here, |o| o.best(here)))
-            })
-            .collect();
-        let finality_from = first_day_of_finality(&before, &judging.holds(&pending_on_day));
+        // Drafts are added in order of event day, so those known before `day` are a prefix.
+        while counted_upto < drafts.len() && drafts[counted_upto].event_day < day {
+            before.extend(drafts[counted_upto].counted());
+            counted_upto += 1;
+        }
+        // Appeals only push the first day of finality later: they need classifying only when it held without them.
+        let finality_from = first_day_of_finality(&before, &[]).filter(|f| *f <= day).and_then(|_| {
+            let earlier_terms: Vec<CountingTerm<'_>> =
+                drafts[..counted_upto].iter().filter_map(Draft::counting).collect();
+            let pending_on_day: Vec<(usize, Filing)> = against_here
+                .iter()
+                .chain(reaching_here.iter())
+                .copied()
+                .filter(|&a| {
+                    judging.appeals[a].received_on <= day || judging.appeals[a].posted_on.is_some_and(|p| p <= day)
+                })
+                .filter(|&a| judging.endings[a].is_none_or(|e| e.on > day))
+                .map(|a| {
+                    let appeal = judging.appeals[a];
+                    let here = classify_filing(
+                        appeal.received_on,
+                        appeal.posted_on,
+                        &earlier_terms,
+                        &WithoutTerm::MayStillBegin(String::new()),
+                        &against(appeal.received_on, false),
+                        calendar,
+                    )
+                    .filing;
+                    let own = filings[a].as_ref().map(|c| c.filing).filter(|_| judging.against[a] != Some(i));
+                    (a, own.map_or(here, |o| o.best(here)))
+                })
+                .collect();
+            first_day_of_finality(&before, &judging.holds(&pending_on_day))
+        });
         let mut group: Vec<Draft> = Vec::new();
         for &(t, tariff_on, event_day) in &applying[start..end] {
             let tariff = judging.tariffs[t].0;
