@@ -505,7 +505,7 @@ impl Register {
     ) -> Result<Vec<DeadlineView>, StoreError> {
         self.refresh_deadlines().await?;
         // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed.
-        let terms = self.store.deadlines(from, to, region, None).await?;
+        let terms = self.store.deadlines(from, to, region).await?;
         Ok(terms
             .into_iter()
             .map(|d| DeadlineView { term: d.term.judged_on(as_of), ..d })

@@ -36,6 +36,17 @@ pub enum TermBasis {
     Awb6_8,
 }
 
+impl TermBasis {
+    /// The article a term of this basis rests on, as explanations and feeds cite it.
+    pub fn citation(self) -> &'static str {
+        match self {
+            Self::Art105Lid2 => "art. 105 lid 2 Wmg",
+            Self::Art105Lid3 => "art. 105 lid 3 Wmg",
+            Self::Awb6_8 => "art. 6:8 lid 1 Awb",
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -171,14 +182,6 @@ fn pending_from(appeal: &AppealFact, filing: Filing) -> NaiveDate {
     }
 }
 
-fn term_label(basis: TermBasis) -> &'static str {
-    match basis {
-        TermBasis::Art105Lid2 => "art. 105 lid 2 Wmg",
-        TermBasis::Art105Lid3 => "art. 105 lid 3 Wmg",
-        TermBasis::Awb6_8 => "art. 6:8 lid 1 Awb",
-    }
-}
-
 /// A term of one decision while the decision is judged.
 struct Draft {
     assessment: TermAssessment,
@@ -200,7 +203,7 @@ impl Draft {
     fn counting(&self) -> Option<CountingTerm<'_>> {
         let term = self.assessment.term.as_ref()?;
         Some(CountingTerm {
-            label: term_label(self.assessment.basis),
+            label: self.assessment.basis.citation(),
             term,
             conditional: self.assessment.timeline.is_some_and(|t| t.conditional_until.is_some()),
         })
@@ -268,7 +271,6 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
 
     // R14: what each upheld appeal annuls, from the day of its judgment.
     let mut annulled_on: Vec<Option<NaiveDate>> = vec![None; ordered.len()];
-    let mut annulled_by: Vec<Vec<usize>> = vec![Vec::new(); ordered.len()];
     for a in 0..appeals.len() {
         let (Some(ending), Some(p)) = (endings[a], against[a]) else { continue };
         if ending.outcome != AppealOutcome::Upheld || ordered[p].announced_on.is_none() {
@@ -276,7 +278,6 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         }
         let target = annulled_by_default(p, &reached[a]);
         annulled_on[target] = Some(annulled_on[target].map_or(ending.on, |j| j.min(ending.on)));
-        annulled_by[target].push(a);
     }
 
     // Tariff decisions in legal order too (announcement, decision date, id), so that nothing depends on the order
@@ -316,7 +317,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
     let mut revived_by: Option<usize> = None;
     let mut new_decision_required = false;
     for (j, judgment) in judging.annulled_on.iter().enumerate() {
-        let Some(judgment) = judgment.filter(|on| *on <= as_of) else { continue };
+        let Some(judgment) = *judgment else { continue };
         let before = judgment.pred_opt().unwrap_or(judgment);
         if current_on(&judging.ordered, &judging.annulled_on, before) != Some(j) {
             continue;
@@ -396,7 +397,8 @@ fn judge_decision(
     let fact = ordered.fact;
     let against_here: Vec<usize> = (0..judging.appeals.len()).filter(|&a| judging.against[a] == Some(i)).collect();
     let reaching_here: Vec<usize> = (0..judging.appeals.len()).filter(|&a| judging.reached[a].contains(&i)).collect();
-    let annulled_on = judging.annulled_on[i].filter(|j| *j <= as_of);
+    // Only judgments on or before the judging date are known, so every annulment here has taken effect.
+    let annulled_on = judging.annulled_on[i];
     let mut decision = DecisionAssessment {
         decision_id: fact.decision_id.clone(),
         kind: fact.kind,
@@ -410,10 +412,7 @@ fn judge_decision(
         revived: false,
         explanation: Explanation::new(),
     };
-    let against = |_received_on: NaiveDate, awaits: bool| Against {
-        decided_on: Some(fact.decided_on),
-        awaits_tariff_decision: awaits,
-    };
+    let against = |awaits: bool| Against { decided_on: Some(fact.decided_on), awaits_tariff_decision: awaits };
 
     let Some(announced_on) = ordered.announced_on else {
         match fact.announced_on {
@@ -442,7 +441,7 @@ fn judge_decision(
                 appeal.posted_on,
                 &[],
                 &WithoutTerm::MayStillBegin("het besluit is nog niet bekendgemaakt".to_owned()),
-                &against(appeal.received_on, false),
+                &against(false),
                 calendar,
             ));
         }
@@ -469,7 +468,7 @@ fn judge_decision(
                 appeal.posted_on,
                 &[],
                 &WithoutTerm::None { article: "Inwerkingtreding art. 105 lid 2-4 Wmg", reason: reason.clone() },
-                &against(appeal.received_on, false),
+                &against(false),
                 calendar,
             ));
         }
@@ -545,12 +544,10 @@ fn judge_decision(
     }
 
     // R3 terms by event day; a day's tariff decisions do not see each other.
-    let mut start = 0;
     let mut before: Vec<CountedTerm> = Vec::new();
     let mut counted_upto = 0;
-    while start < applying.len() {
-        let day = applying[start].2;
-        let end = start + applying[start..].iter().take_while(|(_, _, e)| *e == day).count();
+    for same_day in applying.chunk_by(|x, y| x.2 == y.2) {
+        let day = same_day[0].2;
         // Drafts are added in order of event day, so those known before `day` are a prefix.
         while counted_upto < drafts.len() && drafts[counted_upto].event_day < day {
             before.extend(drafts[counted_upto].counted());
@@ -575,7 +572,7 @@ fn judge_decision(
                         appeal.posted_on,
                         &earlier_terms,
                         &WithoutTerm::MayStillBegin(String::new()),
-                        &against(appeal.received_on, false),
+                        &against(false),
                         calendar,
                     )
                     .filing;
@@ -585,10 +582,34 @@ fn judge_decision(
                 .collect();
             first_day_of_finality(&before, &judging.holds(&pending_on_day))
         });
-        let mut group: Vec<Draft> = Vec::new();
-        for &(t, tariff_on, event_day) in &applying[start..end] {
+        // R9 on this day: the first day of finality, the last day of the earlier terms and the end of the notice
+        // margin after their post week.
+        let finality = finality_from.map(|since| {
+            let latest = before.iter().map(|c| c.last_day).max().expect("finality needs a term");
+            let margin_until =
+                context.notice_margin.last_day_after(post_week_end(latest, calendar, &mut Explanation::new()));
+            (since, latest, margin_until)
+        });
+        for &(t, tariff_on, event_day) in same_day {
             let tariff = judging.tariffs[t].0;
             let link = judging.links[t].as_ref().expect("applying tariffs are linked");
+            // Art. 105 lid 4: the MvT's reading for a provider whose own first tariff decision comes too late.
+            let own_first = || {
+                !judging.tariffs.iter().any(|(other, on)| {
+                    other.provider == tariff.provider
+                        && other.decision_id != tariff.decision_id
+                        && on.is_some_and(|on| on < tariff_on)
+                })
+            };
+            let others = |own_first: bool| {
+                if own_first {
+                    "; Lezing: art. 105 lid 4 Wmg bindt ook wie geen eigen tariefbeschikking had, omdat er \"immers al \
+                     beroep [heeft] opengestaan\" (MvT, onderdeel G); het CBb kan een te laat beroep van een partij \
+                     die van die eerdere tariefbeschikking niet kon weten verschoonbaar achten (art. 6:11 Awb)"
+                } else {
+                    ""
+                }
+            };
             let mut step = Explanation::new();
             let not_opened = if tariff.kind == TariffKind::Sluittarief {
                 step.step(
@@ -625,10 +646,25 @@ fn judge_decision(
                     ),
                 );
                 Some(NotOpenedReason::DecisionAnnulled)
+            } else if let Some((since, _, _)) = finality.filter(|(_, _, margin_until)| event_day > *margin_until) {
+                step.step(
+                    "Art. 105 lid 4 Wmg",
+                    format_args!(
+                        "de regionale contracteerruimte van besluit {} is onherroepelijk sinds {} en blijft dat tenzij \
+                         de NZa haar wijzigt; tariefbeschikking {} (bekendgemaakt {}) opent geen nieuwe \
+                         beroepstermijn{}",
+                        fact.decision_id,
+                        dutch::date(since),
+                        tariff.decision_id,
+                        dutch::date(tariff_on),
+                        others(own_first())
+                    ),
+                );
+                Some(NotOpenedReason::SpaceIrrevocable)
             } else {
                 None
             };
-            let draft = if let Some(reason) = not_opened {
+            let assessment = if let Some(reason) = not_opened {
                 let mut explanation = link.explanation.clone();
                 explanation.extend(step);
                 TermAssessment {
@@ -645,75 +681,33 @@ fn judge_decision(
                 }
             } else {
                 let mut term = lid2_term(tariff, tariff_on, ordered, announced_on, link, calendar);
-                let mut conditional_until = None;
-                let mut lapsed = false;
-                if let Some(since) = finality_from.filter(|since| *since <= event_day) {
-                    let latest = before.iter().map(|c| c.last_day).max().expect("finality needs a term");
-                    let mut week = Explanation::new();
-                    let post_week_until = post_week_end(latest, calendar, &mut week);
-                    let margin_until = post_week_until
-                        .checked_add_days(chrono::Days::new(context.notice_margin.days))
-                        .unwrap_or(NaiveDate::MAX);
-                    let own_first = !judging.tariffs.iter().any(|(other, on)| {
-                        other.provider == tariff.provider
-                            && other.decision_id != tariff.decision_id
-                            && on.is_some_and(|on| on < tariff_on)
-                    });
-                    let others = if own_first {
-                        "; Lezing: art. 105 lid 4 Wmg bindt ook wie geen eigen tariefbeschikking had, omdat er \"immers \
-                         al beroep [heeft] opengestaan\" (MvT, onderdeel G); het CBb kan een te laat beroep van een \
-                         partij die van die eerdere tariefbeschikking niet kon weten verschoonbaar achten (art. 6:11 \
-                         Awb)"
-                    } else {
-                        ""
-                    };
-                    if event_day > margin_until {
-                        term.explanation.step(
-                            "Art. 105 lid 4 Wmg",
-                            format_args!(
-                                "de regionale contracteerruimte van besluit {} is onherroepelijk sinds {} en blijft dat \
-                                 tenzij de NZa haar wijzigt; tariefbeschikking {} (bekendgemaakt {}) opent geen nieuwe \
-                                 beroepstermijn{others}",
-                                fact.decision_id,
-                                dutch::date(since),
-                                tariff.decision_id,
-                                dutch::date(tariff_on)
-                            ),
-                        );
-                        lapsed = true;
-                    } else {
-                        term.explanation.step(
-                            "Art. 105 lid 4 Wmg",
-                            format_args!(
-                                "voorwaardelijk: de laatste termijn tegen besluit {} liep af op {}; als het besluit \
-                                 sinds {} onherroepelijk is, opent tariefbeschikking {} geen nieuwe termijn; dat staat \
-                                 vast na {}, tenzij blijkt dat tijdig beroep is ingesteld{others}",
-                                fact.decision_id,
-                                dutch::date(latest),
-                                dutch::date(since),
-                                tariff.decision_id,
-                                dutch::date(margin_until)
-                            ),
-                        );
-                        conditional_until = Some(margin_until);
-                    }
-                }
+                // R9(a) held on this day, but finality is not declared yet: the term is conditional until it is.
+                let conditional_until = finality.map(|(since, latest, margin_until)| {
+                    term.explanation.step(
+                        "Art. 105 lid 4 Wmg",
+                        format_args!(
+                            "voorwaardelijk: de laatste termijn tegen besluit {} liep af op {}; als het besluit sinds {} \
+                             onherroepelijk is, opent tariefbeschikking {} geen nieuwe termijn; dat staat vast na {}, \
+                             tenzij blijkt dat tijdig beroep is ingesteld{}",
+                            fact.decision_id,
+                            dutch::date(latest),
+                            dutch::date(since),
+                            tariff.decision_id,
+                            dutch::date(margin_until),
+                            others(own_first())
+                        ),
+                    );
+                    margin_until
+                });
                 let mut assessment =
                     opened(TermBasis::Art105Lid2, fact.decision_id.clone(), Some(tariff), term, false, context);
-                if lapsed {
-                    assessment.term = None;
-                    assessment.timeline = None;
-                    assessment.reason = Some(NotOpenedReason::SpaceIrrevocable);
-                    assessment.status = TermStatus::NotOpened;
-                } else if let Some(timeline) = assessment.timeline.as_mut() {
+                if let Some(timeline) = assessment.timeline.as_mut() {
                     timeline.conditional_until = conditional_until;
                 }
                 assessment
             };
-            group.push(Draft { assessment: draft, event_day });
+            drafts.push(Draft { assessment, event_day });
         }
-        drafts.extend(group);
-        start = end;
     }
 
     // The appeals, classified against every term of this decision (every term counts for everyone, R7).
@@ -735,16 +729,14 @@ fn judge_decision(
             appeal.posted_on,
             &counting,
             &without_term,
-            &against(appeal.received_on, awaits(appeal.received_on)),
+            &against(awaits(appeal.received_on)),
             calendar,
         );
         concerned.push((a, classified.filing));
         filings[a] = Some(classified);
     }
-    let finality_without_reached = first_day_of_finality(
-        &drafts.iter().filter_map(Draft::counted).collect::<Vec<_>>(),
-        &judging.holds(&concerned),
-    );
+    let counted: Vec<CountedTerm> = drafts.iter().filter_map(Draft::counted).collect();
+    let finality_without_reached = first_day_of_finality(&counted, &judging.holds(&concerned));
     for &a in &reaching_here {
         let appeal = judging.appeals[a];
         let here = classify_filing(
@@ -752,7 +744,7 @@ fn judge_decision(
             appeal.posted_on,
             &counting,
             &without_term,
-            &against(appeal.received_on, awaits(appeal.received_on)),
+            &against(awaits(appeal.received_on)),
             calendar,
         );
         let own = filings[a].as_ref().map_or(Filing::Late, |c| c.filing);
@@ -779,7 +771,6 @@ fn judge_decision(
     }
 
     // Finality (R9) and the terms' statuses on the judging date (R14 acts from the judgment's day).
-    let counted: Vec<CountedTerm> = drafts.iter().filter_map(Draft::counted).collect();
     let holds = judging.holds(&concerned);
     let first_day = first_day_of_finality(&counted, &holds);
     let mut terms: Vec<TermAssessment> = drafts.into_iter().map(|d| d.assessment).collect();
@@ -788,7 +779,7 @@ fn judge_decision(
         timeline.annulled_on = judging.annulled_on[i];
         let (status, reason) = term_status_on(timeline, as_of);
         term.status = status;
-        term.reason = reason.or(term.reason);
+        term.reason = reason;
         if reason == Some(NotOpenedReason::DecisionAnnulled) {
             term.explanation.step(
                 "Art. 8:72 Awb",
@@ -803,8 +794,7 @@ fn judge_decision(
     }
 
     let under_appeal = holds.iter().any(|h| h.from <= as_of && h.until.is_none_or(|u| u > as_of));
-    let protected =
-        revival.is_some_and(|j| judging.annulled_on[j].is_some() && annulled_by_upheld_reaching(judging, j, i));
+    let protected = revival.is_some_and(|j| annulled_by_upheld_reaching(judging, j, i));
     if let Some(j) = revival {
         explanation.step(
             "Art. 8:72 lid 2 Awb",
@@ -855,8 +845,8 @@ fn judge_decision(
             })
             .map(|(_, (tariff, _))| tariff.decision_id.as_str());
         match declare_finality(since, post_week_until, &context.notice_margin, unannounced, as_of, &mut explanation) {
-            Declaration::PostWeek { .. } => DecisionStatus::PostWeek,
-            Declaration::AwaitingNotice { .. } => DecisionStatus::AwaitingNotice,
+            Declaration::PostWeek => DecisionStatus::PostWeek,
+            Declaration::AwaitingNotice => DecisionStatus::AwaitingNotice,
             Declaration::Declared => {
                 explanation.step(
                     "Art. 105 lid 4 Wmg",

@@ -179,7 +179,7 @@ pub fn classify_filing(
         );
         return Classified { filing: Filing::Premature, explanation, provisional: t.term.provisional };
     }
-    if ordinary.is_empty() && terms.is_empty() {
+    if terms.is_empty() {
         return match without_term {
             WithoutTerm::MayStillBegin(why) => {
                 premature_step(

@@ -81,9 +81,7 @@ impl TermView {
     /// stays not opened.
     pub fn judged_on(mut self, as_of: NaiveDate) -> Self {
         if let Some(timeline) = self.timeline() {
-            let (status, reason) = term_status_on(&timeline, as_of);
-            self.status = status;
-            self.reason = reason.or(self.reason.filter(|_| status == TermStatus::NotOpened));
+            (self.status, self.reason) = term_status_on(&timeline, as_of);
         }
         self
     }
@@ -397,8 +395,6 @@ impl TariffView {
         let applied: BTreeMap<RegionSlug, DecisionId> =
             rows.iter().filter_map(|r| r.applied_space_decision.clone().map(|d| (r.region.clone(), d))).collect();
         let objection = announced_on.map(|on| objection_term(&first.decision_id, on, &context.calendar));
-        // R10: the NZa's decision term runs only once an objection has been recorded.
-        let decision_term: Option<ComputedTerm> = None;
         let appeal_terms = region_years
             .iter()
             .flat_map(|(region, ry)| {
@@ -430,7 +426,8 @@ impl TariffView {
             recorded_by: first.recorded.by.clone(),
             as_of,
             objection_term: objection.map(|t| OwnTermView::new(t, as_of)),
-            objection_decision_term: decision_term.map(|t| OwnTermView::new(t, as_of)),
+            // R10: the NZa's decision term runs only once an objection has been recorded; none can be yet.
+            objection_decision_term: None,
             appeal_terms,
         })
     }

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use icalendar::{Calendar, Component, EventLike};
 use serde::Serialize;
-use termijn_domain::register::TermBasis;
 use termijn_domain::values::{AgbCode, RegionSlug};
 use termijn_projections::views::DeadlineView;
 use utoipa::ToSchema;
@@ -106,11 +105,7 @@ async fn deadlines_ics(
     calendar.name("termijn: beroepstermijnen regionale contracteerruimte");
     for deadline in &found.terms {
         let Some(last_day) = deadline.term.last_day else { continue };
-        let basis = match deadline.term.basis {
-            TermBasis::Art105Lid2 => "art. 105 lid 2 Wmg",
-            TermBasis::Art105Lid3 => "art. 105 lid 3 Wmg",
-            TermBasis::Awb6_8 => "art. 6:8 lid 1 Awb",
-        };
+        let basis = deadline.term.basis.citation();
         let mut summary = format!(
             "Laatste dag beroep contracteerruimte {} {} ({basis}, besluit {})",
             deadline.region, deadline.year, deadline.term.decision_id

@@ -413,15 +413,15 @@ impl Store {
         dispatch!(self.store_deadlines(index))
     }
 
-    /// Indexed terms whose last day lies in `from..=to`, by last day.
+    /// Indexed terms whose last day lies in `from..=to`, by last day. Every term counts for every appellant
+    /// (R7), so who is asking narrows nothing here; the register redacts another provider's terms.
     pub async fn deadlines(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         region: Option<&RegionSlug>,
-        provider: Option<&AgbCode>,
     ) -> Result<Vec<DeadlineView>, StoreError> {
-        dispatch!(self.deadlines(from, to, region, provider))
+        dispatch!(self.deadlines(from, to, region))
     }
 
     pub async fn events(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {

@@ -982,17 +982,14 @@ macro_rules! store_impl {
                 from: NaiveDate,
                 to: NaiveDate,
                 region: Option<&RegionSlug>,
-                provider: Option<&AgbCode>,
             ) -> Result<Vec<DeadlineView>, StoreError> {
                 let docs: Vec<(String,)> = sqlx::query_as(
                     "SELECT doc FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
-                     AND ($3 IS NULL OR region = $3) AND ($4 IS NULL OR provider IS NULL OR provider = $4) \
-                     ORDER BY last_day, region, year, term_key",
+                     AND ($3 IS NULL OR region = $3) ORDER BY last_day, region, year, term_key",
                 )
                 .bind(format_date(from))
                 .bind(format_date(to))
                 .bind(region.map(RegionSlug::as_str))
-                .bind(provider.map(AgbCode::as_str))
                 .fetch_all(&self.pool)
                 .await?;
                 docs.iter().map(|(doc,)| from_doc(doc)).collect()

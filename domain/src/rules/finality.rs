@@ -35,6 +35,13 @@ impl NoticeMargin {
     }
 }
 
+impl NoticeMargin {
+    /// The last day of the margin after a post week that ends on `post_week_until` (not extended by the Atw).
+    pub fn last_day_after(&self, post_week_until: NaiveDate) -> NaiveDate {
+        post_week_until.checked_add_days(Days::new(self.days)).unwrap_or(NaiveDate::MAX)
+    }
+}
+
 impl Default for NoticeMargin {
     /// Six weeks, an assumption.
     fn default() -> Self {
@@ -78,11 +85,10 @@ pub fn first_day_of_finality(terms: &[CountedTerm], holds: &[Hold]) -> Option<Na
 /// Where the declaration of finality stands on a date on or after its first day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Declaration {
-    /// Art. 6:9 lid 2 Awb: an appeal posted in time may still arrive, up to and including this day.
-    PostWeek { until: NaiveDate },
-    /// Art. 8:42 lid 1 Awb: an appeal lodged at the CBb in time may not yet have been notified, up to and including
-    /// this day.
-    AwaitingNotice { until: NaiveDate },
+    /// Art. 6:9 lid 2 Awb: an appeal posted in time may still arrive.
+    PostWeek,
+    /// Art. 8:42 lid 1 Awb: an appeal lodged at the CBb in time may not yet have been notified.
+    AwaitingNotice,
     /// Certain on what the register can know.
     Declared,
 }
@@ -118,7 +124,7 @@ pub fn declare_finality(
     on: NaiveDate,
     explanation: &mut Explanation,
 ) -> Declaration {
-    let margin_until = post_week_until.checked_add_days(Days::new(margin.days)).unwrap_or(NaiveDate::MAX);
+    let margin_until = margin.last_day_after(post_week_until);
     if on <= post_week_until {
         explanation.step(
             "Art. 6:9 lid 2 Awb",
@@ -128,7 +134,7 @@ pub fn declare_finality(
                 dutch::date(post_week_until)
             ),
         );
-        return Declaration::PostWeek { until: post_week_until };
+        return Declaration::PostWeek;
     }
     if on <= margin_until {
         explanation.step(
@@ -142,7 +148,7 @@ pub fn declare_finality(
                 if margin.assumption { ", een aangenomen marge" } else { "" }
             ),
         );
-        return Declaration::AwaitingNotice { until: margin_until };
+        return Declaration::AwaitingNotice;
     }
     if let Some(tariff) = unannounced_tariff {
         explanation.step(
@@ -154,7 +160,7 @@ pub fn declare_finality(
                 dutch::date(since)
             ),
         );
-        return Declaration::AwaitingNotice { until: on };
+        return Declaration::AwaitingNotice;
     }
     Declaration::Declared
 }
