@@ -307,8 +307,32 @@ impl DeadlineView {
                 TermBasis::Awb6_8 => "awb68",
             },
             encode(self.term.decision_id.as_str()),
-            self.term.tariff_decision.as_ref().map_or_else(String::new, |t| encode(t.as_str())),
+            match (&self.term.tariff_decision, self.term.opens_on) {
+                (Some(tariff), _) => encode(tariff.as_str()),
+                // Another provider's term, its tariff decision withheld: known by the day it opened.
+                (None, Some(opens_on)) if self.term.other_provider => format!("other-{opens_on}"),
+                (None, _) => String::new(),
+            },
         )
+    }
+
+    /// The UIDs of a list of terms, unique within it: another provider's terms of one decision that opened on the
+    /// same day share a `uid`, so the second and later get a counter (in the list's order, which follows the
+    /// index's key and so stays put between fetches).
+    pub fn uids(terms: &[DeadlineView]) -> Vec<String> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        terms
+            .iter()
+            .map(|term| {
+                let uid = term.uid();
+                let count = seen.entry(uid.clone()).or_default();
+                *count += 1;
+                match *count {
+                    1 => uid,
+                    n => format!("{}.{n}@termijn", uid.trim_end_matches("@termijn")),
+                }
+            })
+            .collect()
     }
 }
 

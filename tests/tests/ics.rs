@@ -211,3 +211,33 @@ async fn no_content_line_of_the_feed_is_longer_than_75_octets() {
     let long: Vec<&str> = feed.text.split("\r\n").filter(|line| line.len() > 75).collect();
     assert!(long.is_empty(), "lines longer than 75 octets: {long:#?}");
 }
+
+#[tokio::test]
+async fn a_providers_feed_shows_other_providers_terms_unnamed_each_with_its_own_uid() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    // A third provider's tariff decision announced the same day as provider B's: two unnamed terms alike.
+    let third = "11223344";
+    record(
+        &app,
+        "/api/v1/tariff-decisions",
+        json!({"decision_id": "NZa-TB-11223344-2026-1", "provider": third, "year": 2026,
+        "regions": ["groningen"], "kind": "tariff", "decided_on": "2026-01-20", "announced_on": "2026-02-13"}),
+    )
+    .await;
+    let query = "from=2026-01-01&to=2026-12-31";
+    let answer = app.get(&format!("/api/v1/deadlines.ics?{query}"), Some(&app.provider_a)).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    for hidden in [PROVIDER_B, third, "NZa-TB-87654321-2026-1", "NZa-TB-11223344-2026-1"] {
+        assert!(!answer.text.contains(hidden), "{hidden} in a provider's feed: {}", answer.text);
+    }
+    let mut calendars = IcalParser::new(answer.text.as_bytes());
+    let calendar = calendars.next().expect("a calendar").expect("iCalendar");
+    let uids = self::uids(&Feed { text: answer.text.clone(), calendar });
+    assert_eq!(uids.len(), deadline_days(&app, &format!("{query}&provider={PROVIDER_A}")).await.len());
+    assert_eq!(uids.iter().collect::<BTreeSet<_>>().len(), uids.len(), "unique UIDs {uids:?}");
+    let again = app.get(&format!("/api/v1/deadlines.ics?{query}"), Some(&app.provider_a)).await;
+    let mut calendars = IcalParser::new(again.text.as_bytes());
+    let again = Feed { text: again.text.clone(), calendar: calendars.next().expect("a calendar").expect("iCalendar") };
+    assert_eq!(self::uids(&again), uids, "the same UIDs on the next fetch");
+}

@@ -103,7 +103,7 @@ async fn deadlines_ics(
     let found = find(&state, &caller, &query).await?;
     let mut calendar = Calendar::new();
     calendar.name("termijn: beroepstermijnen regionale contracteerruimte");
-    for deadline in &found.terms {
+    for (deadline, uid) in found.terms.iter().zip(DeadlineView::uids(&found.terms)) {
         let Some(last_day) = deadline.term.last_day else { continue };
         let basis = deadline.term.basis.citation();
         let mut summary = format!(
@@ -118,7 +118,7 @@ async fn deadlines_ics(
         }
         calendar.push(
             icalendar::Event::new()
-                .uid(&deadline.uid())
+                .uid(&uid)
                 .summary(&summary)
                 .description(&deadline.term.explanation.steps().join("\n"))
                 .starts(last_day)
