@@ -226,7 +226,8 @@ pub fn classify_filing(
                 if received_on < t.term.opens_on { "voor" } else { "binnen" },
                 term_span(t.term),
                 t.label,
-                dutch::date(t.term.opens_on)
+                // The tariff decision's event day, on which R9(a) was judged: the day before its term opened.
+                dutch::date(t.term.opens_on.pred_opt().unwrap_or(t.term.opens_on))
             ),
         );
         return Classified { filing: Filing::Late, explanation, provisional: t.term.provisional };

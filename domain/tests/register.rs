@@ -583,7 +583,8 @@ fn a_tariff_decision_in_the_post_week_or_notice_margin_opens_a_conditional_term_
     assert_eq!(b.status, TermStatus::Conditional);
     assert_eq!(view.plan_by, Some(d(2026, 7, 22)), "a conditional term is never a date to plan by");
     assert_eq!(filing(&view, "B"), Filing::Late);
-    assert!(appeal_steps(&view, "B")[0].contains("tijdig indien blijkt dat het besluit op"));
+    // TB-B was announced on 1 September: the condition is that the decision was not irrevocable that day.
+    assert!(appeal_steps(&view, "B")[0].contains("tijdig indien blijkt dat het besluit op 1 september 2026 nog niet"));
 
     let view = register.on(d(2026, 9, 21));
     assert_eq!(view.status, Some(DecisionStatus::Irrevocable));
