@@ -16,7 +16,10 @@ use crate::reference::LegalContext;
 use crate::rules::annulment::{TermTimeline, annulled_by_default, term_status_on};
 use crate::rules::art105_lid2::{Link, applied_decision, current_on, lid2_term};
 use crate::rules::art105_lid3::first_of_march_term;
-use crate::rules::finality::{CountedTerm, Declaration, Hold, declare_finality, first_day_of_finality, post_week_end};
+use crate::rules::finality::{
+    CountedTerm, Declaration, EarlierFinality, Hold, Lid4, declare_finality, first_day_of_finality,
+    lid4_for_tariff_decision, post_week_end,
+};
 use crate::rules::legal_order::{Ordered, legal_order};
 use crate::rules::residual::residual_term;
 use crate::terms::{ComputedTerm, day_after};
@@ -582,34 +585,25 @@ fn judge_decision(
                 .collect();
             first_day_of_finality(&before, &judging.holds(&pending_on_day))
         });
-        // R9 on this day: the first day of finality, the last day of the earlier terms and the end of the notice
-        // margin after their post week.
-        let finality = finality_from.map(|since| {
-            let latest = before.iter().map(|c| c.last_day).max().expect("finality needs a term");
-            let margin_until =
-                context.notice_margin.last_day_after(post_week_end(latest, calendar, &mut Explanation::new()));
-            (since, latest, margin_until)
-        });
+        let earlier = finality_from.map(|since| EarlierFinality::on(since, &before, calendar, &context.notice_margin));
         for &(t, tariff_on, event_day) in same_day {
             let tariff = judging.tariffs[t].0;
             let link = judging.links[t].as_ref().expect("applying tariffs are linked");
-            // Art. 105 lid 4: the MvT's reading for a provider whose own first tariff decision comes too late.
-            let own_first = || {
-                !judging.tariffs.iter().any(|(other, on)| {
+            // Only asked when lid 4 may apply: whether this is the provider's own first tariff decision.
+            let own_first = earlier.is_some()
+                && !judging.tariffs.iter().any(|(other, on)| {
                     other.provider == tariff.provider
                         && other.decision_id != tariff.decision_id
                         && on.is_some_and(|on| on < tariff_on)
-                })
-            };
-            let others = |own_first: bool| {
-                if own_first {
-                    "; Lezing: art. 105 lid 4 Wmg bindt ook wie geen eigen tariefbeschikking had, omdat er \"immers al \
-                     beroep [heeft] opengestaan\" (MvT, onderdeel G); het CBb kan een te laat beroep van een partij \
-                     die van die eerdere tariefbeschikking niet kon weten verschoonbaar achten (art. 6:11 Awb)"
-                } else {
-                    ""
-                }
-            };
+                });
+            let lid4 = lid4_for_tariff_decision(
+                earlier,
+                event_day,
+                &fact.decision_id,
+                &tariff.decision_id,
+                tariff_on,
+                own_first,
+            );
             let mut step = Explanation::new();
             let not_opened = if tariff.kind == TariffKind::Sluittarief {
                 step.step(
@@ -646,20 +640,8 @@ fn judge_decision(
                     ),
                 );
                 Some(NotOpenedReason::DecisionAnnulled)
-            } else if let Some((since, _, _)) = finality.filter(|(_, _, margin_until)| event_day > *margin_until) {
-                step.step(
-                    "Art. 105 lid 4 Wmg",
-                    format_args!(
-                        "de regionale contracteerruimte van besluit {} is onherroepelijk sinds {} en blijft dat tenzij \
-                         de NZa haar wijzigt; tariefbeschikking {} (bekendgemaakt {}) opent geen nieuwe \
-                         beroepstermijn{}",
-                        fact.decision_id,
-                        dutch::date(since),
-                        tariff.decision_id,
-                        dutch::date(tariff_on),
-                        others(own_first())
-                    ),
-                );
+            } else if let Lid4::NotOpened { step: why } = &lid4 {
+                step.extend(why.clone());
                 Some(NotOpenedReason::SpaceIrrevocable)
             } else {
                 None
@@ -681,24 +663,13 @@ fn judge_decision(
                 }
             } else {
                 let mut term = lid2_term(tariff, tariff_on, ordered, announced_on, link, calendar);
-                // R9(a) held on this day, but finality is not declared yet: the term is conditional until it is.
-                let conditional_until = finality.map(|(since, latest, margin_until)| {
-                    term.explanation.step(
-                        "Art. 105 lid 4 Wmg",
-                        format_args!(
-                            "voorwaardelijk: de laatste termijn tegen besluit {} liep af op {}; als het besluit sinds {} \
-                             onherroepelijk is, opent tariefbeschikking {} geen nieuwe termijn; dat staat vast na {}, \
-                             tenzij blijkt dat tijdig beroep is ingesteld{}",
-                            fact.decision_id,
-                            dutch::date(latest),
-                            dutch::date(since),
-                            tariff.decision_id,
-                            dutch::date(margin_until),
-                            others(own_first())
-                        ),
-                    );
-                    margin_until
-                });
+                let conditional_until = match lid4 {
+                    Lid4::Conditional { until, step } => {
+                        term.explanation.extend(step);
+                        Some(until)
+                    }
+                    Lid4::Opens | Lid4::NotOpened { .. } => None,
+                };
                 let mut assessment =
                     opened(TermBasis::Art105Lid2, fact.decision_id.clone(), Some(tariff), term, false, context);
                 if let Some(timeline) = assessment.timeline.as_mut() {

@@ -8,6 +8,7 @@ use crate::calendar::AtwCalendar;
 use crate::dutch;
 use crate::explanation::Explanation;
 use crate::terms::day_after;
+use crate::values::DecisionId;
 
 /// How long after the post week an appeal lodged at the CBb in time may still be notified to the NZa (art. 8:42
 /// lid 1 Awb): configuration, shown as an assumption (open point 4).
@@ -163,4 +164,84 @@ pub fn declare_finality(
         return Declaration::AwaitingNotice;
     }
     Declaration::Declared
+}
+
+/// R9(a) as it stood on a tariff decision's event day, judged from the terms known before that day.
+#[derive(Debug, Clone, Copy)]
+pub struct EarlierFinality {
+    /// The first day of finality.
+    pub since: NaiveDate,
+    /// The last day of the latest term known before the event day.
+    pub latest_last_day: NaiveDate,
+    /// The last day of the notice margin after that term's post week: finality is declared after it.
+    pub margin_until: NaiveDate,
+}
+
+impl EarlierFinality {
+    /// R9 on an event day: `since` is the first day of finality judged from `before`, the terms known before it.
+    pub fn on(since: NaiveDate, before: &[CountedTerm], calendar: &AtwCalendar, margin: &NoticeMargin) -> Self {
+        let latest_last_day = before.iter().map(|c| c.last_day).max().expect("finality needs a term");
+        let post_week_until = post_week_end(latest_last_day, calendar, &mut Explanation::new());
+        Self { since, latest_last_day, margin_until: margin.last_day_after(post_week_until) }
+    }
+}
+
+/// What art. 105 lid 4 Wmg does to the term a tariff decision would open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lid4 {
+    /// The decision was not irrevocable on the event day: an ordinary term.
+    Opens,
+    /// R9(a) held, but finality is not declared yet: conditional up to and including `until`; `step` says so.
+    Conditional { until: NaiveDate, step: Explanation },
+    /// Finality was declared before the event day: no term; `step` says why.
+    NotOpened { step: Explanation },
+}
+
+/// R9 with art. 105 lid 4 Wmg (new): a tariff decision announced after the decision became irrevocable opens no
+/// new term against it; one announced after the last term ran but before finality could be declared opens a
+/// conditional term. When it is the provider's own first tariff decision (`own_first`), the step adds the MvT's
+/// reading that lid 4 binds a party without a tariff decision of its own, and that the CBb may excuse its late
+/// appeal (art. 6:11 Awb).
+pub fn lid4_for_tariff_decision(
+    earlier: Option<EarlierFinality>,
+    event_day: NaiveDate,
+    decision: &DecisionId,
+    tariff: &DecisionId,
+    tariff_announced_on: NaiveDate,
+    own_first: bool,
+) -> Lid4 {
+    let Some(earlier) = earlier.filter(|e| e.since <= event_day) else { return Lid4::Opens };
+    let others = if own_first {
+        "; Lezing: art. 105 lid 4 Wmg bindt ook wie geen eigen tariefbeschikking had, omdat er \"immers al beroep \
+         [heeft] opengestaan\" (MvT, onderdeel G); het CBb kan een te laat beroep van een partij die van die eerdere \
+         tariefbeschikking niet kon weten verschoonbaar achten (art. 6:11 Awb)"
+    } else {
+        ""
+    };
+    let mut step = Explanation::new();
+    if event_day > earlier.margin_until {
+        step.step(
+            "Art. 105 lid 4 Wmg",
+            format_args!(
+                "de regionale contracteerruimte van besluit {decision} is onherroepelijk sinds {} en blijft dat tenzij \
+                 de NZa haar wijzigt; tariefbeschikking {tariff} (bekendgemaakt {}) opent geen nieuwe \
+                 beroepstermijn{others}",
+                dutch::date(earlier.since),
+                dutch::date(tariff_announced_on)
+            ),
+        );
+        return Lid4::NotOpened { step };
+    }
+    step.step(
+        "Art. 105 lid 4 Wmg",
+        format_args!(
+            "voorwaardelijk: de laatste termijn tegen besluit {decision} liep af op {}; als het besluit sinds {} \
+             onherroepelijk is, opent tariefbeschikking {tariff} geen nieuwe termijn; dat staat vast na {}, tenzij \
+             blijkt dat tijdig beroep is ingesteld{others}",
+            dutch::date(earlier.latest_last_day),
+            dutch::date(earlier.since),
+            dutch::date(earlier.margin_until)
+        ),
+    );
+    Lid4::Conditional { until: earlier.margin_until, step }
 }
