@@ -287,6 +287,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
             against_decision: id(against),
             received_on,
             posted_on,
+            received_by: Default::default(),
         }
     };
     let office = |name: &str| Appellant::CareOffice(name.to_owned());
@@ -348,7 +349,8 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
             &by,
             &AppealId::parse("CBb 26/0103").expect("id"),
             d(2026, 10, 8),
-            JudgmentOutcome::Dismissed
+            JudgmentOutcome::Dismissed,
+            None
         )
     );
     // Upheld: Zuid-Limburg 2028 is annulled.
@@ -373,7 +375,8 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
             &by,
             &AppealId::parse("CBb 26/0104").expect("id"),
             d(2026, 9, 17),
-            JudgmentOutcome::Upheld
+            JudgmentOutcome::Upheld,
+            None
         )
     );
     // Late: filed after the term; recorded and classified, never refused.

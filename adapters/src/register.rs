@@ -9,19 +9,25 @@ use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
 use serde::{Deserialize, Serialize};
 use termijn_domain::Explanation;
-use termijn_domain::aggregates::appeal::{Appeal, AppealCommand, AppealError, AppealRecord, JudgmentOutcome};
+use termijn_domain::aggregates::appeal::{
+    AnnulledLine, AnnulmentOrder, Appeal, AppealCommand, AppealError, AppealRecord, JudgmentOutcome,
+};
+use termijn_domain::aggregates::objection::{Objection, ObjectionCommand, ObjectionError, ObjectionRecord};
 use termijn_domain::aggregates::space_decision::{SpaceDecision, SpaceDecisionCommand, SpaceDecisionError, SpaceLine};
 use termijn_domain::aggregates::tariff_decision::{
     TariffDecision, TariffDecisionCommand, TariffDecisionError, TariffDecisionRecord,
 };
 use termijn_domain::aggregates::{Services, upcasters};
 use termijn_domain::filing::Filing;
+use termijn_domain::record::{Consequence, ObjectionDecision, Postponement};
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{AppealEnding, AppealStatus, Appellant, SpaceDecisionKind, assess_region_year};
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 use termijn_projections::RecordedEvent;
 use termijn_projections::facts::RegionYearRows;
-use termijn_projections::views::{Audience, DeadlineView, SpaceView, TariffView, deadline_terms};
+use termijn_projections::views::{
+    Audience, DeadlineQuery, DeadlineView, ObjectionView, SpaceView, TariffView, deadline_terms, deadlines_on,
+};
 
 use crate::store::{
     AppendError, EventQuery, EventRepository, Provenance, RegionYearDeadlines, Store, StoreError, Written,
@@ -84,6 +90,8 @@ rejection!(SpaceDecisionError, conflicts: SpaceDecisionError::AlreadyRecorded(_)
 rejection!(TariffDecisionError, conflicts: TariffDecisionError::AlreadyRecorded(_) | TariffDecisionError::AlreadyAnnounced(_),
     not_found: TariffDecisionError::NotRecorded);
 rejection!(AppealError, conflicts: AppealError::AlreadyLodged(_) | AppealError::AlreadyEnded(_), not_found: AppealError::NotLodged);
+rejection!(ObjectionError, conflicts: ObjectionError::AlreadyLodged(_) | ObjectionError::AlreadyDecided(_),
+    not_found: ObjectionError::NotLodged);
 
 impl<E: Rejection> From<AggregateError<E>> for CommandError {
     fn from(error: AggregateError<E>) -> Self {
@@ -137,6 +145,30 @@ pub struct AppealDetail {
     pub explanation: Explanation,
 }
 
+/// A decision a judgment names as annulled, with the region-year it is named for (the appeal's own when `None`).
+pub type NamedAnnulment = (DecisionId, Option<(RegionSlug, i32)>);
+
+/// What an upheld judgment orders, as asked (R14): the decisions it annuls, each with the region-year it is
+/// named for (the appeal's own when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JudgmentOrder {
+    pub annuls: Vec<NamedAnnulment>,
+    pub consequence: Consequence,
+    pub amount: Option<Euro>,
+    pub new_decision_by: Option<NaiveDate>,
+}
+
+/// A new objection to a tariff decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewObjection {
+    pub objection_id: ObjectionId,
+    pub tariff_decision: DecisionId,
+    pub objector: Appellant,
+    pub received_on: NaiveDate,
+    pub posted_on: Option<NaiveDate>,
+    pub advisory_committee: bool,
+}
+
 /// A new contracting-space decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSpaceDecision {
@@ -164,6 +196,7 @@ pub struct Register {
     spaces: Cqrs<SpaceDecision>,
     tariffs: Cqrs<TariffDecision>,
     appeals: Cqrs<Appeal>,
+    objections: Cqrs<Objection>,
 }
 
 fn framework<A: Aggregate<Services = Services>>(store: &Store, context: &Services) -> Cqrs<A> {
@@ -177,6 +210,7 @@ impl Register {
             spaces: framework(&store, &context),
             tariffs: framework(&store, &context),
             appeals: framework(&store, &context),
+            objections: framework(&store, &context),
             store,
             context,
         }
@@ -303,15 +337,137 @@ impl Register {
         Ok(self.appeals.execute_with_metadata(appeal_id.as_str(), command, by.metadata()).await?)
     }
 
+    /// Records a judgment; an upheld one with what it orders (R14). Each decision it names must set a space for
+    /// the region-year it is named for (the appeal's own when none is given).
     pub async fn record_judgment(
         &self,
         by: &Provenance,
         appeal_id: &AppealId,
         judgment_on: NaiveDate,
         outcome: JudgmentOutcome,
+        order: Option<JudgmentOrder>,
     ) -> Result<(), CommandError> {
-        let command = AppealCommand::RecordJudgment { judgment_on, outcome };
+        let annulment = match order {
+            None => None,
+            Some(order) => {
+                let Some(appeal) = self.store.appeal_row(appeal_id).await? else {
+                    return Err(CommandError::NotFound(format!("no appeal {appeal_id} is recorded")));
+                };
+                let mut annuls = Vec::new();
+                for (i, (decision_id, region_year)) in order.annuls.into_iter().enumerate() {
+                    let (region, year) = region_year.unwrap_or_else(|| (appeal.region.clone(), appeal.year));
+                    let (_, sets_space) = self.store.sets_space(&decision_id, &region, year).await?;
+                    if !sets_space {
+                        return Err(CommandError::invalid(
+                            &format!("annuls[{i}]"),
+                            format!("decision {decision_id} sets no contracting space for {region} in {year}"),
+                        ));
+                    }
+                    annuls.push(AnnulledLine { decision_id, region, year });
+                }
+                Some(AnnulmentOrder {
+                    region: appeal.region,
+                    year: appeal.year,
+                    annuls,
+                    consequence: order.consequence,
+                    amount: order.amount,
+                    new_decision_by: order.new_decision_by,
+                })
+            }
+        };
+        let command = AppealCommand::RecordJudgment { judgment_on, outcome, annulment };
         Ok(self.appeals.execute_with_metadata(appeal_id.as_str(), command, by.metadata()).await?)
+    }
+
+    /// R9: records that the CBb confirmed that no appeal against a decision's line for a region-year was lodged.
+    pub async fn confirm_no_appeal(
+        &self,
+        by: &Provenance,
+        decision_id: &DecisionId,
+        region: RegionSlug,
+        year: i32,
+        confirmed_on: NaiveDate,
+    ) -> Result<(), CommandError> {
+        let command = SpaceDecisionCommand::ConfirmNoAppeal { region, year, confirmed_on };
+        Ok(self.spaces.execute_with_metadata(decision_id.as_str(), command, by.metadata()).await?)
+    }
+
+    /// Records an objection to a tariff decision, whenever it was filed: its timing is classified (R7, R10).
+    pub async fn lodge_objection(&self, by: &Provenance, new: NewObjection) -> Result<(), CommandError> {
+        let rows = self.store.tariff_rows(&new.tariff_decision).await?;
+        let Some(first) = rows.first() else {
+            return Err(CommandError::NotFound(format!("no tariff decision {} is recorded", new.tariff_decision)));
+        };
+        let record = ObjectionRecord {
+            objection_id: new.objection_id,
+            tariff_decision: new.tariff_decision,
+            objector: new.objector,
+            received_on: new.received_on,
+            posted_on: new.posted_on,
+            advisory_committee: new.advisory_committee,
+            regions: rows.iter().map(|r| r.region.clone()).collect(),
+            year: first.year,
+        };
+        let id = record.objection_id.to_string();
+        Ok(self.objections.execute_with_metadata(&id, ObjectionCommand::LodgeObjection(record), by.metadata()).await?)
+    }
+
+    /// The objection to a tariff decision as judged on `as_of`; `None` when no such objection to it is recorded
+    /// or known on that date.
+    pub async fn objection(
+        &self,
+        tariff_decision: &DecisionId,
+        objection_id: &ObjectionId,
+        as_of: NaiveDate,
+    ) -> Result<Option<ObjectionView>, StoreError> {
+        let Some(view) = self.tariff_decision(tariff_decision, as_of).await? else { return Ok(None) };
+        Ok(view.objections.into_iter().find(|o| &o.objection_id == objection_id))
+    }
+
+    async fn objection_exists(
+        &self,
+        tariff_decision: &DecisionId,
+        objection_id: &ObjectionId,
+    ) -> Result<(), CommandError> {
+        let latest = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
+        match self.objection(tariff_decision, objection_id, latest).await? {
+            Some(_) => Ok(()),
+            None => Err(CommandError::NotFound(format!(
+                "no objection {objection_id} to tariff decision {tariff_decision} is recorded"
+            ))),
+        }
+    }
+
+    /// R10: records a postponement of the decision on an objection (art. 7:10 lid 3 or 4 Awb).
+    pub async fn postpone_objection(
+        &self,
+        by: &Provenance,
+        tariff_decision: &DecisionId,
+        objection_id: &ObjectionId,
+        postponement: Postponement,
+    ) -> Result<(), CommandError> {
+        self.objection_exists(tariff_decision, objection_id).await?;
+        // The decision term as it stood when the postponement was notified.
+        let deadline = self
+            .objection(tariff_decision, objection_id, postponement.announced_on)
+            .await?
+            .and_then(|o| o.decision_term)
+            .map(|t| t.last_day);
+        let command = ObjectionCommand::PostponeDecision { postponement, deadline };
+        Ok(self.objections.execute_with_metadata(objection_id.as_str(), command, by.metadata()).await?)
+    }
+
+    /// R10: records the NZa's decision on an objection.
+    pub async fn decide_objection(
+        &self,
+        by: &Provenance,
+        tariff_decision: &DecisionId,
+        objection_id: &ObjectionId,
+        decision: ObjectionDecision,
+    ) -> Result<(), CommandError> {
+        self.objection_exists(tariff_decision, objection_id).await?;
+        let command = ObjectionCommand::RecordDecision(decision);
+        Ok(self.objections.execute_with_metadata(objection_id.as_str(), command, by.metadata()).await?)
     }
 
     /// A region-year judged on `as_of`, from what was recorded by `as_at` (everything when `None`); `None` when
@@ -504,13 +660,34 @@ impl Register {
         as_of: NaiveDate,
     ) -> Result<Vec<DeadlineView>, StoreError> {
         self.refresh_deadlines().await?;
-        // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed.
-        let terms = self.store.deadlines(from, to, region).await?;
-        Ok(terms
+        // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed. The
+        // NZa's own deadlines are for legal staff and auditors, and count for no provider.
+        // The index, computed from every recorded fact, says which region-years have terms in the range; each of
+        // those is judged on `as_of` by the engine, so that a term, its status and its explanation are those of
+        // the space view on that date (one judgment path).
+        let indexed = self.store.deadlines(from, to, region).await?;
+        let mut region_years: Vec<(RegionSlug, i32)> = Vec::new();
+        for d in indexed {
+            if !region_years.contains(&(d.region.clone(), d.year)) {
+                region_years.push((d.region, d.year));
+            }
+        }
+        let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
+        let mut terms = Vec::new();
+        for (region, year) in region_years {
+            let rows = self.store.region_year_rows(&region, year).await?;
+            terms.extend(deadlines_on(&rows, &region, year, &self.context, &query));
+        }
+        let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
+        keyed.sort_by(|(a_uid, a), (b_uid, b)| {
+            (a.term.last_day, &a.region, a.year, a_uid).cmp(&(b.term.last_day, &b.region, b.year, b_uid))
+        });
+        // A tariff decision for several regions has its objections' decision terms in each: listed once.
+        let mut nza_seen = std::collections::HashSet::new();
+        Ok(keyed
             .into_iter()
-            .map(|d| DeadlineView { term: d.term.judged_on(as_of), ..d })
-            .filter(|d| !d.term.left_deadlines_on(as_of))
-            .map(|d| DeadlineView { term: d.term.as_seen_by(provider), ..d })
+            .map(|(_, d)| d)
+            .filter(|d| d.term.objection_id.as_ref().is_none_or(|o| nza_seen.insert(o.clone())))
             .collect())
     }
 

@@ -80,6 +80,7 @@ fn appeal(appeal_id: &str, received_on: NaiveDate) -> AppealRecord {
         against_decision: id("NZa-RCS-2025-11"),
         received_on,
         posted_on: None,
+        received_by: Default::default(),
     }
 }
 
@@ -161,7 +162,9 @@ async fn two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict
                     if i % 2 == 0 {
                         register.withdraw_appeal(&jurist(), &appeal_id, d(2026, 5, 1)).await
                     } else {
-                        register.record_judgment(&jurist(), &appeal_id, d(2026, 9, 1), JudgmentOutcome::Dismissed).await
+                        register
+                            .record_judgment(&jurist(), &appeal_id, d(2026, 9, 1), JudgmentOutcome::Dismissed, None)
+                            .await
                     }
                 })
             })
@@ -318,9 +321,15 @@ async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
     assert!(after_elsewhere[1].tariffs.iter().any(|t| t.decision_id == id("NZa-TB-27-3") && t.announced.is_some()));
 
     here.lodge_appeal(&jurist(), appeal("CBb 27/here again", d(2027, 2, 4))).await.unwrap();
-    here.record_judgment(&jurist(), &AppealId::parse("CBb 27/2").unwrap(), d(2027, 9, 1), JudgmentOutcome::Dismissed)
-        .await
-        .unwrap();
+    here.record_judgment(
+        &jurist(),
+        &AppealId::parse("CBb 27/2").unwrap(),
+        d(2027, 9, 1),
+        JudgmentOutcome::Dismissed,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(held().await, fresh().await);
 
     // The answer to a write is judged from rows held in memory that include what it recorded, without asking

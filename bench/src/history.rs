@@ -118,6 +118,7 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
                             against_decision: id(format!("NZa-RCS-{}-11", year - 1)),
                             received_on,
                             posted_on: None,
+                            received_by: Default::default(),
                         },
                     )
                     .await?;
@@ -125,8 +126,10 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
                 let ended_on = received_on + Days::new(60 + rng.below(200));
                 match rng.below(4) {
                     0 => register.withdraw_appeal(&by, &appeal_id, ended_on).await?,
-                    1 => register.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Dismissed).await?,
-                    2 => register.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Inadmissible).await?,
+                    1 => register.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Dismissed, None).await?,
+                    2 => {
+                        register.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Inadmissible, None).await?
+                    }
                     _ => continue,
                 }
                 events += 1;

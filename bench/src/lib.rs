@@ -93,9 +93,10 @@ pub fn synthetic_region_year(rng: &mut Rng, region: &RegionSlug, year: i32, prov
                 against_decision: against.decision_id.clone(),
                 received_on,
                 posted_on: None,
+                received_by: Default::default(),
                 ending,
             });
         }
     }
-    RegionYearFacts { region: region.clone(), year, decisions, tariff_decisions, appeals }
+    RegionYearFacts { decisions, tariff_decisions, appeals, ..RegionYearFacts::new(region.clone(), year) }
 }

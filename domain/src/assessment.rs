@@ -9,21 +9,25 @@ use crate::dutch;
 use crate::explanation::Explanation;
 use crate::filing::{Against, Classified, CountingTerm, Filing, WithoutTerm, classify_filing};
 use crate::record::{
-    AppealEnding, AppealFact, AppealOutcome, Appellant, RegionYearFacts, SpaceDecisionKind, TariffDecisionFact,
-    TariffKind,
+    AppealEnding, AppealFact, AppealOutcome, Appellant, Consequence, NoAppealConfirmation, ReceivedBy, RegionYearFacts,
+    SpaceDecisionFact, SpaceDecisionKind, TariffDecisionFact, TariffKind,
 };
 use crate::reference::LegalContext;
-use crate::rules::annulment::{TermTimeline, annulled_by_default, term_status_on};
+use crate::rules::annulment::{
+    Annulment, TermTimeline, annulments, court_decisions, new_decision_deadline, term_status_on,
+};
 use crate::rules::art105_lid2::{Link, applied_decision, current_on, lid2_term};
 use crate::rules::art105_lid3::first_of_march_term;
 use crate::rules::finality::{
     CountedTerm, Declaration, EarlierFinality, Hold, Lid4, declare_finality, first_day_of_finality,
     lid4_for_tariff_decision, post_week_end,
 };
+use crate::rules::forwarding::forwarding_deadline;
 use crate::rules::legal_order::{Ordered, legal_order};
+use crate::rules::objection::{ObjectionAssessment, assess_objections};
 use crate::rules::residual::residual_term;
 use crate::terms::{ComputedTerm, day_after};
-use crate::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use crate::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,6 +41,18 @@ pub enum TermBasis {
     /// R13: the residual term from the decision's own announcement.
     #[serde(rename = "awb_6_8")]
     Awb6_8,
+    /// Art. 6:7 Awb: the objection term against a tariff decision.
+    #[serde(rename = "awb_6_7")]
+    Awb6_7,
+    /// R10: the NZa's term to decide on an objection (a deadline for the NZa itself).
+    #[serde(rename = "awb_7_10")]
+    Awb7_10,
+    /// R14: the period the CBb set for a new decision after annulment (a deadline for the NZa itself).
+    #[serde(rename = "awb_8_72")]
+    Awb8_72,
+    /// R7: forwarding an appeal the NZa received to the CBb (a deadline for the NZa itself).
+    #[serde(rename = "awb_6_15")]
+    Awb6_15,
 }
 
 impl TermBasis {
@@ -46,7 +62,16 @@ impl TermBasis {
             Self::Art105Lid2 => "art. 105 lid 2 Wmg",
             Self::Art105Lid3 => "art. 105 lid 3 Wmg",
             Self::Awb6_8 => "art. 6:8 lid 1 Awb",
+            Self::Awb6_7 => "art. 6:7 Awb",
+            Self::Awb7_10 => "art. 7:10 Awb",
+            Self::Awb8_72 => "art. 8:72 lid 4 Awb",
+            Self::Awb6_15 => "art. 6:15 Awb",
         }
+    }
+
+    /// Whether a term of this basis is a deadline for the NZa itself rather than a term for a party.
+    pub fn is_nza_deadline(self) -> bool {
+        matches!(self, Self::Awb7_10 | Self::Awb8_72 | Self::Awb6_15)
     }
 }
 
@@ -83,6 +108,10 @@ pub struct TermAssessment {
     pub decision_id: DecisionId,
     pub tariff_decision: Option<DecisionId>,
     pub provider: Option<AgbCode>,
+    /// The objection an NZa deadline of art. 7:10 Awb is about.
+    pub objection_id: Option<ObjectionId>,
+    /// The appeal an NZa deadline of art. 6:15 or 8:72 Awb is about.
+    pub appeal_id: Option<AppealId>,
     /// The dates, when the term was opened (also a conditional one).
     pub term: Option<ComputedTerm>,
     /// What its status on any date depends on (`rules::annulment::term_status_on`).
@@ -175,6 +204,14 @@ pub struct RegionYearAssessment {
     pub appeals: Vec<AppealAssessment>,
     /// In legal order; decisions taken after `as_of` are not listed.
     pub decisions: Vec<DecisionAssessment>,
+    /// R10: the objections to this region-year's tariff decisions known on `as_of`.
+    pub objections: Vec<ObjectionAssessment>,
+    /// The NZa's own deadlines here: deciding on objections (R10), a new decision after annulment (R14),
+    /// forwarding a misdirected appeal (R7, art. 6:15 Awb).
+    pub nza_deadlines: Vec<TermAssessment>,
+    /// Every tariff decision of the region-year taken on or before `as_of`, with its provider: what a view for
+    /// one provider must not name of another.
+    pub tariff_providers: Vec<(DecisionId, AgbCode)>,
 }
 
 /// The day an appeal counts as filed for finality: the day of posting when on time by post.
@@ -219,6 +256,9 @@ struct Judging<'f> {
     as_of: NaiveDate,
     year: i32,
     ordered: Vec<Ordered<'f>>,
+    /// R14: every annulment, also one whose legal effects the CBb maintained.
+    annulled: Vec<Option<Annulment>>,
+    /// R14: the day each decision lost its legal effects by annulment.
     annulled_on: Vec<Option<NaiveDate>>,
     appeals: Vec<&'f AppealFact>,
     endings: Vec<Option<AppealEnding>>,
@@ -226,6 +266,7 @@ struct Judging<'f> {
     reached: Vec<Vec<usize>>,
     tariffs: Vec<(&'f TariffDecisionFact, Option<NaiveDate>)>,
     links: Vec<Option<Link>>,
+    confirmations: &'f [NoAppealConfirmation],
 }
 
 impl Judging<'_> {
@@ -251,7 +292,16 @@ impl Judging<'_> {
 /// Computes the legal state of a region-year on legal date `as_of`, using only facts whose legal dates fall on
 /// or before `as_of`, judged in legal order.
 pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of: NaiveDate) -> RegionYearAssessment {
-    let (ordered, order_steps) = legal_order(&facts.decisions, as_of);
+    // R14: a judgment in which the CBb decided the matter itself enters legal order as a decision.
+    let court = court_decisions(&facts.judgments, as_of);
+    let with_court: Vec<SpaceDecisionFact>;
+    let decisions: &[SpaceDecisionFact] = if court.is_empty() {
+        &facts.decisions
+    } else {
+        with_court = facts.decisions.iter().cloned().chain(court).collect();
+        &with_court
+    };
+    let (ordered, order_steps) = legal_order(decisions, as_of);
     let position = |id: &DecisionId| ordered.iter().position(|o| &o.fact.decision_id == id);
     let appeals: Vec<&AppealFact> = facts.appeals.iter().filter(|a| a.received_on <= as_of).collect();
     let endings: Vec<Option<AppealEnding>> = appeals.iter().map(|a| a.ending.filter(|e| e.on <= as_of)).collect();
@@ -267,21 +317,16 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
                 return Vec::new();
             }
             (p + 1..ordered.len())
+                .filter(|&q| ordered[q].fact.kind != SpaceDecisionKind::CourtDecided)
                 .filter(|&q| ordered[q].announced_on.is_some_and(|on| endings[a].is_none_or(|e| on < e.on)))
                 .collect()
         })
         .collect();
 
-    // R14: what each upheld appeal annuls, from the day of its judgment.
-    let mut annulled_on: Vec<Option<NaiveDate>> = vec![None; ordered.len()];
-    for a in 0..appeals.len() {
-        let (Some(ending), Some(p)) = (endings[a], against[a]) else { continue };
-        if ending.outcome != AppealOutcome::Upheld || ordered[p].announced_on.is_none() {
-            continue;
-        }
-        let target = annulled_by_default(p, &reached[a]);
-        annulled_on[target] = Some(annulled_on[target].map_or(ending.on, |j| j.min(ending.on)));
-    }
+    // R14: what each judgment annuls, from the day of the judgment; the decisions that lose their legal effects.
+    let annulled = annulments(&ordered, &appeals, &endings, &against, &reached, &facts.judgments, as_of);
+    let annulled_on: Vec<Option<NaiveDate>> =
+        annulled.iter().map(|a| a.filter(Annulment::loses_effect).map(|a| a.on)).collect();
 
     // Tariff decisions in legal order too (announcement, decision date, id), so that nothing depends on the order
     // in which they were recorded.
@@ -306,6 +351,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         as_of,
         year: facts.year,
         ordered,
+        annulled,
         annulled_on,
         appeals,
         endings,
@@ -313,14 +359,18 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         reached,
         tariffs,
         links,
+        confirmations: &facts.confirmations,
     };
 
     // R14: a decision revives when the decision after it, current the day before the judgment, is annulled.
     let current = current_on(&judging.ordered, &judging.annulled_on, as_of);
     let mut revived_by: Option<usize> = None;
     let mut new_decision_required = false;
-    for (j, judgment) in judging.annulled_on.iter().enumerate() {
-        let Some(judgment) = *judgment else { continue };
+    for (j, annulment) in judging.annulled.iter().enumerate() {
+        let Some(judgment) = annulment.filter(|a| a.consequence == Consequence::NewDecisionRequired).map(|a| a.on)
+        else {
+            continue;
+        };
         let before = judgment.pred_opt().unwrap_or(judgment);
         if current_on(&judging.ordered, &judging.annulled_on, before) != Some(j) {
             continue;
@@ -350,6 +400,8 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
             .map(|k| decisions[k].decision_id.clone());
     }
 
+    let nza_deadlines = nza_deadlines(&judging, &facts.judgments, &decisions);
+    let objections = assess_objections(&facts.objections, &facts.tariff_decisions, &context.calendar, as_of);
     let appeals = assess_appeals(&judging, filings);
     let current_assessment = current.map(|i| &decisions[i]);
     let plan_by = current_assessment.and_then(|c| plan_by(&terms, &c.decision_id));
@@ -367,7 +419,53 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         terms,
         appeals,
         decisions,
+        nza_deadlines: objections.iter().filter_map(|o| o.decision_term.clone()).chain(nza_deadlines).collect(),
+        objections,
+        tariff_providers: {
+            let mut providers: Vec<(DecisionId, AgbCode)> = facts
+                .tariff_decisions
+                .iter()
+                .filter(|t| t.decided_on <= as_of)
+                .map(|t| (t.decision_id.clone(), t.provider.clone()))
+                .collect();
+            providers.sort();
+            providers
+        },
     }
+}
+
+/// The NZa's deadlines of R14 (a new decision after annulment) and R7 (forwarding a misdirected appeal), judged
+/// on the judging date.
+fn nza_deadlines(
+    judging: &Judging<'_>,
+    judgments: &[crate::record::JudgmentFact],
+    decisions: &[DecisionAssessment],
+) -> Vec<TermAssessment> {
+    let mut deadlines = Vec::new();
+    for (i, annulment) in judging.annulled.iter().enumerate() {
+        let Some(annulment) = annulment else { continue };
+        let appeal_id = match (annulment.appeal, annulment.judgment) {
+            (Some(a), _) => &judging.appeals[a].appeal_id,
+            (None, Some(j)) => &judgments[j].appeal_id,
+            (None, None) => continue,
+        };
+        let new_decision_on = judging
+            .ordered
+            .iter()
+            .filter(|o| o.fact.kind != SpaceDecisionKind::CourtDecided)
+            .filter_map(|o| o.announced_on)
+            .find(|on| *on > annulment.on);
+        deadlines.extend(new_decision_deadline(&decisions[i].decision_id, annulment, appeal_id, new_decision_on));
+    }
+    for (a, appeal) in judging.appeals.iter().enumerate() {
+        deadlines.extend(forwarding_deadline(appeal, judging.endings[a].map(|e| e.on)));
+    }
+    for deadline in &mut deadlines {
+        if let Some(timeline) = deadline.timeline.as_ref() {
+            deadline.status = term_status_on(timeline, judging.as_of).0;
+        }
+    }
+    deadlines
 }
 
 /// Principle 1: the last day of the latest term of the decision that certainly opened (neither conditional nor
@@ -401,7 +499,8 @@ fn judge_decision(
     let against_here: Vec<usize> = (0..judging.appeals.len()).filter(|&a| judging.against[a] == Some(i)).collect();
     let reaching_here: Vec<usize> = (0..judging.appeals.len()).filter(|&a| judging.reached[a].contains(&i)).collect();
     // Only judgments on or before the judging date are known, so every annulment here has taken effect.
-    let annulled_on = judging.annulled_on[i];
+    let annulment = judging.annulled[i];
+    let annulled_on = annulment.map(|a| a.on);
     let mut decision = DecisionAssessment {
         decision_id: fact.decision_id.clone(),
         kind: fact.kind,
@@ -415,7 +514,14 @@ fn judge_decision(
         revived: false,
         explanation: Explanation::new(),
     };
-    let against = |awaits: bool| Against { decided_on: Some(fact.decided_on), awaits_tariff_decision: awaits };
+    let against = |awaits: bool| Against::appeal(Some(fact.decided_on), awaits);
+    // R9: the days on which the CBb confirmed that no appeal against this decision was lodged.
+    let confirmed: Vec<NaiveDate> = judging
+        .confirmations
+        .iter()
+        .filter(|c| c.decision_id == fact.decision_id && c.confirmed_on <= as_of)
+        .map(|c| c.confirmed_on)
+        .collect();
 
     let Some(announced_on) = ordered.announced_on else {
         match fact.announced_on {
@@ -451,6 +557,31 @@ fn judge_decision(
         decision.explanation = explanation;
         return (decision, Vec::new());
     };
+
+    if fact.kind == SpaceDecisionKind::CourtDecided {
+        let reason = format!(
+            "uitspraak CBb {}, art. 8:72 lid 3 onder b Awb: de uitspraak treedt in de plaats van het vernietigde besluit; \
+             tegen de uitspraak staat geen beroep open en zij is onherroepelijk sinds {}",
+            dutch::date(announced_on),
+            dutch::date(announced_on)
+        );
+        explanation.step("Art. 8:72 lid 3 onder b Awb", &reason);
+        for &a in &against_here {
+            let appeal = judging.appeals[a];
+            filings[a] = Some(classify_filing(
+                appeal.received_on,
+                appeal.posted_on,
+                &[],
+                &WithoutTerm::None { article: "Art. 8:72 lid 3 onder b Awb", reason: reason.clone() },
+                &against(false),
+                calendar,
+            ));
+        }
+        decision.status = DecisionStatus::Irrevocable;
+        decision.irrevocable_since = Some(announced_on);
+        decision.explanation = explanation;
+        return (decision, Vec::new());
+    }
 
     if announced_on < context.commencement.date {
         let reason = format!(
@@ -585,7 +716,8 @@ fn judge_decision(
                 .collect();
             first_day_of_finality(&before, &judging.holds(&pending_on_day))
         });
-        let earlier = finality_from.map(|since| EarlierFinality::on(since, &before, calendar, &context.notice_margin));
+        let earlier = finality_from
+            .map(|since| EarlierFinality::on(since, &before, calendar, &context.notice_margin, &confirmed));
         for &(t, tariff_on, event_day) in same_day {
             let tariff = judging.tariffs[t].0;
             let link = judging.links[t].as_ref().expect("applying tariffs are linked");
@@ -627,7 +759,7 @@ fn judge_decision(
                     ),
                 );
                 Some(NotOpenedReason::BeforeCommencement)
-            } else if let Some(judgment) = judging.annulled_on[i].filter(|j| *j <= event_day) {
+            } else if let Some(judgment) = annulled_on.filter(|j| *j <= event_day) {
                 step.step(
                     "Art. 8:72 lid 2 Awb",
                     format_args!(
@@ -654,6 +786,8 @@ fn judge_decision(
                     decision_id: fact.decision_id.clone(),
                     tariff_decision: Some(tariff.decision_id.clone()),
                     provider: Some(tariff.provider.clone()),
+                    objection_id: None,
+                    appeal_id: None,
                     term: None,
                     timeline: None,
                     reason: Some(reason),
@@ -747,7 +881,7 @@ fn judge_decision(
     let mut terms: Vec<TermAssessment> = drafts.into_iter().map(|d| d.assessment).collect();
     for term in &mut terms {
         let Some(timeline) = term.timeline.as_mut() else { continue };
-        timeline.annulled_on = judging.annulled_on[i];
+        timeline.annulled_on = annulled_on;
         let (status, reason) = term_status_on(timeline, as_of);
         term.status = status;
         term.reason = reason;
@@ -777,7 +911,7 @@ fn judge_decision(
         );
         decision.revived = true;
     }
-    decision.status = if let Some(judgment) = annulled_on {
+    decision.status = if let Some(judgment) = annulment.filter(Annulment::loses_effect).map(|a| a.on) {
         explanation.step(
             "Art. 8:72 lid 2 Awb",
             format_args!(
@@ -794,6 +928,22 @@ fn judge_decision(
             "een beroep dat voorbarig of tijdig is ingesteld, is aanhangig; het besluit is niet onherroepelijk",
         );
         DecisionStatus::UnderAppeal
+    } else if let Some(judgment) = annulled_on.filter(|_| annulment.is_some_and(|a| !a.loses_effect())) {
+        // Art. 8:72 lid 3 onder a Awb: irrevocable from the later of the judgment and the end of every other
+        // appeal that held the decision.
+        let since = holds.iter().filter_map(|h| h.until).fold(judgment, NaiveDate::max);
+        explanation.step(
+            "Art. 8:72 lid 3 onder a Awb",
+            format_args!(
+                "het CBb heeft op {} besluit {} vernietigd en bepaald dat de rechtsgevolgen ervan in stand blijven; het \
+                 besluit geldt en is onherroepelijk sinds {}, voor zover bekend",
+                dutch::date(judgment),
+                fact.decision_id,
+                dutch::date(since)
+            ),
+        );
+        decision.irrevocable_since = Some(since);
+        DecisionStatus::Irrevocable
     } else if protected {
         explanation.step(
             "Art. 8:72 Awb",
@@ -815,7 +965,15 @@ fn judge_decision(
                     && judging.links[*t].as_ref().is_some_and(|l| l.decision == i)
             })
             .map(|(_, (tariff, _))| tariff.decision_id.as_str());
-        match declare_finality(since, post_week_until, &context.notice_margin, unannounced, as_of, &mut explanation) {
+        match declare_finality(
+            since,
+            post_week_until,
+            &context.notice_margin,
+            &confirmed,
+            unannounced,
+            as_of,
+            &mut explanation,
+        ) {
             Declaration::PostWeek => DecisionStatus::PostWeek,
             Declaration::AwaitingNotice => DecisionStatus::AwaitingNotice,
             Declaration::Declared => {
@@ -863,13 +1021,11 @@ fn judge_decision(
     (decision, terms)
 }
 
-/// Whether an upheld appeal that annulled decision `annulled` was lodged against decision `i` or reached it.
+/// Whether the upheld appeal that annulled decision `annulled` was lodged against decision `i` or reached it.
 fn annulled_by_upheld_reaching(judging: &Judging<'_>, annulled: usize, i: usize) -> bool {
-    (0..judging.appeals.len()).any(|a| {
-        judging.endings[a].is_some_and(|e| e.outcome == AppealOutcome::Upheld)
-            && judging.against[a].is_some_and(|p| annulled_by_default(p, &judging.reached[a]) == annulled)
-            && (judging.against[a] == Some(i) || judging.reached[a].contains(&i))
-    })
+    judging.annulled[annulled]
+        .and_then(|a| a.appeal)
+        .is_some_and(|a| judging.against[a] == Some(i) || judging.reached[a].contains(&i))
 }
 
 /// The appeals known on the judging date, in recording order, with their classification and status.
@@ -890,7 +1046,7 @@ fn assess_appeals(judging: &Judging<'_>, filings: Vec<Option<Classified>>) -> Ve
                         "besluit {} is voor deze regio en dit jaar (nog) niet geregistreerd",
                         appeal.against_decision
                     )),
-                    &Against { decided_on: None, awaits_tariff_decision: false },
+                    &Against::appeal(None, false),
                     &judging.context.calendar,
                 )
             });
@@ -901,7 +1057,18 @@ fn assess_appeals(judging: &Judging<'_>, filings: Vec<Option<Classified>>) -> Ve
                 Some(AppealOutcome::Upheld) => AppealStatus::Upheld,
                 Some(AppealOutcome::Inadmissible) => AppealStatus::Inadmissible,
             };
-            let mut explanation = classified.explanation;
+            let mut explanation = Explanation::new();
+            if appeal.received_by == ReceivedBy::Nza {
+                explanation.step(
+                    "Art. 6:15 lid 3 Awb",
+                    format_args!(
+                        "het beroepschrift is bij de NZa ingekomen in plaats van bij het CBb; voor de tijdigheid geldt \
+                         de dag waarop de NZa het ontving, {}",
+                        dutch::date(appeal.received_on)
+                    ),
+                );
+            }
+            explanation.extend(classified.explanation);
             let extended: Vec<DecisionId> =
                 judging.reached[a].iter().map(|&d| judging.ordered[d].fact.decision_id.clone()).collect();
             if !extended.is_empty() {
@@ -960,13 +1127,14 @@ fn opened(
             ),
         );
     }
-    let timeline =
-        TermTimeline { opens_on: term.opens_on, last_day: term.last_day, annulled_on: None, conditional_until: None };
+    let timeline = TermTimeline::new(term.opens_on, term.last_day);
     TermAssessment {
         basis,
         decision_id,
         tariff_decision: tariff.map(|t| t.decision_id.clone()),
         provider: tariff.map(|t| t.provider.clone()),
+        objection_id: None,
+        appeal_id: None,
         explanation: term.explanation.clone(),
         term: Some(term),
         timeline: Some(timeline),

@@ -67,6 +67,15 @@ pub struct Against {
     /// R13 with principle 2: only an R13 term has run, no tariff decision has applied the decision and it was
     /// current when the filing was received: a filing after that term still awaits the lid-2 term.
     pub awaits_tariff_decision: bool,
+    /// Who may excuse a late filing (art. 6:11 Awb): "het CBb" for an appeal, "de NZa" for an objection.
+    pub excused_by: &'static str,
+}
+
+impl Against {
+    /// An appeal to the CBb against a decision taken on `decided_on`.
+    pub fn appeal(decided_on: Option<NaiveDate>, awaits_tariff_decision: bool) -> Self {
+        Self { decided_on, awaits_tariff_decision, excused_by: "het CBb" }
+    }
 }
 
 /// A filing's classification, its explanation, and whether it rests on a provisional date.
@@ -88,7 +97,10 @@ fn term_span(term: &ComputedTerm) -> impl std::fmt::Display + '_ {
     Span(term)
 }
 
-const EXCUSABLE: &str = "tenzij het CBb de termijnoverschrijding verschoonbaar acht (art. 6:11 Awb)";
+/// Art. 6:11 Awb, said of every statement that rests on a filing being late.
+fn excusable(against: &Against) -> String {
+    format!("tenzij {} de termijnoverschrijding verschoonbaar acht (art. 6:11 Awb)", against.excused_by)
+}
 
 /// Art. 6:10 lid 1 Awb: a filing before day 1 is not declared inadmissible on that ground when the decision had
 /// been taken when it was received (onder a), or, before that, when the appellant could reasonably think it had
@@ -236,11 +248,12 @@ pub fn classify_filing(
     explanation.step(
         "Art. 6:9 Awb",
         format_args!(
-            "ontvangen op {}{}, na afloop van de laatste termijn, {} ({}); te laat, {EXCUSABLE}",
+            "ontvangen op {}{}, na afloop van de laatste termijn, {} ({}); te laat, {}",
             dutch::date(received_on),
             posted_on.map(|p| format!(" (ter post bezorgd op {})", dutch::date(p))).unwrap_or_default(),
             term_span(last.term),
-            last.label
+            last.label,
+            excusable(against)
         ),
     );
     Classified { filing: Filing::Late, explanation, provisional: last.term.provisional }

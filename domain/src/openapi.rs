@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::Explanation;
-use crate::values::{AgbCode, AppealId, CbsRegionCode, DecisionId, Euro, IwlzRegionCode, RegionSlug};
+use crate::values::{AgbCode, AppealId, CbsRegionCode, DecisionId, Euro, IwlzRegionCode, ObjectionId, RegionSlug};
 
 macro_rules! string_schema {
     ($type:ty, $description:expr, $example:expr $(, pattern = $pattern:expr)?) => {
@@ -33,6 +33,11 @@ string_schema!(
 );
 string_schema!(DecisionId, "The NZa's identifier of a decision: 1 to 100 characters.", "NZa-RCS-2025-11");
 string_schema!(AppealId, "The court's case number of an appeal: 1 to 100 characters.", "CBb 26/0123");
+string_schema!(
+    ObjectionId,
+    "The NZa's number of an objection to a tariff decision: 1 to 100 characters.",
+    "B-2026-0042"
+);
 string_schema!(
     RegionSlug,
     "A care-office region by its stable lowercase slug.",

@@ -48,7 +48,7 @@ impl ComputedTerm {
     }
 }
 
-fn add_days(day: NaiveDate, days: u64) -> NaiveDate {
+pub(crate) fn add_days(day: NaiveDate, days: u64) -> NaiveDate {
     day.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
 }
 
@@ -59,7 +59,7 @@ pub fn day_after(day: NaiveDate) -> NaiveDate {
 
 /// R1 and R6: a term of `days` days whose first day is `opens_on`, ended by art. 1 Atw. `explanation` already
 /// holds the steps that fixed day 1; `length_step` states the length with its article.
-fn run_term(
+pub(crate) fn run_term(
     opens_on: NaiveDate,
     days: u64,
     calendar: &AtwCalendar,
@@ -212,67 +212,4 @@ pub fn objection_term(tariff_decision: &DecisionId, announced_on: NaiveDate, cal
     );
     let opens_on = start_after_announcement(&mut explanation, "de tariefbeschikking", announced_on);
     six_weeks_from(opens_on, calendar, explanation, "maken van bezwaar")
-}
-
-/// How the NZa handles an objection, as far as it bears on its decision term (art. 7:10 Awb).
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObjectionHandling {
-    /// An advisory committee as meant in art. 7:13 Awb hears the objection: twelve weeks instead of six.
-    #[serde(default)]
-    pub advisory_committee: bool,
-    /// Postponed by six weeks under art. 7:10 lid 3 Awb.
-    #[serde(default)]
-    pub postponed: bool,
-    /// Further postponed under art. 7:10 lid 4 Awb, until this day.
-    #[serde(default)]
-    pub further_postponed_until: Option<NaiveDate>,
-}
-
-/// R10, art. 7:10 Awb: the NZa decides on an objection within six weeks (twelve with an advisory committee),
-/// counted from the day after the objection term ended; lid 3 allows six weeks' postponement, lid 4 more.
-pub fn objection_decision_term(
-    objection_term: &ComputedTerm,
-    handling: ObjectionHandling,
-    calendar: &AtwCalendar,
-) -> ComputedTerm {
-    let opens_on = day_after(objection_term.last_day);
-    let mut explanation = Explanation::new();
-    explanation.step(
-        "Art. 7:10 lid 1 Awb",
-        format_args!(
-            "de beslistermijn op bezwaar wordt gerekend vanaf de dag na die waarop de bezwaartermijn is verstreken \
-             ({}): {}",
-            dutch::date(objection_term.last_day),
-            dutch::weekday_date(opens_on)
-        ),
-    );
-    let (weeks, article) = if handling.advisory_committee {
-        (12, "Art. 7:10 lid 1 Awb en art. 7:13 Awb")
-    } else {
-        (6, "Art. 7:10 lid 1 Awb")
-    };
-    let mut days = weeks * 7;
-    let mut length = format!("de NZa beslist binnen {weeks} weken");
-    if handling.advisory_committee {
-        length.push_str(" omdat een adviescommissie is ingesteld");
-    }
-    if handling.postponed {
-        days += SIX_WEEKS;
-        length.push_str(", verdaagd met zes weken (art. 7:10 lid 3 Awb)");
-    }
-    let mut term = run_term(opens_on, days, calendar, explanation, article, length);
-    if let Some(until) = handling.further_postponed_until.filter(|until| *until > term.last_day) {
-        term.explanation.step(
-            "Art. 7:10 lid 4 Awb",
-            format_args!(
-                "verder uitgesteld tot en met {}; de NZa kan dit gebruiken wanneer dezelfde partij zowel beroep \
-                 instelt tegen de regionale contracteerruimte als bezwaar maakt tegen de tariefbeschikking",
-                dutch::weekday_date(until)
-            ),
-        );
-        term.last_day = until;
-    }
-    term
 }

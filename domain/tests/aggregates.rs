@@ -834,6 +834,7 @@ mod appeal {
             against_decision: decision("NZa-RCS-2025-11"),
             received_on: d(2025, 12, 20),
             posted_on: Some(d(2025, 12, 19)),
+            received_by: Default::default(),
         }
     }
 
@@ -854,11 +855,11 @@ mod appeal {
     }
 
     fn judge(on: NaiveDate, outcome: JudgmentOutcome) -> AppealCommand {
-        AppealCommand::RecordJudgment { judgment_on: on, outcome }
+        AppealCommand::RecordJudgment { judgment_on: on, outcome, annulment: None }
     }
 
     fn judged(on: NaiveDate, outcome: JudgmentOutcome) -> AppealEvent {
-        AppealEvent::JudgmentRecorded { judgment_on: on, outcome }
+        AppealEvent::JudgmentRecorded { judgment_on: on, outcome, annulment: None }
     }
 
     fn given_nothing() -> cqrs_es::test::AggregateTestExecutor<Appeal> {

@@ -57,7 +57,7 @@ proptest! {
         let term = objection_term(&id("T"), announced, &context.calendar);
         let terms = [CountingTerm { label: "x", term: &term, conditional: false }];
         let none = WithoutTerm::MayStillBegin(String::new());
-        let against = Against { decided_on: Some(announced), awaits_tariff_decision: false };
+        let against = Against::appeal(Some(announced), false);
         let classify = |received: NaiveDate, posted: Option<NaiveDate>| {
             classify_filing(received, posted, &terms, &none, &against, &context.calendar).filing
         };
@@ -94,6 +94,9 @@ proptest! {
             }],
             tariff_decisions: Vec::new(),
             appeals: Vec::new(),
+            judgments: Vec::new(),
+            confirmations: Vec::new(),
+            objections: Vec::new(),
         };
         if let Some(offset) = appeal_offset {
             facts.appeals.push(AppealFact {
@@ -102,6 +105,7 @@ proptest! {
                 against_decision: id("S"),
                 received_on: announced + Days::new(offset),
                 posted_on: None,
+                received_by: Default::default(),
                 ending: None,
             });
         }
@@ -209,6 +213,7 @@ fn history() -> impl Strategy<Value = RegionYearFacts> {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (against, received_on, posted_before, ending, provider))| AppealFact {
+                    received_by: Default::default(),
                     appeal_id: AppealId::parse(&format!("A{i}")).unwrap(),
                     appellant: if provider {
                         Appellant::Provider(AgbCode::parse("10000001").unwrap())
@@ -230,6 +235,9 @@ fn history() -> impl Strategy<Value = RegionYearFacts> {
                 })
                 .collect();
             RegionYearFacts {
+                judgments: Vec::new(),
+                confirmations: Vec::new(),
+                objections: Vec::new(),
                 region: RegionSlug::parse("groningen").unwrap(),
                 year: 2027,
                 decisions,

@@ -36,6 +36,9 @@ impl Register {
     fn new(year: i32) -> Self {
         Self {
             facts: RegionYearFacts {
+                judgments: Vec::new(),
+                confirmations: Vec::new(),
+                objections: Vec::new(),
                 region: RegionSlug::parse("groningen").unwrap(),
                 year,
                 decisions: Vec::new(),
@@ -91,6 +94,7 @@ impl Register {
 
     fn appeal(mut self, appeal: &str, appellant: Appellant, against: &str, received_on: NaiveDate) -> Self {
         self.facts.appeals.push(AppealFact {
+            received_by: Default::default(),
             appeal_id: AppealId::parse(appeal).unwrap(),
             appellant,
             against_decision: id(against),

@@ -3,10 +3,7 @@
 use chrono::NaiveDate;
 use termijn_domain::Explanation;
 use termijn_domain::reference::LegalContext;
-use termijn_domain::terms::{
-    ObjectionHandling, objection_decision_term, objection_term, rcs_term_from_first_of_march,
-    rcs_term_from_tariff_decision,
-};
+use termijn_domain::terms::{objection_term, rcs_term_from_first_of_march, rcs_term_from_tariff_decision};
 use termijn_domain::values::DecisionId;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -99,31 +96,4 @@ fn a_term_cannot_start_before_the_space_it_runs_against_is_announced() {
     );
     assert_eq!(term.opens_on, d(2026, 1, 21));
     assert!(term.explanation.steps().iter().any(|s| s.starts_with("Art. 3:40 Awb")));
-}
-
-#[test]
-fn the_nza_decides_on_an_objection_within_six_weeks_after_the_objection_term() {
-    let cal = context().calendar;
-    let objection = objection_term(&id("T"), d(2026, 1, 5), &cal);
-    let decision = objection_decision_term(&objection, ObjectionHandling::default(), &cal);
-    assert_eq!(decision.opens_on, d(2026, 2, 17));
-    assert_eq!(decision.nominal_last_day, d(2026, 3, 30));
-    assert_eq!(decision.last_day, d(2026, 3, 30));
-}
-
-#[test]
-fn an_advisory_committee_gives_twelve_weeks_and_postponement_six_more() {
-    let cal = context().calendar;
-    let objection = objection_term(&id("T"), d(2026, 1, 5), &cal);
-    let committee = ObjectionHandling { advisory_committee: true, ..Default::default() };
-    let twelve = objection_decision_term(&objection, committee, &cal);
-    assert_eq!(twelve.nominal_last_day, d(2026, 5, 11));
-    let postponed = ObjectionHandling { advisory_committee: true, postponed: true, ..Default::default() };
-    let eighteen = objection_decision_term(&objection, postponed, &cal);
-    assert_eq!(eighteen.nominal_last_day, d(2026, 6, 22));
-    assert!(eighteen.explanation.steps().iter().any(|s| s.contains("art. 7:10 lid 3 Awb")));
-    let further = ObjectionHandling { further_postponed_until: Some(d(2026, 9, 1)), ..postponed };
-    let later = objection_decision_term(&objection, further, &cal);
-    assert_eq!(later.last_day, d(2026, 9, 1));
-    assert!(later.explanation.steps().last().unwrap().starts_with("Art. 7:10 lid 4 Awb"));
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use termijn_domain::aggregates::appeal::{Appeal, AppealEvent};
+use termijn_domain::aggregates::objection::{Objection, ObjectionEvent};
 use termijn_domain::aggregates::space_decision::{SpaceDecision, SpaceDecisionEvent};
 use termijn_domain::aggregates::tariff_decision::{TariffDecision, TariffDecisionEvent};
 
@@ -32,6 +33,7 @@ pub enum RegisterEvent {
     Space(SpaceDecisionEvent),
     Tariff(TariffDecisionEvent),
     Appeal(AppealEvent),
+    Objection(ObjectionEvent),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,7 @@ pub fn decode(aggregate_type: &str, payload: &serde_json::Value) -> Result<Regis
         SpaceDecision::TYPE => SpaceDecisionEvent::deserialize(payload).map(RegisterEvent::Space).map_err(fail),
         TariffDecision::TYPE => TariffDecisionEvent::deserialize(payload).map(RegisterEvent::Tariff).map_err(fail),
         Appeal::TYPE => AppealEvent::deserialize(payload).map(RegisterEvent::Appeal).map_err(fail),
+        Objection::TYPE => ObjectionEvent::deserialize(payload).map(RegisterEvent::Objection).map_err(fail),
         other => Err(DecodeError::UnknownAggregate(other.to_owned())),
     }
 }

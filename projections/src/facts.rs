@@ -3,14 +3,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use termijn_domain::aggregates::appeal::AppealEvent;
+use termijn_domain::aggregates::appeal::{AnnulmentOrder, AppealEvent, JudgmentOutcome};
+use termijn_domain::aggregates::objection::ObjectionEvent;
 use termijn_domain::aggregates::space_decision::SpaceDecisionEvent;
 use termijn_domain::aggregates::tariff_decision::TariffDecisionEvent;
+use termijn_domain::record::{
+    JudgmentFact, NoAppealConfirmation, ObjectionDecision, ObjectionFact, Postponement, ReceivedBy,
+};
 use termijn_domain::register::{
     AppealEnding, AppealFact, AppealOutcome, Appellant, RegionYearFacts, SpaceDecisionFact, SpaceDecisionKind,
     TariffDecisionFact, TariffKind,
 };
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 
 use crate::event::{DecodeError, RecordedEvent, RegisterEvent};
 
@@ -67,9 +71,31 @@ pub struct AppealRow {
     pub against_decision: DecisionId,
     pub received_on: NaiveDate,
     pub posted_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "ReceivedBy::is_cbb")]
+    pub received_by: ReceivedBy,
     pub recorded: Recorded,
     pub ending: Option<AppealEnding>,
     pub ending_recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A fact of a region-year that no other row holds, added and never changed: what a judgment annuls here, the
+/// CBb's confirmation that no appeal was lodged, and the course of an objection to a tariff decision here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Note {
+    Judgment(JudgmentFact),
+    NoAppealConfirmed(NoAppealConfirmation),
+    ObjectionLodged(ObjectionFact),
+    DecisionPostponed { objection_id: ObjectionId, postponement: Postponement },
+    ObjectionDecided { objection_id: ObjectionId, decision: ObjectionDecision },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRow {
+    pub region: RegionSlug,
+    pub year: i32,
+    pub recorded: Recorded,
+    pub note: Note,
 }
 
 /// A change to the fact rows that one event makes. The store applies it in the transaction that records the
@@ -82,6 +108,7 @@ pub enum FactChange {
     AnnounceTariffDecision { decision_id: DecisionId, announced: LaterDate },
     AddAppeal(AppealRow),
     EndAppeal { appeal_id: AppealId, ending: AppealEnding, recorded_at: DateTime<Utc> },
+    AddNotes(Vec<NoteRow>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +192,7 @@ pub fn changes(event: &RecordedEvent) -> Result<Vec<FactChange>, ProjectionError
             against_decision: record.against_decision,
             received_on: record.received_on,
             posted_on: record.posted_on,
+            received_by: record.received_by,
             recorded,
             ending: None,
             ending_recorded_at: None,
@@ -174,12 +202,101 @@ pub fn changes(event: &RecordedEvent) -> Result<Vec<FactChange>, ProjectionError
             ending: AppealEnding { on: withdrawn_on, outcome: AppealOutcome::Withdrawn },
             recorded_at: event.recorded_at,
         }],
-        RegisterEvent::Appeal(AppealEvent::JudgmentRecorded { judgment_on, outcome }) => vec![FactChange::EndAppeal {
-            appeal_id: AppealId::parse(&event.aggregate_id).map_err(|_| bad_id())?,
-            ending: AppealEnding { on: judgment_on, outcome: outcome.into() },
-            recorded_at: event.recorded_at,
-        }],
+        RegisterEvent::Appeal(AppealEvent::JudgmentRecorded { judgment_on, outcome, annulment }) => {
+            let appeal_id = AppealId::parse(&event.aggregate_id).map_err(|_| bad_id())?;
+            let mut changes = vec![FactChange::EndAppeal {
+                appeal_id: appeal_id.clone(),
+                ending: AppealEnding { on: judgment_on, outcome: outcome.into() },
+                recorded_at: event.recorded_at,
+            }];
+            if let Some(order) = annulment.filter(|_| outcome == JudgmentOutcome::Upheld) {
+                changes.push(FactChange::AddNotes(judgment_notes(appeal_id, judgment_on, order, &recorded)));
+            }
+            changes
+        }
+        RegisterEvent::Space(SpaceDecisionEvent::NoAppealConfirmed { region, year, confirmed_on }) => {
+            let decision_id = DecisionId::parse(&event.aggregate_id).map_err(|_| bad_id())?;
+            vec![FactChange::AddNotes(vec![NoteRow {
+                region,
+                year,
+                recorded,
+                note: Note::NoAppealConfirmed(NoAppealConfirmation { decision_id, confirmed_on }),
+            }])]
+        }
+        RegisterEvent::Objection(objection_event) => {
+            let objection_id = || ObjectionId::parse(&event.aggregate_id).map_err(|_| bad_id());
+            let (regions, year, note) = match objection_event {
+                ObjectionEvent::ObjectionLodged(record) => (
+                    record.regions,
+                    record.year,
+                    Note::ObjectionLodged(ObjectionFact {
+                        objection_id: record.objection_id,
+                        tariff_decision: record.tariff_decision,
+                        objector: record.objector,
+                        received_on: record.received_on,
+                        posted_on: record.posted_on,
+                        advisory_committee: record.advisory_committee,
+                        postponements: Vec::new(),
+                        decision: None,
+                    }),
+                ),
+                ObjectionEvent::DecisionPostponed { postponement, regions, year } => {
+                    (regions, year, Note::DecisionPostponed { objection_id: objection_id()?, postponement })
+                }
+                ObjectionEvent::ObjectionDecided { decision, regions, year } => {
+                    (regions, year, Note::ObjectionDecided { objection_id: objection_id()?, decision })
+                }
+            };
+            vec![FactChange::AddNotes(
+                regions
+                    .into_iter()
+                    .map(|region| NoteRow { region, year, recorded: recorded.clone(), note: note.clone() })
+                    .collect(),
+            )]
+        }
     })
+}
+
+/// The notes an upheld judgment leaves (R14): one in the appeal's own region-year, with what it names there (or
+/// the default when it names nothing at all), and one in each other region-year it names.
+fn judgment_notes(
+    appeal_id: AppealId,
+    judgment_on: NaiveDate,
+    order: AnnulmentOrder,
+    recorded: &Recorded,
+) -> Vec<NoteRow> {
+    let mut region_years: Vec<(RegionSlug, i32)> = vec![(order.region.clone(), order.year)];
+    for line in &order.annuls {
+        if !region_years.iter().any(|(r, y)| *r == line.region && *y == line.year) {
+            region_years.push((line.region.clone(), line.year));
+        }
+    }
+    region_years
+        .into_iter()
+        .map(|(region, year)| {
+            let annuls = (!order.annuls.is_empty()).then(|| {
+                order
+                    .annuls
+                    .iter()
+                    .filter(|l| l.region == region && l.year == year)
+                    .map(|l| l.decision_id.clone())
+                    .collect()
+            });
+            NoteRow {
+                note: Note::Judgment(JudgmentFact {
+                    appeal_id: appeal_id.clone(),
+                    judgment_on,
+                    annuls,
+                    consequence: order.consequence,
+                    amount: order.amount,
+                    new_decision_by: order.new_decision_by,
+                }),
+                region,
+                year,
+                recorded: recorded.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Everything recorded for one region-year, each list in log order.
@@ -188,6 +305,8 @@ pub struct RegionYearRows {
     pub lines: Vec<SpaceLineRow>,
     pub tariffs: Vec<TariffRow>,
     pub appeals: Vec<AppealRow>,
+    #[serde(default)]
+    pub notes: Vec<NoteRow>,
 }
 
 fn known_at(recorded_at: DateTime<Utc>, as_at: Option<DateTime<Utc>>) -> bool {
@@ -198,7 +317,7 @@ impl RegionYearRows {
     /// The domain's facts for this region-year as the register held them at `as_at` (everything when `None`).
     pub fn facts(&self, region: &RegionSlug, year: i32, as_at: Option<DateTime<Utc>>) -> RegionYearFacts {
         let later = |date: &Option<LaterDate>| date.filter(|d| known_at(d.recorded_at, as_at)).map(|d| d.on);
-        RegionYearFacts {
+        let mut facts = RegionYearFacts {
             region: region.clone(),
             year,
             decisions: self
@@ -236,10 +355,30 @@ impl RegionYearRows {
                     against_decision: a.against_decision.clone(),
                     received_on: a.received_on,
                     posted_on: a.posted_on,
+                    received_by: a.received_by,
                     ending: a.ending.filter(|_| a.ending_recorded_at.is_some_and(|at| known_at(at, as_at))),
                 })
                 .collect(),
+            ..RegionYearFacts::new(region.clone(), year)
+        };
+        for row in self.notes.iter().filter(|n| known_at(n.recorded.at, as_at)) {
+            match &row.note {
+                Note::Judgment(judgment) => facts.judgments.push(judgment.clone()),
+                Note::NoAppealConfirmed(confirmation) => facts.confirmations.push(confirmation.clone()),
+                Note::ObjectionLodged(objection) => facts.objections.push(objection.clone()),
+                Note::DecisionPostponed { objection_id, postponement } => {
+                    if let Some(o) = facts.objections.iter_mut().find(|o| &o.objection_id == objection_id) {
+                        o.postponements.push(postponement.clone());
+                    }
+                }
+                Note::ObjectionDecided { objection_id, decision } => {
+                    if let Some(o) = facts.objections.iter_mut().find(|o| &o.objection_id == objection_id) {
+                        o.decision = Some(*decision);
+                    }
+                }
+            }
         }
+        facts
     }
 
     pub fn is_empty(&self) -> bool {
@@ -255,6 +394,7 @@ pub struct FactSet {
     pub lines: Vec<SpaceLineRow>,
     pub tariffs: Vec<TariffRow>,
     pub appeals: Vec<AppealRow>,
+    pub notes: Vec<NoteRow>,
     pub versions: std::collections::BTreeMap<(RegionSlug, i32), i64>,
     lines_of: std::collections::HashMap<DecisionId, Vec<usize>>,
     tariffs_of: std::collections::HashMap<DecisionId, Vec<usize>>,
@@ -317,6 +457,12 @@ impl FactSet {
                 self.appeals[i].ending_recorded_at = Some(recorded_at);
                 let (region, year) = (self.appeals[i].region.clone(), self.appeals[i].year);
                 self.touch(&region, year);
+            }
+            FactChange::AddNotes(rows) => {
+                for row in rows {
+                    self.touch(&row.region, row.year);
+                    self.notes.push(row);
+                }
             }
         }
         None

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use termijn_domain::record::ReceivedBy;
 use termijn_domain::register::{AppealEnding, Appellant, SpaceDecisionKind, TariffKind};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug, ValueError};
 
-use crate::facts::{AppealRow, LaterDate, Recorded, RegionYearRows, SpaceLineRow, TariffRow};
+use crate::facts::{AppealRow, LaterDate, NoteRow, Recorded, RegionYearRows, SpaceLineRow, TariffRow};
 
 /// A string in the buffer. Ids are never empty, so the empty text stands for "none" where a row may lack one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +62,7 @@ struct PackedAppeal {
     against_decision: Text,
     received_on: NaiveDate,
     posted_on: Option<NaiveDate>,
+    received_by: ReceivedBy,
     recorded: PackedRecorded,
     ending: Option<AppealEnding>,
     ending_recorded_at: Option<DateTime<Utc>>,
@@ -73,6 +75,8 @@ pub struct PackedRegionYear {
     lines: Vec<PackedLine>,
     tariffs: Vec<PackedTariff>,
     appeals: Vec<PackedAppeal>,
+    /// Judgments, confirmations and objections: few, kept as they are.
+    notes: Vec<NoteRow>,
 }
 
 /// Puts strings into the buffer, each distinct one once.
@@ -106,16 +110,26 @@ impl PackedRegionYear {
     /// Packs the rows of a region-year; `None` only when its strings would not fit the buffer's offsets.
     pub fn pack(rows: &RegionYearRows) -> Option<Self> {
         let mut packed = Self::default();
-        packed.add(&rows.lines, &rows.tariffs, &rows.appeals)?;
+        packed.add(&rows.lines, &rows.tariffs, &rows.appeals, &rows.notes)?;
         packed.shrink();
         Some(packed)
     }
 
     /// Adds rows recorded later; each list stays in log order. `None`, with nothing added, when the strings
     /// would not fit the buffer's offsets.
-    pub fn add(&mut self, lines: &[SpaceLineRow], tariffs: &[TariffRow], appeals: &[AppealRow]) -> Option<()> {
+    pub fn add(
+        &mut self,
+        lines: &[SpaceLineRow],
+        tariffs: &[TariffRow],
+        appeals: &[AppealRow],
+        notes: &[NoteRow],
+    ) -> Option<()> {
         let before = self.text.len();
         let added = self.add_rows(lines, tariffs, appeals);
+        if added.is_some() {
+            self.notes.extend(notes.iter().cloned());
+            self.notes.sort_by_key(|n| n.recorded.position);
+        }
         if added.is_none() {
             self.text.truncate(before);
         }
@@ -162,6 +176,7 @@ impl PackedRegionYear {
                 against_decision: packer.put(appeal.against_decision.as_str())?,
                 received_on: appeal.received_on,
                 posted_on: appeal.posted_on,
+                received_by: appeal.received_by,
                 recorded: packer.recorded(&appeal.recorded)?,
                 ending: appeal.ending,
                 ending_recorded_at: appeal.ending_recorded_at,
@@ -273,13 +288,14 @@ impl PackedRegionYear {
                     against_decision: DecisionId::parse(text(appeal.against_decision))?,
                     received_on: appeal.received_on,
                     posted_on: appeal.posted_on,
+                    received_by: appeal.received_by,
                     recorded: recorded(&appeal.recorded),
                     ending: appeal.ending,
                     ending_recorded_at: appeal.ending_recorded_at,
                 })
             })
             .collect::<Result<_, ValueError>>()?;
-        Ok(RegionYearRows { lines, tariffs, appeals })
+        Ok(RegionYearRows { lines, tariffs, appeals, notes: self.notes.clone() })
     }
 
     /// The bytes held, buffers included.
@@ -289,6 +305,7 @@ impl PackedRegionYear {
             + self.lines.capacity() * std::mem::size_of::<PackedLine>()
             + self.tariffs.capacity() * std::mem::size_of::<PackedTariff>()
             + self.appeals.capacity() * std::mem::size_of::<PackedAppeal>()
+            + self.notes.capacity() * (std::mem::size_of::<NoteRow>() + 256)
     }
 
     fn shrink(&mut self) {
@@ -319,7 +336,10 @@ fn extend_in_log_order<T>(held: &mut Vec<T>, new: Vec<T>, position: impl Fn(&T) 
 
 #[cfg(test)]
 mod tests {
+    use termijn_domain::record::NoAppealConfirmation;
     use termijn_domain::register::AppealOutcome;
+
+    use crate::facts::Note;
 
     use super::*;
 
@@ -377,6 +397,7 @@ mod tests {
             against_decision: DecisionId::parse("NZa-RCS-2025-11").unwrap(),
             received_on: day("2027-03-16"),
             posted_on: Some(day("2027-03-15")),
+            received_by: if position == 7 { ReceivedBy::Nza } else { ReceivedBy::Cbb },
             recorded: recorded(position, "griffie"),
             ending: None,
             ending_recorded_at: None,
@@ -395,6 +416,15 @@ mod tests {
                 appeal("CBb 27/00624", Appellant::CareOffice("Zilveren Kruis Zorgkantoor".to_owned()), 6),
                 appeal("CBb 27/00625", Appellant::Other("Stichting \"Zorg\", Amstelland".to_owned()), 7),
             ],
+            notes: vec![NoteRow {
+                region: region(),
+                year: 2027,
+                recorded: recorded(8, "griffie"),
+                note: Note::NoAppealConfirmed(NoAppealConfirmation {
+                    decision_id: DecisionId::parse("NZa-RCS-2025-11").unwrap(),
+                    confirmed_on: day("2027-06-01"),
+                }),
+            }],
         }
     }
 
@@ -436,9 +466,10 @@ mod tests {
             lines: vec![rows.lines[0].clone()],
             tariffs: rows.tariffs[..1].to_vec(),
             appeals: vec![rows.appeals[0].clone(), rows.appeals[2].clone()],
+            notes: Vec::new(),
         })
         .unwrap();
-        packed.add(&rows.lines[1..], &rows.tariffs[1..], &rows.appeals[1..2]).unwrap();
+        packed.add(&rows.lines[1..], &rows.tariffs[1..], &rows.appeals[1..2], &rows.notes).unwrap();
         assert_eq!(packed.unpack(&region(), 2027).unwrap(), rows);
     }
 

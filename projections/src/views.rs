@@ -13,8 +13,9 @@ use termijn_domain::register::{
     RegionYearAssessment, SpaceDecisionKind, TariffKind, TermAssessment, TermBasis, TermStatus, assess_region_year,
 };
 use termijn_domain::rules::annulment::{TermTimeline, term_status_on};
+use termijn_domain::rules::objection::ObjectionAssessment;
 use termijn_domain::terms::{ComputedTerm, TermPhase, objection_term};
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 
 use crate::facts::{RegionYearRows, TariffRow};
 
@@ -43,6 +44,15 @@ pub struct TermView {
     /// R9: a conditional term is conditional up to and including this day, and not opened after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditional_until: Option<NaiveDate>,
+    /// An NZa deadline: the objection it is about (R10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objection_id: Option<ObjectionId>,
+    /// An NZa deadline: the appeal it is about (R7 forwarding, R14 new decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal_id: Option<AppealId>,
+    /// An NZa deadline: the day it was met or ended (closed from then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_on: Option<NaiveDate>,
     pub explanation: Explanation,
 }
 
@@ -63,6 +73,9 @@ impl TermView {
             other_provider: false,
             annulled_on: term.timeline.and_then(|t| t.annulled_on),
             conditional_until: term.timeline.and_then(|t| t.conditional_until),
+            objection_id: term.objection_id.clone(),
+            appeal_id: term.appeal_id.clone(),
+            settled_on: term.timeline.and_then(|t| t.settled_on),
             explanation: term.explanation.clone(),
         }
     }
@@ -74,6 +87,7 @@ impl TermView {
             last_day: self.last_day?,
             annulled_on: self.annulled_on,
             conditional_until: self.conditional_until,
+            settled_on: self.settled_on,
         })
     }
 
@@ -86,9 +100,12 @@ impl TermView {
         self
     }
 
-    /// Whether the term has left the deadlines on `as_of`: not opened, or its decision annulled by then (R14).
+    /// Whether the term is off the deadlines on `as_of`: not opened, its decision annulled by then (R14), or, for
+    /// an NZa deadline, met by then.
     pub fn left_deadlines_on(&self, as_of: NaiveDate) -> bool {
-        self.status == TermStatus::NotOpened || self.annulled_on.is_some_and(|j| j <= as_of)
+        self.status == TermStatus::NotOpened
+            || self.annulled_on.is_some_and(|j| j <= as_of)
+            || self.settled_on.is_some_and(|s| s <= as_of)
     }
 
     /// The term as `viewer` sees it: every term counts for every appellant (R7), but another provider's tariff
@@ -227,6 +244,82 @@ pub struct Audience {
     pub appeals_of: Option<AgbCode>,
 }
 
+/// What a view for one provider leaves out of every explanation: the other providers' tariff decisions and AGB
+/// codes of the region-year (R7: their terms bind it, their names are not its business).
+pub struct Redaction {
+    others: Vec<(DecisionId, AgbCode)>,
+}
+
+impl Redaction {
+    pub fn for_viewer(assessment: &RegionYearAssessment, viewer: Option<&AgbCode>) -> Self {
+        let others = match viewer {
+            None => Vec::new(),
+            Some(viewer) => assessment.tariff_providers.iter().filter(|(_, p)| p != viewer).cloned().collect(),
+        };
+        Self { others }
+    }
+
+    pub fn explanation(&self, explanation: &Explanation) -> Explanation {
+        if self.others.is_empty() {
+            return explanation.clone();
+        }
+        let mut redacted = Explanation::new();
+        for step in explanation.steps() {
+            let mut step = step.clone();
+            for (tariff, provider) in &self.others {
+                step = step.replace(tariff.as_str(), "(van een andere zorgaanbieder)");
+                step = step.replace(provider.as_str(), "(andere zorgaanbieder)");
+            }
+            redacted.push(step);
+        }
+        redacted
+    }
+
+    /// A term as the viewer sees it: another provider's unnamed, and no explanation naming one.
+    pub fn term(&self, term: TermView, viewer: Option<&AgbCode>) -> TermView {
+        let mut term = term.as_seen_by(viewer);
+        term.explanation = self.explanation(&term.explanation);
+        term
+    }
+}
+
+/// Which deadlines are asked for: those whose last day lies in `from..=to`, judged on `as_of`, as `viewer` may
+/// see them; the NZa's own deadlines only for legal staff and auditors (`nza`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub as_of: NaiveDate,
+    pub nza: bool,
+    pub viewer: Option<AgbCode>,
+}
+
+/// The terms of a region-year that a deadline query asks for and that are still on the deadlines (DOMAIN.md: not
+/// opened and annulled terms leave them, met NZa deadlines too), judged by the engine on the query's date.
+pub fn deadlines_on(
+    rows: &RegionYearRows,
+    region: &RegionSlug,
+    year: i32,
+    context: &LegalContext,
+    query: &DeadlineQuery,
+) -> Vec<DeadlineView> {
+    let DeadlineQuery { from, to, as_of, nza, ref viewer } = *query;
+    let viewer = viewer.as_ref();
+    let facts = rows.facts(region, year, None);
+    let assessment = assess_region_year(&facts, context, as_of);
+    let redaction = Redaction::for_viewer(&assessment, viewer);
+    let nza_deadlines = assessment.nza_deadlines.iter().filter(|_| nza);
+    assessment
+        .terms
+        .iter()
+        .chain(nza_deadlines)
+        .filter(|t| t.term.as_ref().is_some_and(|d| from <= d.last_day && d.last_day <= to))
+        .map(TermView::from_assessment)
+        .filter(|t| !t.left_deadlines_on(as_of))
+        .map(|t| DeadlineView { region: region.clone(), year, term: redaction.term(t, viewer) })
+        .collect()
+}
+
 impl SpaceView {
     pub fn new(
         assessment: &RegionYearAssessment,
@@ -234,11 +327,9 @@ impl SpaceView {
         as_at: Option<DateTime<Utc>>,
         commencement: &Commencement,
     ) -> Self {
-        let terms = assessment
-            .terms
-            .iter()
-            .map(|t| TermView::from_assessment(t).as_seen_by(audience.seen_by.as_ref()))
-            .collect();
+        let viewer = audience.seen_by.as_ref();
+        let redaction = Redaction::for_viewer(assessment, viewer);
+        let terms = assessment.terms.iter().map(|t| redaction.term(TermView::from_assessment(t), viewer)).collect();
         let appeals = assessment
             .appeals
             .iter()
@@ -248,7 +339,7 @@ impl SpaceView {
                     .as_ref()
                     .is_none_or(|p| matches!(&a.appellant, Appellant::Provider(own) if own == p))
             })
-            .map(AppealView::from)
+            .map(|a| AppealView { explanation: redaction.explanation(&a.explanation), ..AppealView::from(a) })
             .collect();
         Self {
             region: assessment.region.clone(),
@@ -263,7 +354,11 @@ impl SpaceView {
             new_decision_required: assessment.new_decision_required,
             terms,
             appeals,
-            decisions: assessment.decisions.iter().map(DecisionView::from).collect(),
+            decisions: assessment
+                .decisions
+                .iter()
+                .map(|d| DecisionView { explanation: redaction.explanation(&d.explanation), ..DecisionView::from(d) })
+                .collect(),
             commencement: commencement.into(),
         }
     }
@@ -305,15 +400,64 @@ impl DeadlineView {
                 TermBasis::Art105Lid2 => "lid2",
                 TermBasis::Art105Lid3 => "lid3",
                 TermBasis::Awb6_8 => "awb68",
+                TermBasis::Awb6_7 => "awb67",
+                TermBasis::Awb7_10 => "awb710",
+                TermBasis::Awb8_72 => "awb872",
+                TermBasis::Awb6_15 => "awb615",
             },
             encode(self.term.decision_id.as_str()),
             match (&self.term.tariff_decision, self.term.opens_on) {
+                // The NZa's own deadlines: one per objection or appeal.
+                _ if self.term.objection_id.is_some() || self.term.appeal_id.is_some() => encode(
+                    self.term
+                        .objection_id
+                        .as_ref()
+                        .map(|o| o.as_str())
+                        .or(self.term.appeal_id.as_ref().map(|a| a.as_str()))
+                        .unwrap_or_default()
+                ),
                 (Some(tariff), _) => encode(tariff.as_str()),
                 // Another provider's term, its tariff decision withheld: known by the day it opened.
                 (None, Some(opens_on)) if self.term.other_provider => format!("other-{opens_on}"),
                 (None, _) => String::new(),
             },
         )
+    }
+
+    /// The calendar entry's title: what must be done by the day, with its article.
+    pub fn summary(&self) -> String {
+        let term = &self.term;
+        let basis = term.basis.citation();
+        let mut summary = match term.basis {
+            TermBasis::Awb7_10 => format!(
+                "NZa: beslissen op bezwaar {} ({basis}, tariefbeschikking {})",
+                term.objection_id.as_ref().map_or("", |o| o.as_str()),
+                term.decision_id
+            ),
+            TermBasis::Awb8_72 => format!(
+                "NZa: nieuw besluit contracteerruimte {} {} na vernietiging van besluit {} ({basis})",
+                self.region, self.year, term.decision_id
+            ),
+            TermBasis::Awb6_15 => format!(
+                "NZa: beroepschrift {} doorzenden aan het CBb ({basis}, besluit {})",
+                term.appeal_id.as_ref().map_or("", |a| a.as_str()),
+                term.decision_id
+            ),
+            _ => {
+                let mut summary = format!(
+                    "Laatste dag beroep contracteerruimte {} {} ({basis}, besluit {})",
+                    self.region, self.year, term.decision_id
+                );
+                if let Some(tariff) = &term.tariff_decision {
+                    summary.push_str(&format!(", tariefbeschikking {tariff}"));
+                }
+                summary
+            }
+        };
+        if term.provisional {
+            summary.push_str(" [voorlopig]");
+        }
+        summary
     }
 
     /// The UIDs of a list of terms, unique within it: another provider's terms of one decision that opened on the
@@ -350,6 +494,7 @@ pub fn deadline_terms(
         .terms
         .iter()
         .filter(|t| t.term.is_some())
+        .chain(&assessment.nza_deadlines)
         .map(|t| DeadlineView { region: region.clone(), year, term: TermView::from_assessment(t) })
         .collect()
 }
@@ -384,6 +529,70 @@ impl OwnTermView {
     }
 }
 
+impl OwnTermView {
+    /// An NZa deadline as the engine judged it.
+    fn from_assessment(term: &TermAssessment) -> Option<Self> {
+        let dates = term.term.as_ref()?;
+        Some(Self {
+            opens_on: dates.opens_on,
+            nominal_last_day: dates.nominal_last_day,
+            last_day: dates.last_day,
+            provisional: dates.provisional,
+            status: term.status,
+            explanation: term.explanation.clone(),
+        })
+    }
+}
+
+/// An objection to a tariff decision (R10), as the API shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionView {
+    pub objection_id: ObjectionId,
+    pub tariff_decision: DecisionId,
+    pub objector: Appellant,
+    pub received_on: NaiveDate,
+    pub posted_on: Option<NaiveDate>,
+    pub advisory_committee: bool,
+    pub filing: Filing,
+    pub provisional: bool,
+    /// `pending` until the NZa's decision on it is announced, then `decided`.
+    pub status: ObjectionStatus,
+    pub decided_on: Option<NaiveDate>,
+    pub decision_announced_on: Option<NaiveDate>,
+    /// The NZa's decision term (art. 7:10 Awb), once the objection term it follows is known.
+    pub decision_term: Option<OwnTermView>,
+    pub explanation: Explanation,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionStatus {
+    Pending,
+    Decided,
+}
+
+impl From<&ObjectionAssessment> for ObjectionView {
+    fn from(o: &ObjectionAssessment) -> Self {
+        Self {
+            objection_id: o.objection_id.clone(),
+            tariff_decision: o.tariff_decision.clone(),
+            objector: o.objector.clone(),
+            received_on: o.received_on,
+            posted_on: o.posted_on,
+            advisory_committee: o.advisory_committee,
+            filing: o.filing,
+            provisional: o.provisional,
+            status: if o.decision.is_some() { ObjectionStatus::Decided } else { ObjectionStatus::Pending },
+            decided_on: o.decision.map(|d| d.decided_on),
+            decision_announced_on: o.decision.map(|d| d.announced_on),
+            decision_term: o.decision_term.as_ref().and_then(OwnTermView::from_assessment),
+            explanation: o.explanation.clone(),
+        }
+    }
+}
+
 /// `GET /api/v1/tariff-decisions/{decision_id}`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -401,7 +610,10 @@ pub struct TariffView {
     pub recorded_by: String,
     pub as_of: NaiveDate,
     pub objection_term: Option<OwnTermView>,
+    /// R10: the earliest decision term of an objection not yet decided (pending or open).
     pub objection_decision_term: Option<OwnTermView>,
+    /// The objections to it known on `as_of`, each with its own decision term.
+    pub objections: Vec<ObjectionView>,
     /// The appeal terms against contracting spaces that this tariff decision opened, or not, and why.
     pub appeal_terms: Vec<DeadlineView>,
 }
@@ -419,11 +631,21 @@ impl TariffView {
         let applied: BTreeMap<RegionSlug, DecisionId> =
             rows.iter().filter_map(|r| r.applied_space_decision.clone().map(|d| (r.region.clone(), d))).collect();
         let objection = announced_on.map(|on| objection_term(&first.decision_id, on, &context.calendar));
+        let mut objections: Vec<ObjectionView> = Vec::new();
         let appeal_terms = region_years
             .iter()
             .flat_map(|(region, ry)| {
                 let facts = ry.facts(region, first.year, None);
                 let assessment = assess_region_year(&facts, context, as_of);
+                // Each region-year of the decision holds its objections: taken from the first.
+                if objections.is_empty() {
+                    objections = assessment
+                        .objections
+                        .iter()
+                        .filter(|o| o.tariff_decision == first.decision_id)
+                        .map(ObjectionView::from)
+                        .collect();
+                }
                 assessment
                     .terms
                     .iter()
@@ -450,8 +672,13 @@ impl TariffView {
             recorded_by: first.recorded.by.clone(),
             as_of,
             objection_term: objection.map(|t| OwnTermView::new(t, as_of)),
-            // R10: the NZa's decision term runs only once an objection has been recorded; none can be yet.
-            objection_decision_term: None,
+            // R10: the NZa's decision term runs only once an objection has been recorded.
+            objection_decision_term: objections
+                .iter()
+                .filter_map(|o| o.decision_term.clone())
+                .filter(|t| matches!(t.status, TermStatus::Pending | TermStatus::Open))
+                .min_by_key(|t| t.last_day),
+            objections,
             appeal_terms,
         })
     }

@@ -87,6 +87,9 @@ impl Log {
                     a.ending_recorded_at = Some(recorded_at);
                 }
             }
+            FactChange::AddNotes(notes) => {
+                self.rows.notes.extend(notes.into_iter().filter(|n| here(&n.region, n.year)))
+            }
         }
     }
 

@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome, rule_breaks};
+use termijn_domain::record::{Consequence, ReceivedBy};
 use termijn_domain::register::Appellant;
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,7 +19,7 @@ use super::auth::{Caller, Legal};
 use super::error::{ApiError, FieldError, Problem};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
-use crate::register::{AppealDetail, today};
+use crate::register::{AppealDetail, JudgmentOrder, NamedAnnulment, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -64,6 +65,9 @@ struct AppealRequest {
     #[serde(default)]
     #[schema(format = Date)]
     posted_on: Option<String>,
+    /// `cbb` (default), or `nza` for an appeal that reached the NZa instead (art. 6:15 Awb).
+    #[serde(default)]
+    received_by: Option<ReceivedBy>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -79,6 +83,73 @@ struct JudgmentRequest {
     #[schema(format = Date, example = "2026-10-08")]
     judgment_on: String,
     outcome: JudgmentOutcome,
+    /// R14: the decisions the judgment annuls; a bare id means the appeal's own region-year.
+    #[serde(default)]
+    annuls: Option<Vec<AnnulsItem>>,
+    /// R14: default `new_decision_required`.
+    #[serde(default)]
+    consequence: Option<Consequence>,
+    /// The amount the CBb set itself, with `court_decided`.
+    #[serde(default)]
+    #[schema(example = "812345000.00")]
+    amount: Option<String>,
+    /// The period the CBb set for a new decision (art. 8:72 lid 4 Awb).
+    #[serde(default)]
+    #[schema(format = Date)]
+    new_decision_by: Option<String>,
+}
+
+/// A decision a judgment annuls: its id (in the appeal's region-year), or the id with a region-year.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+enum AnnulsItem {
+    Id(String),
+    Line(AnnulsLine),
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AnnulsLine {
+    decision_id: String,
+    region: String,
+    year: i32,
+}
+
+impl JudgmentRequest {
+    /// The judgment's order, when it names any part of it; the region-year of a bare id is filled in later.
+    fn order(&self) -> Result<Option<JudgmentOrder>, ApiError> {
+        if self.annuls.is_none()
+            && self.consequence.is_none()
+            && self.amount.is_none()
+            && self.new_decision_by.is_none()
+        {
+            return Ok(None);
+        }
+        let mut fields = Fields::new();
+        let annuls: Vec<Option<NamedAnnulment>> = self
+            .annuls
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, item)| match item {
+                AnnulsItem::Id(id) => fields.check(format!("annuls[{i}]"), DecisionId::parse(id)).map(|d| (d, None)),
+                AnnulsItem::Line(line) => {
+                    let id = fields.check(format!("annuls[{i}].decision_id"), DecisionId::parse(&line.decision_id));
+                    let region = fields.check(format!("annuls[{i}].region"), RegionSlug::parse(&line.region));
+                    Some((id?, Some((region?, line.year))))
+                }
+            })
+            .collect();
+        let amount = self.amount.as_deref().map(|a| fields.check("amount", Euro::parse(a)));
+        let by = self.new_decision_by.as_deref().map(|b| fields.date("new_decision_by", b));
+        fields.finish()?;
+        Ok(Some(JudgmentOrder {
+            annuls: annuls.into_iter().map(|a| a.expect("checked")).collect(),
+            consequence: self.consequence.unwrap_or_default(),
+            amount: amount.map(|a| a.expect("checked")),
+            new_decision_by: by.map(|b| b.expect("checked")),
+        }))
+    }
 }
 
 impl AppealRequest {
@@ -105,6 +176,7 @@ impl AppealRequest {
             against_decision: against.expect("checked"),
             received_on: received_on.expect("checked"),
             posted_on: posted_on.map(|p| p.expect("checked")),
+            received_by: self.received_by.unwrap_or_default(),
         })
     }
 }
@@ -238,6 +310,7 @@ async fn record_judgment(
     let id = appeal_id(&raw)?;
     let on = date_field("judgment_on", &body.value.judgment_on)?;
     let outcome = body.value.outcome;
+    let order = body.value.order()?;
     let route = format!("POST /api/v1/appeals/{id}/judgment");
     let as_of = today().max(on);
     let (s, i) = (&state, &id);
@@ -245,7 +318,7 @@ async fn record_judgment(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.record_judgment(&by, i, on, outcome).await?;
+            s.register.record_judgment(&by, i, on, outcome, order).await?;
             detail(s, i, as_of).await
         },
         || detail(s, i, as_of),

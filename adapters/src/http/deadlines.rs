@@ -105,17 +105,7 @@ async fn deadlines_ics(
     calendar.name("termijn: beroepstermijnen regionale contracteerruimte");
     for (deadline, uid) in found.terms.iter().zip(DeadlineView::uids(&found.terms)) {
         let Some(last_day) = deadline.term.last_day else { continue };
-        let basis = deadline.term.basis.citation();
-        let mut summary = format!(
-            "Laatste dag beroep contracteerruimte {} {} ({basis}, besluit {})",
-            deadline.region, deadline.year, deadline.term.decision_id
-        );
-        if let Some(tariff) = &deadline.term.tariff_decision {
-            summary.push_str(&format!(", tariefbeschikking {tariff}"));
-        }
-        if deadline.term.provisional {
-            summary.push_str(" [voorlopig]");
-        }
+        let summary = deadline.summary();
         calendar.push(
             icalendar::Event::new()
                 .uid(&uid)

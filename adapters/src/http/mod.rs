@@ -8,6 +8,7 @@ pub mod error;
 mod extract;
 mod history;
 mod idempotency;
+mod objections;
 mod reference;
 mod spaces;
 mod tariffs;
@@ -54,7 +55,7 @@ fn judged(fields: &mut Fields, query: &HashMap<String, String>) -> (NaiveDate, O
     info(title = "termijn", description = "Register of regional contracting spaces, tariff decisions and appeals, with the appeal terms of art. 105 Wmg and the articles that justify each date."),
     modifiers(&BearerAuth),
     tags(
-        (name = "contracting spaces"), (name = "tariff decisions"), (name = "appeals"), (name = "deadlines"),
+        (name = "contracting spaces"), (name = "tariff decisions"), (name = "appeals"), (name = "objections"), (name = "deadlines"),
         (name = "history"), (name = "reference data"), (name = "service"))
 )]
 struct ApiDoc;
@@ -114,6 +115,7 @@ pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenAp
         .merge(spaces::router())
         .merge(tariffs::router())
         .merge(appeals::router())
+        .merge(objections::router())
         .merge(deadlines::router())
         .merge(history::router())
         .merge(reference::router())

@@ -20,7 +20,7 @@ use super::error::{ApiError, Problem};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::judged;
-use crate::register::{NewSpaceDecision, SpaceDecisionDetail};
+use crate::register::{NewSpaceDecision, SpaceDecisionDetail, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_decision))
         .routes(routes!(record_announcement))
         .routes(routes!(get_space))
+        .routes(routes!(record_no_appeal_confirmation))
 }
 
 /// A contracting-space decision: one NZa publication, all its region-year lines recorded together.
@@ -242,4 +243,56 @@ async fn get_space(
     };
     let view = state.register.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
     Ok(Json(view))
+}
+
+/// The CBb's confirmation that no appeal against a decision was lodged for a region-year (R9).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ConfirmationRequest {
+    #[schema(example = "NZa-RCS-2025-11")]
+    decision_id: String,
+    #[schema(format = Date, example = "2026-06-10")]
+    confirmed_on: String,
+}
+
+/// Records that the CBb confirmed that no appeal was lodged against a decision for this region-year: the notice
+/// margin of R9 ends, and finality is declared from the confirmation's day once the post week has passed.
+#[utoipa::path(post, path = "/api/v1/contracting-spaces/{region}/{year}/no-appeal-confirmation", tag = "contracting spaces",
+    params(("region" = String, Path, example = "groningen"), ("year" = i32, Path, example = 2026),
+        ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ConfirmationRequest,
+    responses((status = 200, body = SpaceView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn record_no_appeal_confirmation(
+    State(state): State<AppState>,
+    Legal(caller): Legal,
+    PathParams((region, year)): PathParams<(String, String)>,
+    key: IdempotencyKey,
+    body: JsonBody<ConfirmationRequest>,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::NotFound(format!("no contracting space is recorded for {region} {year}"));
+    let region_slug = RegionSlug::parse(&region).map_err(|_| not_found())?;
+    let year: i32 = year.parse().map_err(|_| not_found())?;
+    let mut fields = Fields::new();
+    let decision_id = fields.check("decision_id", DecisionId::parse(&body.value.decision_id));
+    let confirmed_on = fields.date("confirmed_on", &body.value.confirmed_on);
+    fields.finish()?;
+    let (decision_id, confirmed_on) = (decision_id.expect("checked"), confirmed_on.expect("checked"));
+    let as_of = today().max(confirmed_on);
+    let route = format!("POST /api/v1/contracting-spaces/{region_slug}/{year}/no-appeal-confirmation");
+    let (s, r) = (&state, &region_slug);
+    let space =
+        || async move { s.register.space(r, year, as_of, None, &Audience::default()).await?.ok_or_else(not_found) };
+    write(
+        &state,
+        Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
+        |by| async move {
+            s.register.confirm_no_appeal(&by, &decision_id, r.clone(), year, confirmed_on).await?;
+            space().await
+        },
+        space,
+    )
+    .await
 }

@@ -120,6 +120,9 @@ impl RegionYearCache {
         for appeal in &added.appeals {
             added_to.entry((appeal.region.clone(), appeal.year)).or_default().appeals.push(appeal.clone());
         }
+        for note in &added.notes {
+            added_to.entry((note.region.clone(), note.year)).or_default().notes.push(note.clone());
+        }
         let mut entries = self.entries();
         for (region, year, after, changes) in versions {
             let key = (region, year);
@@ -133,7 +136,7 @@ impl RegionYearCache {
             }
             let rows = Arc::make_mut(&mut entry.rows);
             let new = added_to.remove(&key).unwrap_or_default();
-            if rows.add(&new.lines, &new.tariffs, &new.appeals).is_none() {
+            if rows.add(&new.lines, &new.tariffs, &new.appeals, &new.notes).is_none() {
                 continue;
             }
             for change in &stored_before {
@@ -145,7 +148,10 @@ impl RegionYearCache {
                     FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
                         rows.end_appeal(appeal_id, *ending, *recorded_at);
                     }
-                    FactChange::AddSpaceLines(_) | FactChange::AddTariffRows(_) | FactChange::AddAppeal(_) => {}
+                    FactChange::AddSpaceLines(_)
+                    | FactChange::AddTariffRows(_)
+                    | FactChange::AddAppeal(_)
+                    | FactChange::AddNotes(_) => {}
                 }
             }
             entry.version = after;
@@ -232,6 +238,7 @@ mod tests {
             against_decision: DecisionId::parse("NZa-RCS-2025-11").unwrap(),
             received_on: day("2027-02-01"),
             posted_on: None,
+            received_by: Default::default(),
             recorded: Recorded { position, at: at(position), by: "griffie".to_owned() },
             ending: None,
             ending_recorded_at: None,

@@ -89,7 +89,7 @@ mod dialect {
     /// only once the new rows are ready to be written: readers wait for the write-back (about two seconds for a
     /// million events) and then see the new views.
     pub(super) const EMPTY_VIEWS: &[&str] =
-        &["TRUNCATE space_lines, tariff_rows, appeal_rows, region_years, deadlines"];
+        &["TRUNCATE space_lines, tariff_rows, appeal_rows, region_year_notes, region_years, deadlines"];
 
     /// The tables a rebuild writes back in bulk.
     const REBUILT_TABLES: &str = "'space_lines', 'tariff_rows', 'appeal_rows'";

@@ -137,7 +137,10 @@ macro_rules! store_impl {
                         .await?;
                     touch_where(tx, "appeal_rows", "appeal_id", appeal_id.as_str()).await
                 }
-                FactChange::AddSpaceLines(_) | FactChange::AddTariffRows(_) | FactChange::AddAppeal(_) => {
+                FactChange::AddSpaceLines(_)
+                | FactChange::AddTariffRows(_)
+                | FactChange::AddAppeal(_)
+                | FactChange::AddNotes(_) => {
                     let mut rows = FactSet::default();
                     rows.apply(change.clone());
                     write_facts(tx, &rows).await
@@ -377,7 +380,8 @@ macro_rules! store_impl {
             "SELECT 'l' AS kind, doc, announced_on AS first, announced_recorded_at AS second FROM space_lines \
              WHERE region = $1 AND year = $2 \
              UNION ALL SELECT 't', doc, announced_on, announced_recorded_at FROM tariff_rows WHERE region = $1 AND year = $2 \
-             UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2"
+             UNION ALL SELECT 'a', doc, ending, ending_recorded_at FROM appeal_rows WHERE region = $1 AND year = $2 \
+             UNION ALL SELECT 'n', doc, NULL, NULL FROM region_year_notes WHERE region = $1 AND year = $2"
         );
 
         const FACTS_VERSION: &str = "SELECT facts_version FROM region_years WHERE region = $1 AND year = $2";
@@ -499,6 +503,19 @@ macro_rules! store_impl {
                         Cell::Text(Some(to_doc(&AppealRow { ending: None, ending_recorded_at: None, ..appeal.clone() }))),
                         Cell::Text(appeal.ending.as_ref().map(to_doc)),
                         Cell::Text(appeal.ending_recorded_at.map(format_instant)),
+                    ]
+                }),
+            )
+            .await?;
+            dialect::insert_rows(
+                tx,
+                "region_year_notes (region, year, position, doc)",
+                in_region_year_order(&facts.notes, |note| (&note.region, note.year, note.recorded.position)).map(|note| {
+                    vec![
+                        Cell::Text(Some(note.region.to_string())),
+                        Cell::Int(note.year.into()),
+                        Cell::Int(note.recorded.position),
+                        Cell::Text(Some(to_doc(note))),
                     ]
                 }),
             )
@@ -889,9 +906,11 @@ macro_rules! store_impl {
                     match kind.as_str() {
                         "l" => found.lines.push(space_line_of(&doc, first, second)?),
                         "t" => found.tariffs.push(tariff_row_of(&doc, first, second)?),
+                        "n" => found.notes.push(from_doc(&doc)?),
                         _ => found.appeals.push(appeal_row_of(&doc, first, second)?),
                     }
                 }
+                found.notes.sort_by_key(|n| n.recorded.position);
                 found.lines.sort_by_key(|l| l.recorded.position);
                 found.tariffs.sort_by_key(|t| t.recorded.position);
                 found.appeals.sort_by_key(|a| a.recorded.position);
@@ -1083,6 +1102,7 @@ macro_rules! store_impl {
                     ("space_lines", "decision_id, region, year, position, doc, announced_on, announced_recorded_at"),
                     ("tariff_rows", "decision_id, region, year, provider, position, doc, announced_on, announced_recorded_at"),
                     ("appeal_rows", "appeal_id, region, year, provider, position, doc, ending, ending_recorded_at"),
+                    ("region_year_notes", "region, year, position, doc"),
                     ("region_years", "region, year, facts_version"),
                     ("deadlines", "region, year, term_key, last_day, provider, doc"),
                     ("projected_through", "position"),

@@ -39,6 +39,7 @@ mod dialect {
         "DELETE FROM space_lines",
         "DELETE FROM tariff_rows",
         "DELETE FROM appeal_rows",
+        "DELETE FROM region_year_notes",
         "DELETE FROM region_years",
         "DELETE FROM deadlines",
     ];

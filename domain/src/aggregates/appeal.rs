@@ -7,9 +7,9 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::{EVENT_VERSION, Services, YEARS, date_in_range, region_break};
-use crate::record::{AppealOutcome, Appellant};
+use crate::record::{AppealOutcome, Appellant, Consequence, ReceivedBy};
 use crate::reference::RegionError;
-use crate::values::{AppealId, DecisionId, RegionSlug};
+use crate::values::{AppealId, DecisionId, Euro, RegionSlug};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppealRecord {
@@ -20,6 +20,32 @@ pub struct AppealRecord {
     pub against_decision: DecisionId,
     pub received_on: NaiveDate,
     pub posted_on: Option<NaiveDate>,
+    /// R7, art. 6:15 Awb: received by the NZa instead of the CBb.
+    #[serde(default, skip_serializing_if = "ReceivedBy::is_cbb")]
+    pub received_by: ReceivedBy,
+}
+
+/// A decision line a judgment annuls (R14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnulledLine {
+    pub decision_id: DecisionId,
+    pub region: RegionSlug,
+    pub year: i32,
+}
+
+/// What an upheld judgment orders (R14, art. 8:72 Awb).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnulmentOrder {
+    /// The region-year of the appeal.
+    pub region: RegionSlug,
+    pub year: i32,
+    /// The decisions it names as annulled; empty: the default of R14, in the appeal's own region-year.
+    pub annuls: Vec<AnnulledLine>,
+    pub consequence: Consequence,
+    /// The amount the CBb set itself (`court_decided`).
+    pub amount: Option<Euro>,
+    /// The period set for a new decision (art. 8:72 lid 4 Awb).
+    pub new_decision_by: Option<NaiveDate>,
 }
 
 /// How a court case ends by judgment (art. 8:70 Awb): withdrawal is recorded separately.
@@ -46,14 +72,21 @@ impl From<JudgmentOutcome> for AppealOutcome {
 pub enum AppealCommand {
     LodgeAppeal(AppealRecord),
     WithdrawAppeal { withdrawn_on: NaiveDate },
-    RecordJudgment { judgment_on: NaiveDate, outcome: JudgmentOutcome },
+    RecordJudgment { judgment_on: NaiveDate, outcome: JudgmentOutcome, annulment: Option<AnnulmentOrder> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppealEvent {
     AppealLodged(AppealRecord),
-    AppealWithdrawn { withdrawn_on: NaiveDate },
-    JudgmentRecorded { judgment_on: NaiveDate, outcome: JudgmentOutcome },
+    AppealWithdrawn {
+        withdrawn_on: NaiveDate,
+    },
+    JudgmentRecorded {
+        judgment_on: NaiveDate,
+        outcome: JudgmentOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        annulment: Option<AnnulmentOrder>,
+    },
 }
 
 impl DomainEvent for AppealEvent {
@@ -91,6 +124,14 @@ pub enum AppealError {
     EndsBeforeReceived { field: &'static str, received_on: NaiveDate },
     #[error("the appellant's id must be 1 to 100 characters, without control characters or surrounding spaces")]
     AppellantId,
+    #[error("only a judgment that upholds the appeal annuls (art. 8:72 Awb)")]
+    AnnulsWithoutUpheld { field: &'static str },
+    #[error("a judgment in which the CBb decided itself (court_decided) sets the amount")]
+    AmountMissing,
+    #[error("an amount belongs only to a judgment in which the CBb decided itself (court_decided)")]
+    AmountWithoutCourtDecision,
+    #[error("a period for a new decision belongs only to consequence new_decision_required, on or after the judgment")]
+    NewDecisionBy,
 }
 
 impl AppealError {
@@ -104,6 +145,9 @@ impl AppealError {
             Self::Region { .. } => Some("region".to_owned()),
             Self::ReceivedBeforePosted => Some("posted_on".to_owned()),
             Self::AppellantId => Some("appellant.id".to_owned()),
+            Self::AnnulsWithoutUpheld { field } => Some((*field).to_owned()),
+            Self::AmountMissing | Self::AmountWithoutCourtDecision => Some("amount".to_owned()),
+            Self::NewDecisionBy => Some("new_decision_by".to_owned()),
         }
     }
 }
@@ -128,6 +172,32 @@ impl Appeal {
         }
         Ok(())
     }
+}
+
+/// R14: what an upheld judgment may order: an annulment only when upheld, an amount exactly when the CBb decided
+/// itself, a period for a new decision only when one is required and not before the judgment.
+pub fn check_annulment(
+    judgment_on: NaiveDate,
+    outcome: JudgmentOutcome,
+    order: &AnnulmentOrder,
+) -> Result<(), AppealError> {
+    if outcome != JudgmentOutcome::Upheld {
+        let field = if order.annuls.is_empty() { "consequence" } else { "annuls" };
+        return Err(AppealError::AnnulsWithoutUpheld { field });
+    }
+    match (order.consequence, order.amount) {
+        (Consequence::CourtDecided, None) => return Err(AppealError::AmountMissing),
+        (Consequence::NewDecisionRequired | Consequence::LegalEffectsMaintained, Some(_)) => {
+            return Err(AppealError::AmountWithoutCourtDecision);
+        }
+        _ => {}
+    }
+    if let Some(by) = order.new_decision_by
+        && (order.consequence != Consequence::NewDecisionRequired || by < judgment_on || !date_in_range(by))
+    {
+        return Err(AppealError::NewDecisionBy);
+    }
+    Ok(())
 }
 
 /// Every rule a new appeal breaks, in the order of its fields, so that one answer can name them all. The
@@ -186,9 +256,12 @@ impl Aggregate for Appeal {
                 self.check_end(withdrawn_on, "withdrawn_on")?;
                 sink.write(AppealEvent::AppealWithdrawn { withdrawn_on }, self).await;
             }
-            AppealCommand::RecordJudgment { judgment_on, outcome } => {
+            AppealCommand::RecordJudgment { judgment_on, outcome, annulment } => {
                 self.check_end(judgment_on, "judgment_on")?;
-                sink.write(AppealEvent::JudgmentRecorded { judgment_on, outcome }, self).await;
+                if let Some(order) = &annulment {
+                    check_annulment(judgment_on, outcome, order)?;
+                }
+                sink.write(AppealEvent::JudgmentRecorded { judgment_on, outcome, annulment }, self).await;
             }
         }
         Ok(())

@@ -1,7 +1,8 @@
-//! The three aggregates of the register, on cqrs-es 0.5: a contracting-space decision, a tariff decision and
-//! an appeal. Commands are imperative, events past tense; every event carries its type and version.
+//! The four aggregates of the register, on cqrs-es 0.5: a contracting-space decision, a tariff decision, an
+//! appeal and an objection to a tariff decision. Commands are imperative, events past tense; every event carries its type and version.
 
 pub mod appeal;
+pub mod objection;
 pub mod space_decision;
 pub mod tariff_decision;
 

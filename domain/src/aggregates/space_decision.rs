@@ -33,6 +33,12 @@ pub enum SpaceDecisionCommand {
     RecordSpaceAnnouncement {
         announced_on: NaiveDate,
     },
+    /// R9: the CBb confirmed that no appeal against this decision for one region-year was lodged.
+    ConfirmNoAppeal {
+        region: RegionSlug,
+        year: i32,
+        confirmed_on: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +53,11 @@ pub enum SpaceDecisionEvent {
     SpaceDecisionAnnounced {
         announced_on: NaiveDate,
     },
+    NoAppealConfirmed {
+        region: RegionSlug,
+        year: i32,
+        confirmed_on: NaiveDate,
+    },
 }
 
 impl DomainEvent for SpaceDecisionEvent {
@@ -54,6 +65,7 @@ impl DomainEvent for SpaceDecisionEvent {
         match self {
             Self::SpaceDecisionRecorded { .. } => "SpaceDecisionRecorded",
             Self::SpaceDecisionAnnounced { .. } => "SpaceDecisionAnnounced",
+            Self::NoAppealConfirmed { .. } => "NoAppealConfirmed",
         }
         .to_owned()
     }
@@ -87,6 +99,14 @@ pub enum SpaceDecisionError {
     YearOutOfRange { index: usize, min: i32, max: i32 },
     #[error("the reason must be at most 2000 characters")]
     ReasonTooLong,
+    #[error("a decision of kind court_decided comes from a judgment (art. 8:72 lid 3 onder b Awb), not from the NZa")]
+    CourtDecidedKind,
+    #[error("the decision has no line for {region} {year}")]
+    NoLineFor { region: RegionSlug, year: i32 },
+    #[error("a confirmation that no appeal was lodged cannot precede the decision's announcement ({announced_on})")]
+    ConfirmedBeforeAnnounced { announced_on: NaiveDate },
+    #[error("the decision's announcement is not recorded yet")]
+    NotAnnounced,
 }
 
 impl SpaceDecisionError {
@@ -102,6 +122,9 @@ impl SpaceDecisionError {
             Self::Region { index, .. } => Some(format!("spaces[{index}].region")),
             Self::YearOutOfRange { index, .. } => Some(format!("spaces[{index}].year")),
             Self::ReasonTooLong => Some("reason".to_owned()),
+            Self::CourtDecidedKind => Some("kind".to_owned()),
+            Self::NoLineFor { .. } => Some("decision_id".to_owned()),
+            Self::ConfirmedBeforeAnnounced { .. } | Self::NotAnnounced => Some("confirmed_on".to_owned()),
         }
     }
 }
@@ -122,6 +145,30 @@ pub struct SpaceDecision {
 }
 
 impl SpaceDecision {
+    /// R9: a confirmation that no appeal was lodged is about a recorded, announced decision's line for the
+    /// region-year, on or after its announcement.
+    pub fn check_confirmation(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        confirmed_on: NaiveDate,
+    ) -> Result<(), SpaceDecisionError> {
+        if self.decision_id.is_none() {
+            return Err(SpaceDecisionError::NotRecorded);
+        }
+        if !self.spaces.iter().any(|l| &l.region == region && l.year == year) {
+            return Err(SpaceDecisionError::NoLineFor { region: region.clone(), year });
+        }
+        if !date_in_range(confirmed_on) {
+            return Err(SpaceDecisionError::DateOutOfRange { field: "confirmed_on" });
+        }
+        let announced_on = self.announced_on.ok_or(SpaceDecisionError::NotAnnounced)?;
+        if confirmed_on < announced_on {
+            return Err(SpaceDecisionError::ConfirmedBeforeAnnounced { announced_on });
+        }
+        Ok(())
+    }
+
     fn check_announcement(decided_on: NaiveDate, announced_on: NaiveDate) -> Result<(), SpaceDecisionError> {
         if !date_in_range(announced_on) {
             return Err(SpaceDecisionError::DateOutOfRange { field: "announced_on" });
@@ -200,6 +247,9 @@ impl Aggregate for SpaceDecision {
                 if let Some(existing) = &self.decision_id {
                     return Err(SpaceDecisionError::AlreadyRecorded(existing.clone()));
                 }
+                if kind == SpaceDecisionKind::CourtDecided {
+                    return Err(SpaceDecisionError::CourtDecidedKind);
+                }
                 if let Some(error) = rule_breaks(decided_on, announced_on, &reason, spaces.iter().enumerate(), services)
                     .into_iter()
                     .next()
@@ -225,6 +275,11 @@ impl Aggregate for SpaceDecision {
                 sink.write(SpaceDecisionEvent::SpaceDecisionAnnounced { announced_on }, self).await;
                 Ok(())
             }
+            SpaceDecisionCommand::ConfirmNoAppeal { region, year, confirmed_on } => {
+                self.check_confirmation(&region, year, confirmed_on)?;
+                sink.write(SpaceDecisionEvent::NoAppealConfirmed { region, year, confirmed_on }, self).await;
+                Ok(())
+            }
         }
     }
 
@@ -236,6 +291,7 @@ impl Aggregate for SpaceDecision {
                 self.spaces = spaces;
             }
             SpaceDecisionEvent::SpaceDecisionAnnounced { announced_on } => self.announced_on = Some(announced_on),
+            SpaceDecisionEvent::NoAppealConfirmed { .. } => {}
         }
     }
 }

@@ -4,12 +4,121 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::assessment::{NotOpenedReason, TermStatus};
+use crate::assessment::{NotOpenedReason, TermAssessment, TermBasis, TermStatus};
+use crate::dutch;
+use crate::explanation::Explanation;
+use crate::record::{
+    AppealEnding, AppealFact, AppealOutcome, Consequence, JudgmentFact, SpaceDecisionFact, SpaceDecisionKind,
+};
+use crate::rules::legal_order::Ordered;
+use crate::terms::ComputedTerm;
+use crate::values::{AppealId, DecisionId};
 
 /// R14, art. 8:72 lid 1 Awb: by default an upheld appeal annuls the decision it was against or, when art. 6:19
 /// Awb extended it, the latest decision it reached (`reached` in legal order); only in its own region-year.
 pub fn annulled_by_default(against: usize, reached: &[usize]) -> usize {
     reached.iter().copied().max().unwrap_or(against)
+}
+
+/// An annulment of one decision of the region-year (R14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Annulment {
+    /// The day of the judgment: it acts from the start of that day.
+    pub on: NaiveDate,
+    pub consequence: Consequence,
+    /// The upheld appeal of this region-year that led to it; `None` for an appeal of another region-year.
+    pub appeal: Option<usize>,
+    /// The judgment fact that says what it annuls, when one was recorded (index into the region-year's judgments).
+    pub judgment: Option<usize>,
+    /// The period the CBb set for a new decision (art. 8:72 lid 4 Awb).
+    pub new_decision_by: Option<NaiveDate>,
+}
+
+impl Annulment {
+    /// Whether the decision loses its legal effects (not when the CBb maintained them, art. 8:72 lid 3 onder a).
+    pub fn loses_effect(&self) -> bool {
+        self.consequence != Consequence::LegalEffectsMaintained
+    }
+}
+
+/// R14, art. 8:72 lid 1 Awb: what each judgment known on `as_of` annuls in this region-year: the decisions the
+/// judgment names (`annuls`), or by default those of `annulled_by_default` for an upheld appeal of this
+/// region-year; a judgment of another region-year annuls here only what it names. A decision not yet announced
+/// has no legal effect to annul. The earliest judgment counts. `appeals`, `endings`, `against` and `reached`
+/// are the region-year's appeals as the engine knows them on `as_of`.
+pub fn annulments(
+    ordered: &[Ordered<'_>],
+    appeals: &[&AppealFact],
+    endings: &[Option<AppealEnding>],
+    against: &[Option<usize>],
+    reached: &[Vec<usize>],
+    judgments: &[JudgmentFact],
+    as_of: NaiveDate,
+) -> Vec<Option<Annulment>> {
+    let mut annulled: Vec<Option<Annulment>> = vec![None; ordered.len()];
+    let position = |id: &DecisionId| ordered.iter().position(|o| &o.fact.decision_id == id);
+    let mut annul = |target: usize, annulment: Annulment| {
+        if ordered[target].announced_on.is_none() || ordered[target].fact.kind == SpaceDecisionKind::CourtDecided {
+            return;
+        }
+        if annulled[target].is_none_or(|a| annulment.on < a.on) {
+            annulled[target] = Some(annulment);
+        }
+    };
+    for a in 0..appeals.len() {
+        let Some(ending) = endings[a].filter(|e| e.outcome == AppealOutcome::Upheld) else { continue };
+        let index = judgments.iter().position(|j| j.appeal_id == appeals[a].appeal_id);
+        let judgment = index.map(|j| &judgments[j]);
+        let annulment = Annulment {
+            on: ending.on,
+            consequence: judgment.map_or(Consequence::default(), |j| j.consequence),
+            appeal: Some(a),
+            judgment: index,
+            new_decision_by: judgment.and_then(|j| j.new_decision_by),
+        };
+        match judgment.and_then(|j| j.annuls.as_ref()) {
+            Some(named) => named.iter().filter_map(position).for_each(|t| annul(t, annulment)),
+            None => {
+                if let Some(p) = against[a] {
+                    annul(annulled_by_default(p, &reached[a]), annulment);
+                }
+            }
+        }
+    }
+    for (index, judgment) in judgments.iter().enumerate().filter(|(_, j)| j.judgment_on <= as_of) {
+        if appeals.iter().any(|a| a.appeal_id == judgment.appeal_id) {
+            continue;
+        }
+        let annulment = Annulment {
+            on: judgment.judgment_on,
+            consequence: judgment.consequence,
+            appeal: None,
+            judgment: Some(index),
+            new_decision_by: judgment.new_decision_by,
+        };
+        for target in judgment.annuls.iter().flatten().filter_map(position) {
+            annul(target, annulment);
+        }
+    }
+    annulled
+}
+
+/// R14, art. 8:72 lid 3 onder b Awb: the judgments known on `as_of` in which the CBb decided the matter itself,
+/// each as a decision in legal order at the day of the judgment, with the appeal's id and the amount it set.
+pub fn court_decisions(judgments: &[JudgmentFact], as_of: NaiveDate) -> Vec<SpaceDecisionFact> {
+    judgments
+        .iter()
+        .filter(|j| j.consequence == Consequence::CourtDecided && j.judgment_on <= as_of)
+        .filter_map(|j| {
+            Some(SpaceDecisionFact {
+                decision_id: DecisionId::parse(j.appeal_id.as_str()).ok()?,
+                kind: SpaceDecisionKind::CourtDecided,
+                decided_on: j.judgment_on,
+                announced_on: Some(j.judgment_on),
+                amount: j.amount?,
+            })
+        })
+        .collect()
 }
 
 /// What a term's status on any date depends on, fixed once the facts are known: its days, the day the
@@ -25,6 +134,17 @@ pub struct TermTimeline {
     /// A conditional term (R9): conditional up to and including this day, not opened after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditional_until: Option<NaiveDate>,
+    /// An NZa deadline met or ended by what it waits for (a decision on the objection announced, a new decision
+    /// after annulment, the appeal ended): closed from this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_on: Option<NaiveDate>,
+}
+
+impl TermTimeline {
+    /// The timeline of a term from `opens_on` to `last_day`.
+    pub fn new(opens_on: NaiveDate, last_day: NaiveDate) -> Self {
+        Self { opens_on, last_day, annulled_on: None, conditional_until: None, settled_on: None }
+    }
 }
 
 /// Where a term stands on `on` (DOMAIN.md, Statuses), with the reason for `not_opened` or an annulment's
@@ -40,6 +160,9 @@ pub fn term_status_on(timeline: &TermTimeline, on: NaiveDate) -> (TermStatus, Op
             return (TermStatus::Closed, Some(NotOpenedReason::DecisionAnnulled));
         }
     }
+    if timeline.settled_on.is_some_and(|s| s <= on) {
+        return (TermStatus::Closed, None);
+    }
     if let Some(until) = timeline.conditional_until {
         return if on <= until {
             (TermStatus::Conditional, None)
@@ -54,4 +177,58 @@ pub fn term_status_on(timeline: &TermTimeline, on: NaiveDate) -> (TermStatus, Op
     } else {
         (TermStatus::Closed, None)
     }
+}
+
+/// R14, art. 8:72 lid 4 Awb: the period the CBb set for a new decision after annulling `decision` is a deadline
+/// for NZa legal staff, not extended by the Atw; it is met once a decision for the region-year is announced after
+/// the judgment (`new_decision_on`). `None` when the judgment set no period or requires no new decision.
+pub fn new_decision_deadline(
+    decision: &DecisionId,
+    annulment: &Annulment,
+    appeal_id: &AppealId,
+    new_decision_on: Option<NaiveDate>,
+) -> Option<TermAssessment> {
+    let by = annulment.new_decision_by.filter(|_| annulment.consequence == Consequence::NewDecisionRequired)?;
+    let mut explanation = Explanation::new();
+    explanation.step(
+        "Art. 8:72 lid 4 Awb",
+        format_args!(
+            "het CBb heeft bij uitspraak van {} in zaak {appeal_id} besluit {decision} vernietigd en bepaald dat de NZa \
+             uiterlijk {} een nieuw besluit neemt; die datum geldt zoals de uitspraak hem noemt, zonder verlenging door \
+             de Algemene termijnenwet",
+            dutch::date(annulment.on),
+            dutch::weekday_date(by)
+        ),
+    );
+    if let Some(on) = new_decision_on {
+        explanation.step(
+            "Art. 8:72 lid 4 Awb",
+            format_args!(
+                "een nieuw besluit voor deze regio en dit jaar is bekendgemaakt op {}{}",
+                dutch::date(on),
+                if on > by { ", na de gestelde termijn" } else { "" }
+            ),
+        );
+    }
+    let term = ComputedTerm {
+        opens_on: annulment.on,
+        nominal_last_day: by,
+        last_day: by,
+        provisional: false,
+        explanation: explanation.clone(),
+    };
+    Some(TermAssessment {
+        basis: TermBasis::Awb8_72,
+        decision_id: decision.clone(),
+        tariff_decision: None,
+        provider: None,
+        objection_id: None,
+        appeal_id: Some(appeal_id.clone()),
+        timeline: Some(TermTimeline { settled_on: new_decision_on, ..TermTimeline::new(annulment.on, by) }),
+        term: Some(term),
+        reason: None,
+        status: TermStatus::Pending,
+        on_reading: false,
+        explanation,
+    })
 }

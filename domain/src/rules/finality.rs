@@ -41,6 +41,22 @@ impl NoticeMargin {
     pub fn last_day_after(&self, post_week_until: NaiveDate) -> NaiveDate {
         post_week_until.checked_add_days(Days::new(self.days)).unwrap_or(NaiveDate::MAX)
     }
+
+    /// R9: the last day of the margin after a post week that ends on `post_week_until`, ended earlier by the
+    /// CBb's confirmation that no appeal was lodged (`confirmed`, the days confirmations are dated): finality is
+    /// then declared from the day of the first confirmation dated on or after that post week. A confirmation
+    /// dated before it has no effect. Also gives that confirmation's day.
+    pub fn last_day_confirmed(
+        &self,
+        post_week_until: NaiveDate,
+        confirmed: &[NaiveDate],
+    ) -> (NaiveDate, Option<NaiveDate>) {
+        let full = self.last_day_after(post_week_until);
+        match confirmed.iter().copied().filter(|c| *c >= post_week_until && *c <= full).min() {
+            Some(c) => (c.pred_opt().unwrap_or(c).max(post_week_until), Some(c)),
+            None => (full, None),
+        }
+    }
 }
 
 impl Default for NoticeMargin {
@@ -121,11 +137,12 @@ pub fn declare_finality(
     since: NaiveDate,
     post_week_until: NaiveDate,
     margin: &NoticeMargin,
+    confirmed: &[NaiveDate],
     unannounced_tariff: Option<&str>,
     on: NaiveDate,
     explanation: &mut Explanation,
 ) -> Declaration {
-    let margin_until = margin.last_day_after(post_week_until);
+    let (margin_until, confirmation) = margin.last_day_confirmed(post_week_until, confirmed);
     if on <= post_week_until {
         explanation.step(
             "Art. 6:9 lid 2 Awb",
@@ -150,6 +167,16 @@ pub fn declare_finality(
             ),
         );
         return Declaration::AwaitingNotice;
+    }
+    if let Some(confirmed_on) = confirmation {
+        explanation.step(
+            "Art. 8:42 lid 1 Awb",
+            format_args!(
+                "het CBb heeft op {} bevestigd dat geen beroep is ingesteld; de marge voor de mededeling van een \
+                 beroep eindigt daarmee",
+                dutch::date(confirmed_on)
+            ),
+        );
     }
     if let Some(tariff) = unannounced_tariff {
         explanation.step(
@@ -179,10 +206,16 @@ pub struct EarlierFinality {
 
 impl EarlierFinality {
     /// R9 on an event day: `since` is the first day of finality judged from `before`, the terms known before it.
-    pub fn on(since: NaiveDate, before: &[CountedTerm], calendar: &AtwCalendar, margin: &NoticeMargin) -> Self {
+    pub fn on(
+        since: NaiveDate,
+        before: &[CountedTerm],
+        calendar: &AtwCalendar,
+        margin: &NoticeMargin,
+        confirmed: &[NaiveDate],
+    ) -> Self {
         let latest_last_day = before.iter().map(|c| c.last_day).max().expect("finality needs a term");
         let post_week_until = post_week_end(latest_last_day, calendar, &mut Explanation::new());
-        Self { since, latest_last_day, margin_until: margin.last_day_after(post_week_until) }
+        Self { since, latest_last_day, margin_until: margin.last_day_confirmed(post_week_until, confirmed).0 }
     }
 }
 

@@ -5,5 +5,7 @@ pub mod annulment;
 pub mod art105_lid2;
 pub mod art105_lid3;
 pub mod finality;
+pub mod forwarding;
 pub mod legal_order;
+pub mod objection;
 pub mod residual;

@@ -67,6 +67,10 @@ record_id!(
     /// The court's case number of an appeal, e.g. `CBb 26/0123`.
     AppealId
 );
+record_id!(
+    /// The NZa's number of an objection (bezwaarschrift) to a tariff decision, e.g. `B-2026-0042`.
+    ObjectionId
+);
 
 #[cfg(test)]
 mod tests {

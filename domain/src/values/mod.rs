@@ -12,7 +12,7 @@ pub use agb::AgbCode;
 pub use cbs_code::CbsRegionCode;
 pub use date::parse_legal_date;
 pub use euro::Euro;
-pub use id::{AppealId, DecisionId};
+pub use id::{AppealId, DecisionId, ObjectionId};
 pub use iwlz_code::IwlzRegionCode;
 pub use region::RegionSlug;
 
