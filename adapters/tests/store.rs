@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use common::TestDb;
-use termijn::register::{CommandError, NewSpaceDecision, Register};
+use termijn::register::{CommandError, JudgmentOrder, NewObjection, NewSpaceDecision, Register};
 use termijn::store::{EventQuery, Provenance, Written};
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
 use termijn_domain::aggregates::space_decision::SpaceLine;
 use termijn_domain::aggregates::tariff_decision::TariffDecisionRecord;
 use termijn_domain::filing::Filing;
+use termijn_domain::record::{Consequence, Postponement};
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{Appellant, DecisionStatus, SpaceDecisionKind, TariffKind};
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 use termijn_projections::facts::RegionYearRows;
 use termijn_projections::views::Audience;
 
@@ -373,14 +374,47 @@ async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
     register.record_tariff_decision(&jurist(), tariff, Some(d(2027, 1, 22))).await.unwrap();
     register.lodge_appeal(&jurist(), appeal("CBb 26/0003", d(2026, 1, 20))).await.unwrap();
     register.withdraw_appeal(&jurist(), &AppealId::parse("CBb 26/0003").unwrap(), d(2026, 6, 3)).await.unwrap();
+    // The facts kept as notes of a region-year: an objection and its course, a confirmation, a judgment's order.
+    let objection = ObjectionId::parse("B-2027-0001").unwrap();
+    let new = NewObjection {
+        objection_id: objection.clone(),
+        tariff_decision: id("NZa-TB-12345678-2027-1"),
+        objector: Appellant::Provider(AgbCode::parse("12345678").unwrap()),
+        received_on: d(2027, 2, 10),
+        posted_on: None,
+        advisory_committee: false,
+    };
+    register.lodge_objection(&jurist(), new).await.unwrap();
+    let lid3 = Postponement { paragraph: 3, until: None, ground: None, announced_on: d(2027, 4, 1) };
+    register.postpone_objection(&jurist(), &id("NZa-TB-12345678-2027-1"), &objection, lid3).await.unwrap();
+    register
+        .confirm_no_appeal(
+            &jurist(),
+            &id("NZa-RCS-2025-11"),
+            RegionSlug::parse("groningen").unwrap(),
+            2027,
+            d(2027, 1, 5),
+        )
+        .await
+        .unwrap();
+    register.lodge_appeal(&jurist(), appeal("CBb 26/0004", d(2026, 3, 20))).await.unwrap();
+    let order = JudgmentOrder {
+        annuls: vec![(id("NZa-RCS-2025-11"), None)],
+        consequence: Consequence::NewDecisionRequired,
+        amount: None,
+        new_decision_by: Some(d(2027, 6, 1)),
+    };
+    let upheld = AppealId::parse("CBb 26/0004").unwrap();
+    register.record_judgment(&jurist(), &upheld, d(2027, 3, 1), JudgmentOutcome::Upheld, Some(order)).await.unwrap();
     register.refresh_deadlines().await.unwrap();
     let live = register.store().dump_views().await.unwrap();
     assert!(live.iter().any(|row| row.starts_with("deadlines: groningen|2027")), "{live:#?}");
+    assert_eq!(live.iter().filter(|row| row.starts_with("region_year_notes: groningen|2027")).count(), 4, "{live:#?}");
 
     let mut seen = Vec::new();
     let rebuilt_through = register.store().rebuild_views(|done, total| seen.push((done, total))).await.unwrap();
-    assert_eq!(rebuilt_through, 6);
-    assert_eq!(seen.last(), Some(&(6, 6)), "progress reaches the end of the log");
+    assert_eq!(rebuilt_through, 11);
+    assert_eq!(seen.last(), Some(&(11, 11)), "progress reaches the end of the log");
     register.refresh_deadlines().await.unwrap();
     assert_eq!(register.store().dump_views().await.unwrap(), live);
 }

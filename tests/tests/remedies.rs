@@ -49,7 +49,18 @@ fn nza_deadlines(deadlines: &Value, basis: &str) -> Vec<Value> {
 #[tokio::test]
 async fn an_objection_gives_the_nza_a_decision_term_on_its_own_deadline_list_which_postponements_move_and_a_decision_ends()
  {
-    let app = TestApp::spawn().await;
+    objection_course(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn objections_and_annulments_are_kept_and_judged_alike_on_postgresql() {
+    let Some(app) = TestApp::spawn_postgres().await else { return };
+    objection_course(app).await;
+    let Some(app) = TestApp::spawn_postgres().await else { return };
+    annulment_with_period(app).await;
+}
+
+async fn objection_course(app: TestApp) {
     seed(&app).await;
     let tariff = format!("{TARIFFS}/NZa-TB-A-2027");
     let before = read(&app, &format!("{tariff}?as_of=2026-02-01"), &app.legal).await;
@@ -160,7 +171,10 @@ async fn a_judgment_in_which_the_cbb_decides_itself_becomes_the_current_decision
 
 #[tokio::test]
 async fn an_annulment_named_for_another_region_year_with_a_period_puts_a_new_decision_on_the_nzas_list() {
-    let app = TestApp::spawn().await;
+    annulment_with_period(TestApp::spawn().await).await;
+}
+
+async fn annulment_with_period(app: TestApp) {
     seed(&app).await;
     ok(
         &app,
