@@ -14,10 +14,15 @@ use crate::record::{
 };
 use crate::reference::LegalContext;
 use crate::rules::annulment::{
-    Annulment, TermTimeline, annulments, court_decisions, new_decision_deadline, term_status_on,
+    Annulment, TermTimeline, annulled_before_tariff_decision, annulments, court_decisions, explain_annulled_term,
+    new_decision_deadline, term_status_on,
 };
+use crate::rules::art6_19::reached_decisions;
 use crate::rules::art105_lid2::{Link, applied_decision, current_on, lid2_term};
 use crate::rules::art105_lid3::first_of_march_term;
+use crate::rules::commencement::{
+    self, space_decision_before_commencement, state_commencement_assumption, tariff_decision_before_commencement,
+};
 use crate::rules::finality::{
     CountedTerm, Declaration, EarlierFinality, Hold, Lid4, declare_finality, first_day_of_finality,
     lid4_for_tariff_decision, post_week_end,
@@ -26,6 +31,7 @@ use crate::rules::forwarding::forwarding_deadline;
 use crate::rules::legal_order::{Ordered, legal_order};
 use crate::rules::objection::{ObjectionAssessment, assess_objections};
 use crate::rules::residual::residual_term;
+use crate::rules::sluittarief::{counts_as_applying, sluittarief_opens_no_term};
 use crate::terms::{ComputedTerm, day_after};
 use crate::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 
@@ -306,21 +312,8 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
     let appeals: Vec<&AppealFact> = facts.appeals.iter().filter(|a| a.received_on <= as_of).collect();
     let endings: Vec<Option<AppealEnding>> = appeals.iter().map(|a| a.ending.filter(|e| e.on <= as_of)).collect();
     let against: Vec<Option<usize>> = appeals.iter().map(|a| position(&a.against_decision)).collect();
-    let commencement = context.commencement.date;
-
-    // R8, art. 6:19 Awb: an appeal reaches every later decision in legal order announced before it ended; an
-    // appeal against a decision without a term (R12) or not yet announced reaches nothing.
     let reached: Vec<Vec<usize>> = (0..appeals.len())
-        .map(|a| {
-            let Some(p) = against[a] else { return Vec::new() };
-            if ordered[p].announced_on.is_none_or(|on| on < commencement) {
-                return Vec::new();
-            }
-            (p + 1..ordered.len())
-                .filter(|&q| ordered[q].fact.kind != SpaceDecisionKind::CourtDecided)
-                .filter(|&q| ordered[q].announced_on.is_some_and(|on| endings[a].is_none_or(|e| on < e.on)))
-                .collect()
-        })
+        .map(|a| reached_decisions(&ordered, against[a], endings[a], &context.commencement))
         .collect();
 
     // R14: what each judgment annuls, from the day of the judgment; the decisions that lose their legal effects.
@@ -583,25 +576,15 @@ fn judge_decision(
         return (decision, Vec::new());
     }
 
-    if announced_on < context.commencement.date {
-        let reason = format!(
-            "besluit {} is bekendgemaakt op {}, voor de inwerkingtreding van art. 105 lid 2-4 Wmg op {}{}; volgens de \
-             memorie van toelichting bij wetsvoorstel 36 486 (onderdeel G) was zo'n publicatie louter informatief, \
-             zonder rechtsgevolg, en opende zij geen beroepstermijn; of een publicatie een besluit is, beoordeelt het \
-             CBb",
-            fact.decision_id,
-            dutch::date(announced_on),
-            dutch::date(context.commencement.date),
-            if context.commencement.assumption { " (aangenomen datum)" } else { "" }
-        );
-        explanation.step("Inwerkingtreding art. 105 lid 2-4 Wmg", &reason);
+    if let Some(reason) = space_decision_before_commencement(&fact.decision_id, announced_on, &context.commencement) {
+        explanation.step(commencement::ARTICLE, &reason);
         for &a in &against_here {
             let appeal = judging.appeals[a];
             filings[a] = Some(classify_filing(
                 appeal.received_on,
                 appeal.posted_on,
                 &[],
-                &WithoutTerm::None { article: "Inwerkingtreding art. 105 lid 2-4 Wmg", reason: reason.clone() },
+                &WithoutTerm::None { article: commencement::ARTICLE, reason: reason.clone() },
                 &against(false),
                 calendar,
             ));
@@ -631,9 +614,8 @@ fn judge_decision(
         });
         applying
     };
-    let counts_as_applying = |t: usize, tariff_on: NaiveDate| {
-        judging.tariffs[t].0.kind != TariffKind::Sluittarief && tariff_on >= context.commencement.date
-    };
+    let counts_as_applying =
+        |t: usize, tariff_on: NaiveDate| counts_as_applying(judging.tariffs[t].0, tariff_on, &context.commencement);
     let first_applied_on = applying
         .iter()
         .filter(|(t, tariff_on, _)| counts_as_applying(*t, *tariff_on))
@@ -737,40 +719,23 @@ fn judge_decision(
                 own_first,
             );
             let mut step = Explanation::new();
-            let not_opened = if tariff.kind == TariffKind::Sluittarief {
-                step.step(
-                    "Art. 105 lid 2, laatste zin, Wmg",
-                    format_args!(
-                        "tariefbeschikking {} is een Wlz-sluittarief in het kader van de nacalculatie en biedt geen \
-                         gelegenheid voor beroep tegen de regionale contracteerruimte van dit kalenderjaar; bezwaar tegen \
-                         de beschikking zelf blijft mogelijk",
-                        tariff.decision_id
-                    ),
-                );
+            let not_opened = if sluittarief_opens_no_term(tariff, &mut step) {
                 Some(NotOpenedReason::Sluittarief)
-            } else if tariff_on < context.commencement.date {
-                step.step(
-                    "Inwerkingtreding art. 105 lid 2-4 Wmg",
-                    format_args!(
-                        "tariefbeschikking {} is bekendgemaakt op {}, voor de inwerkingtreding op {}",
-                        tariff.decision_id,
-                        dutch::date(tariff_on),
-                        dutch::date(context.commencement.date)
-                    ),
-                );
+            } else if tariff_decision_before_commencement(
+                &tariff.decision_id,
+                tariff_on,
+                &context.commencement,
+                &mut step,
+            ) {
                 Some(NotOpenedReason::BeforeCommencement)
-            } else if let Some(judgment) = annulled_on.filter(|j| *j <= event_day) {
-                step.step(
-                    "Art. 8:72 lid 2 Awb",
-                    format_args!(
-                        "besluit {} is bij uitspraak van het CBb van {} vernietigd; tariefbeschikking {} (bekendgemaakt \
-                         {}) opent daartegen geen termijn meer",
-                        fact.decision_id,
-                        dutch::date(judgment),
-                        tariff.decision_id,
-                        dutch::date(tariff_on)
-                    ),
-                );
+            } else if annulled_before_tariff_decision(
+                &fact.decision_id,
+                annulled_on,
+                &tariff.decision_id,
+                tariff_on,
+                event_day,
+                &mut step,
+            ) {
                 Some(NotOpenedReason::DecisionAnnulled)
             } else if let Lid4::NotOpened { step: why } = &lid4 {
                 step.extend(why.clone());
@@ -885,16 +850,8 @@ fn judge_decision(
         let (status, reason) = term_status_on(timeline, as_of);
         term.status = status;
         term.reason = reason;
-        if reason == Some(NotOpenedReason::DecisionAnnulled) {
-            term.explanation.step(
-                "Art. 8:72 Awb",
-                format_args!(
-                    "besluit {} is bij uitspraak van het CBb van {} vernietigd; de uitspraak werkt vanaf die dag: een \
-                     termijn die toen nog niet was begonnen, gaat niet lopen, een lopende termijn eindigt",
-                    term.decision_id,
-                    dutch::date(annulled_on.expect("annulled"))
-                ),
-            );
+        if let Some(judgment) = annulled_on.filter(|_| reason == Some(NotOpenedReason::DecisionAnnulled)) {
+            explain_annulled_term(&term.decision_id, judgment, &mut term.explanation);
         }
     }
 
@@ -1117,16 +1074,7 @@ fn opened(
     on_reading: bool,
     context: &LegalContext,
 ) -> TermAssessment {
-    if context.commencement.assumption {
-        term.explanation.step(
-            "Inwerkingtreding art. 105 lid 2-4 Wmg",
-            format_args!(
-                "toegepast op besluiten bekendgemaakt op of na {}; die datum is een aanname zolang het \
-                 inwerkingtredingsbesluit niet bekend is",
-                dutch::date(context.commencement.date)
-            ),
-        );
-    }
+    state_commencement_assumption(&context.commencement, &mut term.explanation);
     let timeline = TermTimeline::new(term.opens_on, term.last_day);
     TermAssessment {
         basis,

@@ -232,3 +232,38 @@ pub fn new_decision_deadline(
         explanation,
     })
 }
+
+/// R14: a tariff decision whose event day lies on or after the judgment that annulled the decision it applies
+/// opens no term against it; writes the step and gives true when so.
+pub fn annulled_before_tariff_decision(
+    decision: &DecisionId,
+    annulled_on: Option<NaiveDate>,
+    tariff: &DecisionId,
+    tariff_announced_on: NaiveDate,
+    event_day: NaiveDate,
+    explanation: &mut Explanation,
+) -> bool {
+    let Some(judgment) = annulled_on.filter(|j| *j <= event_day) else { return false };
+    explanation.step(
+        "Art. 8:72 lid 2 Awb",
+        format_args!(
+            "besluit {decision} is bij uitspraak van het CBb van {} vernietigd; tariefbeschikking {tariff} (bekendgemaakt \
+             {}) opent daartegen geen termijn meer",
+            dutch::date(judgment),
+            dutch::date(tariff_announced_on)
+        ),
+    );
+    true
+}
+
+/// R14: the step of a term that the annulment of its decision did not let begin, or ended, on the judgment's day.
+pub fn explain_annulled_term(decision: &DecisionId, judgment: NaiveDate, explanation: &mut Explanation) {
+    explanation.step(
+        "Art. 8:72 Awb",
+        format_args!(
+            "besluit {decision} is bij uitspraak van het CBb van {} vernietigd; de uitspraak werkt vanaf die dag: een \
+             termijn die toen nog niet was begonnen, gaat niet lopen, een lopende termijn eindigt",
+            dutch::date(judgment)
+        ),
+    );
+}

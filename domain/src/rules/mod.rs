@@ -4,8 +4,11 @@
 pub mod annulment;
 pub mod art105_lid2;
 pub mod art105_lid3;
+pub mod art6_19;
+pub mod commencement;
 pub mod finality;
 pub mod forwarding;
 pub mod legal_order;
 pub mod objection;
 pub mod residual;
+pub mod sluittarief;
