@@ -125,9 +125,30 @@ pub struct TermAssessment {
     /// Why it was not opened, or closed early by an annulment.
     pub reason: Option<NotOpenedReason>,
     pub status: TermStatus,
-    /// True when the term exists only on a reading (it then has a "Lezing:" step and is not a date to plan by).
-    pub on_reading: bool,
+    /// The reading under which alone the term exists (it then has a "Lezing:" step); `None` when it exists under
+    /// every reading.
+    pub reading: Option<Reading>,
     pub explanation: Explanation,
+}
+
+impl TermAssessment {
+    /// Whether the term exists only on a reading.
+    pub fn on_reading(&self) -> bool {
+        self.reading.is_some()
+    }
+}
+
+/// The readings that branch (DOMAIN.md, "How the engine evaluates a region-year", step 2, L1): a term that exists
+/// under one of them only.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reading {
+    /// L1(a): a tariff decision announced the same day as the space, or taken and not yet announced, does not
+    /// block the 1 March term of art. 105 lid 3 Wmg.
+    L1a,
+    /// L1(b): it does; the residual term of art. 6:8 lid 1 Awb runs instead.
+    L1b,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -242,7 +263,7 @@ impl Draft {
         (!conditional).then_some(CountedTerm {
             last_day: term.last_day,
             residual: self.assessment.basis == TermBasis::Awb6_8,
-            on_reading: self.assessment.on_reading,
+            on_reading: self.assessment.on_reading(),
         })
     }
 
@@ -461,18 +482,21 @@ fn nza_deadlines(
     deadlines
 }
 
-/// Principle 1: the last day of the latest term of the decision that certainly opened (neither conditional nor
-/// not opened); a term that exists only on a reading counts only when no certain term exists.
+/// Principle 1: for each reading, the last day of the latest term of the decision that certainly opens under it
+/// (neither conditional nor not opened); then the earliest of those days. A reading under which no such term
+/// exists is left out.
 fn plan_by(terms: &[TermAssessment], decision: &DecisionId) -> Option<NaiveDate> {
-    let usable = || {
-        terms.iter().filter(move |t| {
-            &t.decision_id == decision && !matches!(t.status, TermStatus::Conditional | TermStatus::NotOpened)
-        })
+    let latest_under = |reading: Reading| {
+        terms
+            .iter()
+            .filter(|t| {
+                &t.decision_id == decision && !matches!(t.status, TermStatus::Conditional | TermStatus::NotOpened)
+            })
+            .filter(|t| t.reading.is_none_or(|r| r == reading))
+            .filter_map(|t| t.term.as_ref().map(|d| d.last_day))
+            .max()
     };
-    let latest = |reading: bool| {
-        usable().filter(|t| t.on_reading == reading).filter_map(|t| t.term.as_ref().map(|d| d.last_day)).max()
-    };
-    latest(false).or_else(|| latest(true))
+    [Reading::L1a, Reading::L1b].into_iter().filter_map(latest_under).min()
 }
 
 /// One decision of the region-year: its terms, the classification of the appeals against it (and of those that
@@ -624,7 +648,14 @@ fn judge_decision(
     let r4_on_reading = first_of_march.as_ref().map(|f| f.on_reading);
     if let Some(f) = first_of_march {
         drafts.push(Draft {
-            assessment: opened(TermBasis::Art105Lid3, fact.decision_id.clone(), None, f.term, f.on_reading, context),
+            assessment: opened(
+                TermBasis::Art105Lid3,
+                fact.decision_id.clone(),
+                None,
+                f.term,
+                f.on_reading.then_some(Reading::L1a),
+                context,
+            ),
             event_day: announced_on,
         });
     }
@@ -652,7 +683,7 @@ fn judge_decision(
                 fact.decision_id.clone(),
                 None,
                 residual,
-                r4_on_reading == Some(true),
+                (r4_on_reading == Some(true)).then_some(Reading::L1b),
                 context,
             ),
             event_day: announced_on,
@@ -757,7 +788,7 @@ fn judge_decision(
                     timeline: None,
                     reason: Some(reason),
                     status: TermStatus::NotOpened,
-                    on_reading: false,
+                    reading: None,
                     explanation,
                 }
             } else {
@@ -770,7 +801,7 @@ fn judge_decision(
                     Lid4::Opens | Lid4::NotOpened { .. } => None,
                 };
                 let mut assessment =
-                    opened(TermBasis::Art105Lid2, fact.decision_id.clone(), Some(tariff), term, false, context);
+                    opened(TermBasis::Art105Lid2, fact.decision_id.clone(), Some(tariff), term, None, context);
                 if let Some(timeline) = assessment.timeline.as_mut() {
                     timeline.conditional_until = conditional_until;
                 }
@@ -1071,7 +1102,7 @@ fn opened(
     decision_id: DecisionId,
     tariff: Option<&TariffDecisionFact>,
     mut term: ComputedTerm,
-    on_reading: bool,
+    reading: Option<Reading>,
     context: &LegalContext,
 ) -> TermAssessment {
     state_commencement_assumption(&context.commencement, &mut term.explanation);
@@ -1088,6 +1119,6 @@ fn opened(
         timeline: Some(timeline),
         reason: None,
         status: TermStatus::Pending,
-        on_reading,
+        reading,
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use termijn_domain::filing::Filing;
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{
-    AppealEnding, AppealFact, AppealOutcome, AppealStatus, Appellant, DecisionStatus, NotOpenedReason,
+    AppealEnding, AppealFact, AppealOutcome, AppealStatus, Appellant, DecisionStatus, NotOpenedReason, Reading,
     RegionYearAssessment, RegionYearFacts, SpaceDecisionFact, SpaceDecisionKind, TariffDecisionFact, TariffKind,
     TermAssessment, TermBasis, TermStatus, assess_region_year,
 };
@@ -546,7 +546,7 @@ fn a_tariff_decision_announced_the_same_day_as_a_future_year_space_leaves_the_1_
         .tariff("TB", "11111111", TariffKind::Tariff, d(2025, 11, 14))
         .on(d(2025, 11, 20));
     let lid3 = view.terms.iter().find(|t| t.basis == TermBasis::Art105Lid3).expect("R4 on a reading");
-    assert!(lid3.on_reading);
+    assert_eq!(lid3.reading, Some(Reading::L1a));
     assert!(lid3.explanation.steps().iter().any(|s| s.starts_with("Lezing: art. 105 lid 3 Wmg")));
     // The lid-2 term of TB runs to Friday 26 December 2025, Boxing Day, so to Monday 29 December.
     assert_eq!(view.plan_by, Some(d(2025, 12, 29)), "a term on a reading is not the date to plan by");
@@ -563,6 +563,23 @@ fn a_tariff_decision_announced_the_same_day_as_a_future_year_space_leaves_the_1_
             .iter()
             .any(|s| s.starts_with("Art. 105 lid 3 Wmg: niet van toepassing"))
     );
+}
+
+#[test]
+fn with_a_tariff_decision_taken_but_not_announced_the_date_to_plan_by_is_the_earlier_of_the_two_readings() {
+    // Under L1(a) the 1 March term runs (to 13 April 2026); under L1(b) only the residual term (to 29 December
+    // 2025, Boxing Day moving Friday 26 December on). Principle 1: plan by the earlier.
+    let view = Register::new(2027)
+        .establishment("E", d(2025, 11, 14))
+        .tariff("TB", "11111111", TariffKind::Tariff, d(2025, 12, 1))
+        .tariff_taken(d(2025, 11, 10));
+    let mut facts = view.facts.clone();
+    facts.tariff_decisions[0].announced_on = None;
+    let view = Register { facts, context: view.context }.on(d(2025, 11, 20));
+    let reading = |basis| view.terms.iter().find(|t| t.basis == basis).map(|t| t.reading);
+    assert_eq!(reading(TermBasis::Art105Lid3), Some(Some(Reading::L1a)));
+    assert_eq!(reading(TermBasis::Awb6_8), Some(Some(Reading::L1b)));
+    assert_eq!(view.plan_by, Some(d(2025, 12, 29)));
 }
 
 #[test]

@@ -228,7 +228,7 @@ pub fn new_decision_deadline(
         term: Some(term),
         reason: None,
         status: TermStatus::Pending,
-        on_reading: false,
+        reading: None,
         explanation,
     })
 }

@@ -58,7 +58,7 @@ pub fn forwarding_deadline(appeal: &AppealFact, ended_on: Option<NaiveDate>) -> 
         term: Some(term),
         reason: None,
         status: TermStatus::Pending,
-        on_reading: false,
+        reading: None,
         explanation,
     })
 }

@@ -282,7 +282,7 @@ pub fn objection_decision_term(
         timeline: Some(timeline),
         reason: None,
         status: TermStatus::Pending,
-        on_reading: false,
+        reading: None,
     }
 }
 
