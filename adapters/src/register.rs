@@ -665,18 +665,21 @@ impl Register {
         // The index, computed from every recorded fact, says which region-years have terms in the range; each of
         // those is judged on `as_of` by the engine, so that a term, its status and its explanation are those of
         // the space view on that date (one judgment path).
-        let indexed = self.store.deadlines(from, to, region).await?;
-        let mut region_years: Vec<(RegionSlug, i32)> = Vec::new();
-        for d in indexed {
-            if !region_years.contains(&(d.region.clone(), d.year)) {
-                region_years.push((d.region, d.year));
-            }
+        let mut region_years: Vec<((RegionSlug, i32), Vec<DeadlineView>)> = Vec::new();
+        let mut at: std::collections::HashMap<(RegionSlug, i32), usize> = std::collections::HashMap::new();
+        for d in self.store.deadlines(from, to, region).await? {
+            let key = (d.region.clone(), d.year);
+            let i = *at.entry(key.clone()).or_insert_with(|| {
+                region_years.push((key, Vec::new()));
+                region_years.len() - 1
+            });
+            region_years[i].1.push(d);
         }
         let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
         let mut terms = Vec::new();
-        for (region, year) in region_years {
+        for ((region, year), indexed) in region_years {
             let rows = self.store.region_year_rows(&region, year).await?;
-            terms.extend(deadlines_on(&rows, &region, year, &self.context, &query));
+            terms.extend(deadlines_on(&rows, indexed, &region, year, &self.context, &query));
         }
         let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
         keyed.sort_by(|(a_uid, a), (b_uid, b)| {

@@ -435,16 +435,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         decisions,
         nza_deadlines: objections.iter().filter_map(|o| o.decision_term.clone()).chain(nza_deadlines).collect(),
         objections,
-        tariff_providers: {
-            let mut providers: Vec<(DecisionId, AgbCode)> = facts
-                .tariff_decisions
-                .iter()
-                .filter(|t| t.decided_on <= as_of)
-                .map(|t| (t.decision_id.clone(), t.provider.clone()))
-                .collect();
-            providers.sort();
-            providers
-        },
+        tariff_providers: facts.tariff_providers_on(as_of),
     }
 }
 

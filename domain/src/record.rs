@@ -121,6 +121,34 @@ pub struct RegionYearFacts {
 }
 
 impl RegionYearFacts {
+    /// The latest legal date of any fact recorded here (DOMAIN.md, "Facts on D"): judged on that day or later,
+    /// every fact counts.
+    pub fn latest_legal_date(&self) -> Option<NaiveDate> {
+        let decisions = self.decisions.iter().flat_map(|d| [Some(d.decided_on), d.announced_on]);
+        let tariffs = self.tariff_decisions.iter().flat_map(|t| [Some(t.decided_on), t.announced_on]);
+        let appeals = self.appeals.iter().flat_map(|a| [Some(a.received_on), a.posted_on, a.ending.map(|e| e.on)]);
+        let judgments = self.judgments.iter().map(|j| Some(j.judgment_on));
+        let confirmations = self.confirmations.iter().map(|c| Some(c.confirmed_on));
+        let objections = self.objections.iter().flat_map(|o| {
+            [Some(o.received_on), o.posted_on, o.decision.map(|d| d.announced_on.max(d.decided_on))]
+                .into_iter()
+                .chain(o.postponements.iter().map(|p| Some(p.announced_on)))
+        });
+        decisions.chain(tariffs).chain(appeals).chain(judgments).chain(confirmations).chain(objections).flatten().max()
+    }
+
+    /// Every tariff decision taken on or before `on`, with its provider, in id order.
+    pub fn tariff_providers_on(&self, on: NaiveDate) -> Vec<(DecisionId, AgbCode)> {
+        let mut providers: Vec<(DecisionId, AgbCode)> = self
+            .tariff_decisions
+            .iter()
+            .filter(|t| t.decided_on <= on)
+            .map(|t| (t.decision_id.clone(), t.provider.clone()))
+            .collect();
+        providers.sort();
+        providers
+    }
+
     /// A region-year with nothing recorded yet.
     pub fn new(region: RegionSlug, year: i32) -> Self {
         Self {

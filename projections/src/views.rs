@@ -252,9 +252,13 @@ pub struct Redaction {
 
 impl Redaction {
     pub fn for_viewer(assessment: &RegionYearAssessment, viewer: Option<&AgbCode>) -> Self {
+        Self::of(&assessment.tariff_providers, viewer)
+    }
+
+    fn of(tariff_providers: &[(DecisionId, AgbCode)], viewer: Option<&AgbCode>) -> Self {
         let others = match viewer {
             None => Vec::new(),
-            Some(viewer) => assessment.tariff_providers.iter().filter(|(_, p)| p != viewer).cloned().collect(),
+            Some(viewer) => tariff_providers.iter().filter(|(_, p)| p != viewer).cloned().collect(),
         };
         Self { others }
     }
@@ -296,8 +300,14 @@ pub struct DeadlineQuery {
 
 /// The terms of a region-year that a deadline query asks for and that are still on the deadlines (DOMAIN.md: not
 /// opened and annulled terms leave them, met NZa deadlines too), judged by the engine on the query's date.
+///
+/// `indexed` are the region-year's terms in the range as the deadlines index holds them, computed from every
+/// recorded fact: when no fact is dated after the query's date, the engine would judge the same facts on that
+/// date, so those terms are used as they are, their status on the date given by the same rule
+/// (`term_status_on`); otherwise the region-year is judged again on the date.
 pub fn deadlines_on(
     rows: &RegionYearRows,
+    indexed: Vec<DeadlineView>,
     region: &RegionSlug,
     year: i32,
     context: &LegalContext,
@@ -306,6 +316,16 @@ pub fn deadlines_on(
     let DeadlineQuery { from, to, as_of, nza, ref viewer } = *query;
     let viewer = viewer.as_ref();
     let facts = rows.facts(region, year, None);
+    if facts.latest_legal_date().is_none_or(|latest| latest <= as_of) {
+        let redaction = Redaction::of(&facts.tariff_providers_on(as_of), viewer);
+        return indexed
+            .into_iter()
+            .filter(|d| nza || !d.term.basis.is_nza_deadline())
+            .map(|d| d.term.judged_on(as_of))
+            .filter(|t| !t.left_deadlines_on(as_of))
+            .map(|t| DeadlineView { region: region.clone(), year, term: redaction.term(t, viewer) })
+            .collect();
+    }
     let assessment = assess_region_year(&facts, context, as_of);
     let redaction = Redaction::for_viewer(&assessment, viewer);
     let nza_deadlines = assessment.nza_deadlines.iter().filter(|_| nza);
@@ -593,6 +613,15 @@ impl From<&ObjectionAssessment> for ObjectionView {
     }
 }
 
+/// R10: the earliest decision term of the objections not yet decided (pending or open).
+fn earliest_open(objections: &[ObjectionView]) -> Option<OwnTermView> {
+    objections
+        .iter()
+        .filter_map(|o| o.decision_term.clone())
+        .filter(|t| matches!(t.status, TermStatus::Pending | TermStatus::Open))
+        .min_by_key(|t| t.last_day)
+}
+
 /// `GET /api/v1/tariff-decisions/{decision_id}`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -619,6 +648,14 @@ pub struct TariffView {
 }
 
 impl TariffView {
+    /// The view as a provider may see it: only the objections it lodged itself, and the earliest open decision
+    /// term among those (a provider never sees another provider).
+    pub fn for_provider(mut self, viewer: &AgbCode) -> Self {
+        self.objections.retain(|o| matches!(&o.objector, Appellant::Provider(p) if p == viewer));
+        self.objection_decision_term = earliest_open(&self.objections);
+        self
+    }
+
     /// `rows` are the decision's rows, one per region; `region_years` the rows of each of those region-years.
     pub fn new(
         rows: &[TariffRow],
@@ -673,11 +710,7 @@ impl TariffView {
             as_of,
             objection_term: objection.map(|t| OwnTermView::new(t, as_of)),
             // R10: the NZa's decision term runs only once an objection has been recorded.
-            objection_decision_term: objections
-                .iter()
-                .filter_map(|o| o.decision_term.clone())
-                .filter(|t| matches!(t.status, TermStatus::Pending | TermStatus::Open))
-                .min_by_key(|t| t.last_day),
+            objection_decision_term: earliest_open(&objections),
             objections,
             appeal_terms,
         })

@@ -238,6 +238,23 @@ async fn every_write_is_for_legal_staff_only_and_a_refused_write_records_nothing
             format!("{APPEALS}/{}/judgment", segment(APPEAL_TO_JUDGE)),
             json!({"judgment_on": "2026-09-01", "outcome": "dismissed"}),
         ),
+        (
+            format!("{TARIFFS}/{TARIFF_A}/objections"),
+            json!({"objection_id": "B-2026-0001", "objector": {"kind": "provider", "id": PROVIDER_A},
+                   "received_on": "2026-02-02"}),
+        ),
+        (
+            format!("{TARIFFS}/{TARIFF_A}/objections/B-2026-0001/postponement"),
+            json!({"paragraph": 3, "announced_on": "2026-03-20"}),
+        ),
+        (
+            format!("{TARIFFS}/{TARIFF_A}/objections/B-2026-0001/decision"),
+            json!({"decided_on": "2026-04-01", "announced_on": "2026-04-02"}),
+        ),
+        (
+            "/api/v1/contracting-spaces/groningen/2026/no-appeal-confirmation".into(),
+            json!({"decision_id": RCS, "confirmed_on": "2026-06-01"}),
+        ),
     ];
     let mut wrong = Vec::new();
     for (path, body) in &writes {

@@ -178,7 +178,11 @@ async fn get_tariff_decision(
     if caller.is_provider() && state.register.tariff_provider(&id).await? != caller.0.provider {
         return Err(ApiError::NotFound(format!("no tariff decision {id} is recorded")));
     }
-    Ok(Json(view(&state, &id, as_of).await?))
+    let found = view(&state, &id, as_of).await?;
+    Ok(Json(match (caller.is_provider(), &caller.0.provider) {
+        (true, Some(own)) => found.for_provider(own),
+        _ => found,
+    }))
 }
 
 /// Records the day a tariff decision was sent to its addressee, when not recorded with it.
