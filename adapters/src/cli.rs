@@ -1,4 +1,4 @@
-//! The `termijn` command line: parses arguments and calls into the register, the stores and the server.
+//! The `termijn` command line: parses arguments and calls into the service, the stores and the server.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -9,8 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use termijn_domain::values::AgbCode;
 
 use crate::auth::{Role, create_token};
-use crate::config::StoreOptions;
-use crate::register::Register;
+use crate::configuration::StoreOptions;
+use crate::service::Service;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,7 +90,7 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Serve { listen, store } => match crate::http::Application::build(listen, &store).await {
+        Command::Serve { listen, store } => match crate::startup::Application::build(listen, &store).await {
             Ok(app) => match app.run_until_stopped().await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
@@ -168,10 +168,10 @@ pub async fn run(cli: Cli) -> ExitCode {
                 (Ok(s), Ok(c)) => (s, Arc::new(c)),
                 (Err(e), _) | (_, Err(e)) => return fail(e),
             };
-            let register = Register::new(store, context);
-            match crate::demo::load(&register).await {
+            let service = Service::new(store, context);
+            match crate::demo::load(&service).await {
                 Ok(writes) => {
-                    println!("loaded the example register: {writes} decisions, announcements, appeals and endings");
+                    println!("loaded the example service: {writes} decisions, announcements, appeals and endings");
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

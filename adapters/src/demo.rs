@@ -9,7 +9,7 @@ use termijn_domain::aggregates::tariff_decision::TariffDecisionRecord;
 use termijn_domain::register::{Appellant, SpaceDecisionKind, TariffKind};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
 
-use crate::register::{CommandError, NewSpaceDecision, Register};
+use crate::service::{CommandError, NewSpaceDecision, Service};
 use crate::store::Provenance;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,12 +48,12 @@ fn example_amount(index: usize, year: i32) -> Euro {
 }
 
 /// Loads the example register and returns how many writes it made.
-pub async fn load(register: &Register) -> Result<usize, DemoError> {
-    if register.store().chain_head().await?.0 > 0 {
+pub async fn load(service: &Service) -> Result<usize, DemoError> {
+    if service.store().chain_head().await?.0 > 0 {
         return Err(DemoError::NotEmpty);
     }
     let by = Provenance { recorded_by: "demo (voorbeeldgegevens)".to_owned(), ..Provenance::default() };
-    let regions = register.context().regions.all();
+    let regions = service.context().regions.all();
     let mut writes = 0usize;
     macro_rules! record {
         ($what:expr, $call:expr) => {{
@@ -98,7 +98,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // 2024: published before art. 105 lid 2-4 Wmg took effect: informative only.
     record!(
         "NZa-RCS-2024-11",
-        register.record_space_decision(
+        service.record_space_decision(
             &by,
             space(
                 "NZa-RCS-2024-11",
@@ -113,7 +113,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // 2025: a current-year amendment for Groningen, a tariff decision applying it, and its sluittarief.
     record!(
         "NZa-RCS-2025-06",
-        register.record_space_decision(
+        service.record_space_decision(
             &by,
             space(
                 "NZa-RCS-2025-06",
@@ -128,7 +128,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // The multi-year establishment for 2026-2030 (bill 36 486): the art. 105 lid 3 term runs from 1 March 2026.
     record!(
         "NZa-RCS-2025-11",
-        register.record_space_decision(
+        service.record_space_decision(
             &by,
             space(
                 "NZa-RCS-2025-11",
@@ -154,7 +154,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     };
     record!(
         "NZa-TB-12345678-2025-1",
-        register.record_tariff_decision(
+        service.record_tariff_decision(
             &by,
             tariff(
                 "NZa-TB-12345678-2025-1",
@@ -170,7 +170,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "NZa-TB-12345678-2025-S",
-        register.record_tariff_decision(
+        service.record_tariff_decision(
             &by,
             tariff(
                 "NZa-TB-12345678-2025-S",
@@ -186,7 +186,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "NZa-TB-12345678-2026-1",
-        register.record_tariff_decision(
+        service.record_tariff_decision(
             &by,
             tariff(
                 "NZa-TB-12345678-2026-1",
@@ -202,7 +202,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "NZa-TB-87654321-2026-1",
-        register.record_tariff_decision(
+        service.record_tariff_decision(
             &by,
             tariff(
                 "NZa-TB-87654321-2026-1",
@@ -219,7 +219,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // A current-year amendment this autumn, applied by an amended tariff decision: its term is open now.
     record!(
         "NZa-RCS-2026-10",
-        register.record_space_decision(
+        service.record_space_decision(
             &by,
             space(
                 "NZa-RCS-2026-10",
@@ -233,7 +233,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "NZa-TB-87654321-2026-2",
-        register.record_tariff_decision(
+        service.record_tariff_decision(
             &by,
             tariff(
                 "NZa-TB-87654321-2026-2",
@@ -250,7 +250,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // A future-year amendment: its own lid-3 term begins 1 March 2027.
     record!(
         "NZa-RCS-2026-11",
-        register.record_space_decision(
+        service.record_space_decision(
             &by,
             space(
                 "NZa-RCS-2026-11",
@@ -265,7 +265,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // An amendment decided but not yet announced.
     record!(
         "NZa-RCS-2026-12",
-        register.record_space_decision(
+        service.record_space_decision(
             &by,
             space(
                 "NZa-RCS-2026-12",
@@ -294,7 +294,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // Premature: filed in January, before the 1 March start; still pending, so Twente 2027 is under appeal.
     record!(
         "CBb 26/0101",
-        register.lodge_appeal(
+        service.lodge_appeal(
             &by,
             appeal(
                 "CBb 26/0101",
@@ -310,7 +310,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // On time, later withdrawn: Drenthe 2027 became irrevocable on the day of withdrawal.
     record!(
         "CBb 26/0102",
-        register.lodge_appeal(
+        service.lodge_appeal(
             &by,
             appeal(
                 "CBb 26/0102",
@@ -325,12 +325,12 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "CBb 26/0102 withdrawn",
-        register.withdraw_appeal(&by, &AppealId::parse("CBb 26/0102").expect("id"), d(2026, 6, 3))
+        service.withdraw_appeal(&by, &AppealId::parse("CBb 26/0102").expect("id"), d(2026, 6, 3))
     );
     // On time by post, dismissed by the CBb.
     record!(
         "CBb 26/0103",
-        register.lodge_appeal(
+        service.lodge_appeal(
             &by,
             appeal(
                 "CBb 26/0103",
@@ -345,7 +345,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "CBb 26/0103 judged",
-        register.record_judgment(
+        service.record_judgment(
             &by,
             &AppealId::parse("CBb 26/0103").expect("id"),
             d(2026, 10, 8),
@@ -356,7 +356,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // Upheld: Zuid-Limburg 2028 is annulled.
     record!(
         "CBb 26/0104",
-        register.lodge_appeal(
+        service.lodge_appeal(
             &by,
             appeal(
                 "CBb 26/0104",
@@ -371,7 +371,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     );
     record!(
         "CBb 26/0104 judged",
-        register.record_judgment(
+        service.record_judgment(
             &by,
             &AppealId::parse("CBb 26/0104").expect("id"),
             d(2026, 9, 17),
@@ -382,7 +382,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // Late: filed after the term; recorded and classified, never refused.
     record!(
         "CBb 26/0105",
-        register.lodge_appeal(
+        service.lodge_appeal(
             &by,
             appeal(
                 "CBb 26/0105",
@@ -398,7 +398,7 @@ pub async fn load(register: &Register) -> Result<usize, DemoError> {
     // Against the informative 2024 publication: no term.
     record!(
         "CBb 25/0099",
-        register.lodge_appeal(
+        service.lodge_appeal(
             &by,
             appeal(
                 "CBb 25/0099",

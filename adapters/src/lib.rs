@@ -1,11 +1,12 @@
-//! The outside world of termijn: event stores, the register service, the HTTP API and the command line.
+//! The outside world of termijn: event stores, the service, the HTTP API, start-up and the command line.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 pub mod cli;
-pub mod config;
+pub mod configuration;
 pub mod demo;
 pub mod http;
-pub mod register;
+pub mod service;
+pub mod startup;
 pub mod store;
 pub mod telemetry;

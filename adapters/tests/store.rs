@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use common::TestDb;
-use termijn::register::{CommandError, JudgmentOrder, NewObjection, NewSpaceDecision, Register};
-use termijn::store::{EventQuery, Provenance, Written};
+use termijn::service::{CommandError, JudgmentOrder, NewObjection, NewSpaceDecision, Service};
+use termijn::store::{ChainProblem, EventQuery, Provenance, Written};
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
 use termijn_domain::aggregates::space_decision::SpaceLine;
 use termijn_domain::aggregates::tariff_decision::TariffDecisionRecord;
@@ -36,8 +36,8 @@ fn jurist() -> Provenance {
     Provenance { recorded_by: "mr. A. Jurist".to_owned(), ..Provenance::default() }
 }
 
-async fn register(db: &TestDb) -> Register {
-    Register::new(db.open().await, Arc::new(LegalContext::shipped().unwrap()))
+async fn service(db: &TestDb) -> Service {
+    Service::new(db.open().await, Arc::new(LegalContext::shipped().unwrap()))
 }
 
 /// A multi-year establishment for 2026 and 2027 in Groningen and Friesland, announced 14 November 2025.
@@ -86,11 +86,11 @@ fn appeal(appeal_id: &str, received_on: NaiveDate) -> AppealRecord {
 }
 
 async fn a_recorded_decision_reads_back_with_its_terms_and_the_history_proves_itself(db: &TestDb) {
-    let register = register(db).await;
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0001", d(2026, 3, 2))).await.unwrap();
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0001", d(2026, 3, 2))).await.unwrap();
 
-    let space = register
+    let space = service
         .space(&region("groningen"), 2027, d(2026, 3, 2), None, &Audience::default())
         .await
         .unwrap()
@@ -100,70 +100,70 @@ async fn a_recorded_decision_reads_back_with_its_terms_and_the_history_proves_it
     assert_eq!(space.terms[0].last_day, Some(d(2026, 4, 13)));
     assert_eq!(space.appeals[0].filing, Filing::OnTime);
 
-    let events = register.history(&EventQuery { limit: 100, ..EventQuery::default() }).await.unwrap();
+    let events = service.history(&EventQuery { limit: 100, ..EventQuery::default() }).await.unwrap();
     let positions: Vec<i64> = events.iter().map(|e| e.position).collect();
     assert_eq!(positions, [1, 2, 3], "recorded, announced, appeal lodged");
     assert_eq!(events[0].event_type, "SpaceDecisionRecorded");
     assert_eq!(events[0].recorded_by, "mr. A. Jurist");
     assert!(events[0].recorded_at <= events[2].recorded_at);
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
-    assert_eq!(register.store().projected_through().await.unwrap(), 3);
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap(), None);
+    assert_eq!(service.store().projected_through().await.unwrap(), 3);
 }
 
 async fn a_region_year_without_a_decision_is_not_found(db: &TestDb) {
-    let register = register(db).await;
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    let none = register.space(&region("friesland"), 2026, d(2026, 1, 1), None, &Audience::default()).await.unwrap();
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let none = service.space(&region("friesland"), 2026, d(2026, 1, 1), None, &Audience::default()).await.unwrap();
     assert!(none.is_none());
 }
 
 async fn a_decision_id_used_before_is_a_conflict_and_records_nothing(db: &TestDb) {
-    let register = register(db).await;
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    let again = register.record_space_decision(&jurist(), establishment()).await;
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let again = service.record_space_decision(&jurist(), establishment()).await;
     assert!(matches!(again, Err(CommandError::Conflict(_))), "{again:?}");
-    assert_eq!(register.store().chain_head().await.unwrap().0, 2);
+    assert_eq!(service.store().chain_head().await.unwrap().0, 2);
 }
 
 async fn invalid_input_records_nothing(db: &TestDb) {
-    let register = register(db).await;
+    let service = service(db).await;
     let mut bad = establishment();
     bad.spaces[1].year = 2032;
-    let refused = register.record_space_decision(&jurist(), bad).await;
+    let refused = service.record_space_decision(&jurist(), bad).await;
     assert!(
         matches!(&refused, Err(CommandError::Invalid { field: Some(f), .. }) if f == "spaces[1].year"),
         "{refused:?}"
     );
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    let unknown = register.lodge_appeal(&jurist(), AppealRecord { year: 2026, ..appeal("x", d(2026, 3, 2)) }).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let unknown = service.lodge_appeal(&jurist(), AppealRecord { year: 2026, ..appeal("x", d(2026, 3, 2)) }).await;
     assert!(unknown.is_ok(), "groningen 2026 is set by the decision");
-    let wrong = register
+    let wrong = service
         .lodge_appeal(&jurist(), AppealRecord { region: region("friesland"), year: 2026, ..appeal("y", d(2026, 3, 2)) })
         .await;
     assert!(
         matches!(&wrong, Err(CommandError::Invalid { field: Some(f), .. }) if f == "against_decision"),
         "{wrong:?}"
     );
-    assert_eq!(register.store().chain_head().await.unwrap().0, 3);
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+    assert_eq!(service.store().chain_head().await.unwrap().0, 3);
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap(), None);
 }
 
 async fn two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict(db: &TestDb) {
-    let register = Arc::new(register(db).await);
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0002", d(2026, 3, 2))).await.unwrap();
+    let service = Arc::new(service(db).await);
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0002", d(2026, 3, 2))).await.unwrap();
     let appeal_id = AppealId::parse("CBb 26/0002").unwrap();
     let mut outcomes = Vec::new();
     for _round in 0..5 {
         let tasks: Vec<_> = (0..8)
             .map(|i| {
-                let register = register.clone();
+                let service = service.clone();
                 let appeal_id = appeal_id.clone();
                 tokio::spawn(async move {
                     if i % 2 == 0 {
-                        register.withdraw_appeal(&jurist(), &appeal_id, d(2026, 5, 1)).await
+                        service.withdraw_appeal(&jurist(), &appeal_id, d(2026, 5, 1)).await
                     } else {
-                        register
+                        service
                             .record_judgment(&jurist(), &appeal_id, d(2026, 9, 1), JudgmentOutcome::Dismissed, None)
                             .await
                     }
@@ -182,21 +182,21 @@ async fn two_writers_racing_on_one_appeal_one_wins_and_the_other_gets_a_conflict
         stream: Some(("appeal".to_owned(), "CBb 26/0002".to_owned())),
         ..EventQuery::default()
     };
-    assert_eq!(register.history(&stream).await.unwrap().len(), 2);
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
+    assert_eq!(service.history(&stream).await.unwrap().len(), 2);
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap(), None);
 }
 
 /// Writes that arrive together are committed together: announcements of decisions recorded in the same commit
 /// or before it, endings of earlier appeals, a conflict and a reused idempotency key among them. Each write gets
 /// its own outcome, and the views equal a rebuild from the log.
 async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_replay(db: &TestDb) {
-    let register = Arc::new(register(db).await);
+    let service = Arc::new(service(db).await);
     let mut unannounced = establishment();
     unannounced.announced_on = None;
-    register.record_space_decision(&jurist(), unannounced).await.unwrap();
-    register.announce_space_decision(&jurist(), &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await.unwrap();
+    service.record_space_decision(&jurist(), unannounced).await.unwrap();
+    service.announce_space_decision(&jurist(), &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await.unwrap();
     for n in 0..24 {
-        register.lodge_appeal(&jurist(), appeal(&format!("CBb 26/1{n}"), d(2026, 3, 2))).await.unwrap();
+        service.lodge_appeal(&jurist(), appeal(&format!("CBb 26/1{n}"), d(2026, 3, 2))).await.unwrap();
     }
     let keyed = |key: &str| Provenance {
         idempotency_key: Some(key.to_owned()),
@@ -206,26 +206,26 @@ async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_
     // The first round holds no conflict, so it commits in one go; the later ones make the batch fall back to
     // writing one by one.
     for first_round in [true, false, false] {
-        let head = register.store().chain_head().await.unwrap().0;
+        let head = service.store().chain_head().await.unwrap().0;
         let round = head;
         let tasks: Vec<_> = (0..24)
             .map(|i| {
-                let register = register.clone();
+                let service = service.clone();
                 let by = if i == 4 || i == 8 { keyed(&format!("key-{round}")) } else { jurist() };
                 tokio::spawn(async move {
                     let tariff_id = id(&format!("NZa-TB-{round}-{i}"));
                     match if first_round && i % 4 == 3 { 0 } else { i % 4 } {
-                        0 => register.lodge_appeal(&by, appeal(&format!("CBb 26/{round}/{i}"), d(2026, 3, 9))).await,
+                        0 => service.lodge_appeal(&by, appeal(&format!("CBb 26/{round}/{i}"), d(2026, 3, 9))).await,
                         1 => {
                             let tariff = tariff_2027(tariff_id, &format!("{:08}", 10_000_000 + i));
-                            register.record_tariff_decision(&by, tariff, Some(d(2027, 1, 22))).await
+                            service.record_tariff_decision(&by, tariff, Some(d(2027, 1, 22))).await
                         }
                         2 => {
                             let earlier = if first_round { i } else { i % 3 };
                             let earlier = AppealId::parse(&format!("CBb 26/1{earlier}")).unwrap();
-                            register.withdraw_appeal(&by, &earlier, d(2026, 6, 3)).await
+                            service.withdraw_appeal(&by, &earlier, d(2026, 6, 3)).await
                         }
-                        _ => register.announce_space_decision(&by, &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await,
+                        _ => service.announce_space_decision(&by, &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await,
                     }
                 })
             })
@@ -249,24 +249,23 @@ async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_
                 == 1,
             "one of two writes with the same key is recorded: {outcomes:?}"
         );
-        let events =
-            register.history(&EventQuery { after: head, limit: 1_000, ..EventQuery::default() }).await.unwrap();
+        let events = service.history(&EventQuery { after: head, limit: 1_000, ..EventQuery::default() }).await.unwrap();
         let tariffs = outcomes.iter().skip(1).step_by(4).filter(|o| o.is_ok()).count() as i64;
         assert_eq!(events.len() as i64, recorded + tariffs, "a tariff decision recorded with its announcement");
         assert!(events.iter().zip(head + 1..).all(|(event, position)| event.position == position));
     }
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
-    let live = register.store().dump_views().await.unwrap();
-    register.store().rebuild_views(|_, _| {}).await.unwrap();
-    assert_eq!(register.store().dump_views().await.unwrap(), live);
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap(), None);
+    let live = service.store().dump_views().await.unwrap();
+    service.store().rebuild_views(|_, _| {}).await.unwrap();
+    assert_eq!(service.store().dump_views().await.unwrap(), live);
 }
 
 /// Region-years are judged from rows held in memory, brought forward by the writer of the process that holds them.
 /// What a process holds equals a fresh read of the database: after its own writes committed together, after
 /// another process on the same database added and changed rows, and after a replay.
 async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
-    let here = Arc::new(register(db).await);
-    let elsewhere = register(db).await;
+    let here = Arc::new(service(db).await);
+    let elsewhere = service(db).await;
     let fresh = || async {
         let store = db.open().await;
         let mut rows = Vec::new();
@@ -294,7 +293,7 @@ async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
             tokio::spawn(async move {
                 if i % 2 == 0 {
                     here.lodge_appeal(&jurist(), appeal(&format!("CBb 27/{i}"), d(2027, 2, 1))).await.unwrap();
-                    here.appeal(&AppealId::parse(&format!("CBb 27/{i}")).unwrap(), d(2027, 2, 1)).await.unwrap()
+                    here.appeal(&AppealId::parse(&format!("CBb 27/{i}")).unwrap(), d(2027, 2, 1), None).await.unwrap()
                 } else {
                     let tariff = tariff_2027(id(&format!("NZa-TB-27-{i}")), &format!("{:08}", 30_000_000 + i));
                     here.record_tariff_decision(&jurist(), tariff, (i % 4 == 1).then(|| d(2027, 1, 22))).await.unwrap();
@@ -354,26 +353,26 @@ async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
 }
 
 async fn an_idempotency_key_is_claimed_once_per_recorder(db: &TestDb) {
-    let register = register(db).await;
+    let service = service(db).await;
     let keyed =
         Provenance { idempotency_key: Some("k-1".to_owned()), request_hash: Some("h-1".to_owned()), ..jurist() };
-    register.record_space_decision(&keyed, establishment()).await.unwrap();
-    let stored = register.store().idempotency("mr. A. Jurist", "k-1").await.unwrap().expect("claimed");
+    service.record_space_decision(&keyed, establishment()).await.unwrap();
+    let stored = service.store().idempotency("mr. A. Jurist", "k-1").await.unwrap().expect("claimed");
     assert_eq!(stored.request_hash, "h-1");
     let mut other = establishment();
     other.decision_id = id("NZa-RCS-2025-12");
-    let reused = register.record_space_decision(&keyed, other).await;
+    let reused = service.record_space_decision(&keyed, other).await;
     assert!(matches!(reused, Err(CommandError::IdempotencyKeyTaken)), "{reused:?}");
-    assert_eq!(register.store().chain_head().await.unwrap().0, 2, "nothing of the second request is recorded");
+    assert_eq!(service.store().chain_head().await.unwrap().0, 2, "nothing of the second request is recorded");
 }
 
 async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
-    let register = register(db).await;
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
     let tariff = tariff_2027(id("NZa-TB-12345678-2027-1"), "12345678");
-    register.record_tariff_decision(&jurist(), tariff, Some(d(2027, 1, 22))).await.unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0003", d(2026, 1, 20))).await.unwrap();
-    register.withdraw_appeal(&jurist(), &AppealId::parse("CBb 26/0003").unwrap(), d(2026, 6, 3)).await.unwrap();
+    service.record_tariff_decision(&jurist(), tariff, Some(d(2027, 1, 22))).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0003", d(2026, 1, 20))).await.unwrap();
+    service.withdraw_appeal(&jurist(), &AppealId::parse("CBb 26/0003").unwrap(), d(2026, 6, 3)).await.unwrap();
     // The facts kept as notes of a region-year: an objection and its course, a confirmation, a judgment's order.
     let objection = ObjectionId::parse("B-2027-0001").unwrap();
     let new = NewObjection {
@@ -384,10 +383,10 @@ async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
         posted_on: None,
         advisory_committee: false,
     };
-    register.lodge_objection(&jurist(), new).await.unwrap();
+    service.lodge_objection(&jurist(), new).await.unwrap();
     let lid3 = Postponement { paragraph: 3, until: None, ground: None, announced_on: d(2027, 4, 1) };
-    register.postpone_objection(&jurist(), &id("NZa-TB-12345678-2027-1"), &objection, lid3).await.unwrap();
-    register
+    service.postpone_objection(&jurist(), &id("NZa-TB-12345678-2027-1"), &objection, lid3).await.unwrap();
+    service
         .confirm_no_appeal(
             &jurist(),
             &id("NZa-RCS-2025-11"),
@@ -397,7 +396,7 @@ async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
         )
         .await
         .unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0004", d(2026, 3, 20))).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0004", d(2026, 3, 20))).await.unwrap();
     let order = JudgmentOrder {
         annuls: vec![(id("NZa-RCS-2025-11"), None)],
         consequence: Consequence::NewDecisionRequired,
@@ -405,39 +404,39 @@ async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
         new_decision_by: Some(d(2027, 6, 1)),
     };
     let upheld = AppealId::parse("CBb 26/0004").unwrap();
-    register.record_judgment(&jurist(), &upheld, d(2027, 3, 1), JudgmentOutcome::Upheld, Some(order)).await.unwrap();
-    register.refresh_deadlines().await.unwrap();
-    let live = register.store().dump_views().await.unwrap();
+    service.record_judgment(&jurist(), &upheld, d(2027, 3, 1), JudgmentOutcome::Upheld, Some(order)).await.unwrap();
+    service.refresh_deadlines().await.unwrap();
+    let live = service.store().dump_views().await.unwrap();
     assert!(live.iter().any(|row| row.starts_with("deadlines: groningen|2027")), "{live:#?}");
     assert_eq!(live.iter().filter(|row| row.starts_with("region_year_notes: groningen|2027")).count(), 4, "{live:#?}");
 
     let mut seen = Vec::new();
-    let rebuilt_through = register.store().rebuild_views(|done, total| seen.push((done, total))).await.unwrap();
+    let rebuilt_through = service.store().rebuild_views(|done, total| seen.push((done, total))).await.unwrap();
     assert_eq!(rebuilt_through, 11);
     assert_eq!(seen.last(), Some(&(11, 11)), "progress reaches the end of the log");
-    register.refresh_deadlines().await.unwrap();
-    assert_eq!(register.store().dump_views().await.unwrap(), live);
+    service.refresh_deadlines().await.unwrap();
+    assert_eq!(service.store().dump_views().await.unwrap(), live);
 }
 
 /// A replay writes a large register back in bulk (PostgreSQL through `COPY`): every row comes back as the live
 /// path wrote it, also text holding quotes, commas and backslashes, and values that are absent.
 async fn a_replay_of_a_large_register_writes_back_every_row_as_recorded(db: &TestDb) {
-    let register = Arc::new(register(db).await);
+    let service = Arc::new(service(db).await);
     let mut decision = establishment();
     decision.reason = "\"meerjarig\", met ; en \\ en\nregelovergang".to_owned();
-    register.record_space_decision(&jurist(), decision).await.unwrap();
+    service.record_space_decision(&jurist(), decision).await.unwrap();
     let tasks: Vec<_> = (0..1_200)
         .map(|n| {
-            let register = register.clone();
+            let service = service.clone();
             tokio::spawn(async move {
                 let mut lodged = appeal(&format!("CBb 26/{n:04}"), d(2026, 3, 2) + chrono::Days::new(n % 90));
                 if n % 3 == 0 {
                     lodged.appellant = Appellant::CareOffice(format!("zorgkantoor \"{n}\", noord\\zuid"));
                 }
-                register.lodge_appeal(&jurist(), lodged).await.unwrap();
+                service.lodge_appeal(&jurist(), lodged).await.unwrap();
                 if n % 7 == 0 {
                     let appeal_id = AppealId::parse(&format!("CBb 26/{n:04}")).unwrap();
-                    register.withdraw_appeal(&jurist(), &appeal_id, d(2026, 6, 3)).await.unwrap();
+                    service.withdraw_appeal(&jurist(), &appeal_id, d(2026, 6, 3)).await.unwrap();
                 }
             })
         })
@@ -445,7 +444,7 @@ async fn a_replay_of_a_large_register_writes_back_every_row_as_recorded(db: &Tes
     for task in tasks {
         task.await.unwrap();
     }
-    let live = register.store().dump_views().await.unwrap();
+    let live = service.store().dump_views().await.unwrap();
     assert_eq!(live.iter().filter(|row| row.starts_with("appeal_rows: ")).count(), 1_200);
     assert!(live.iter().any(|row| row.contains("zorgkantoor \\\"3\\\", noord")), "{:?}", &live[..4]);
     assert!(live.iter().any(|row| row.starts_with("appeal_rows: CBb 26/0007|") && !row.ends_with("|-|-")));
@@ -453,24 +452,24 @@ async fn a_replay_of_a_large_register_writes_back_every_row_as_recorded(db: &Tes
     let indexes = db.indexes().await;
     assert!(indexes.iter().any(|index| index.contains("appeal_rows")), "{indexes:#?}");
 
-    register.store().rebuild_views(|_, _| {}).await.unwrap();
-    assert_eq!(register.store().dump_views().await.unwrap(), live);
+    service.store().rebuild_views(|_, _| {}).await.unwrap();
+    assert_eq!(service.store().dump_views().await.unwrap(), live);
     assert_eq!(db.indexes().await, indexes, "every index and key is back as the migrations made it");
     let space =
-        register.space(&region("groningen"), 2027, d(2026, 7, 1), None, &Audience::default()).await.unwrap().unwrap();
+        service.space(&region("groningen"), 2027, d(2026, 7, 1), None, &Audience::default()).await.unwrap().unwrap();
     assert_eq!(space.appeals.len(), 1_200);
 }
 
 async fn as_at_shows_what_the_register_held_at_an_instant(db: &TestDb) {
-    let register = register(db).await;
+    let service = service(db).await;
     let mut unannounced = establishment();
     unannounced.announced_on = None;
-    register.record_space_decision(&jurist(), unannounced).await.unwrap();
+    service.record_space_decision(&jurist(), unannounced).await.unwrap();
     let before_announcement = Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    register.announce_space_decision(&jurist(), &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await.unwrap();
+    service.announce_space_decision(&jurist(), &id("NZa-RCS-2025-11"), d(2025, 11, 14)).await.unwrap();
 
-    let then = register
+    let then = service
         .space(&region("groningen"), 2027, d(2026, 3, 2), Some(before_announcement), &Audience::default())
         .await
         .unwrap()
@@ -478,67 +477,69 @@ async fn as_at_shows_what_the_register_held_at_an_instant(db: &TestDb) {
     assert_eq!(then.status, Some(DecisionStatus::NotAnnounced));
     assert!(then.terms.is_empty());
     let now =
-        register.space(&region("groningen"), 2027, d(2026, 3, 2), None, &Audience::default()).await.unwrap().unwrap();
+        service.space(&region("groningen"), 2027, d(2026, 3, 2), None, &Audience::default()).await.unwrap().unwrap();
     assert_eq!(now.status, Some(DecisionStatus::Open));
-    let history_then = register
+    let history_then = service
         .history(&EventQuery { limit: 10, recorded_until: Some(before_announcement), ..EventQuery::default() })
         .await
         .unwrap();
     assert_eq!(history_then.len(), 1);
 }
 
-async fn seed_three_events(db: &TestDb) -> Register {
-    let register = register(db).await;
-    register.record_space_decision(&jurist(), establishment()).await.unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0009", d(2026, 3, 2))).await.unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0010", d(2026, 3, 3))).await.unwrap();
-    register.lodge_appeal(&jurist(), appeal("CBb 26/0011", d(2026, 3, 4))).await.unwrap();
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap(), None);
-    register
+async fn seed_three_events(db: &TestDb) -> Service {
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0009", d(2026, 3, 2))).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0010", d(2026, 3, 3))).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0011", d(2026, 3, 4))).await.unwrap();
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap(), None);
+    service
 }
 
 async fn an_edited_event_row_is_found_and_named(db: &TestDb) {
-    let register = seed_three_events(db).await;
+    let service = seed_three_events(db).await;
     db.tamper("UPDATE events SET recorded_by = 'iemand anders' WHERE position = 3").await;
-    let found = register.store().verify(|_, _| {}).await.unwrap().expect("the edit is found");
+    let found = service.store().verify(|_, _| {}).await.unwrap().expect("the edit is found");
     assert_eq!(found.position, 3);
 }
 
 async fn an_edited_payload_is_found_and_named(db: &TestDb) {
-    let register = seed_three_events(db).await;
+    let service = seed_three_events(db).await;
     let replace = if db.is_postgres() {
         "UPDATE events SET payload = CAST(replace(payload::text, '2026-03-03', '2026-04-03') AS json) WHERE position = 4"
     } else {
         "UPDATE events SET payload = replace(payload, '2026-03-03', '2026-04-03') WHERE position = 4"
     };
     db.tamper(replace).await;
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
 }
 
 async fn a_deleted_event_row_is_found_and_named(db: &TestDb) {
-    let register = seed_three_events(db).await;
+    let service = seed_three_events(db).await;
     db.tamper("DELETE FROM events WHERE position = 2").await;
-    let found = register.store().verify(|_, _| {}).await.unwrap().expect("the deletion is found");
+    let found = service.store().verify(|_, _| {}).await.unwrap().expect("the deletion is found");
     assert_eq!(found.position, 2);
-    assert!(found.problem.contains("missing"), "{}", found.problem);
+    assert_eq!(found.problem, ChainProblem::Missing { next: 3 });
 }
 
 async fn a_deleted_last_row_is_found_against_the_chain_head(db: &TestDb) {
-    let register = seed_three_events(db).await;
+    let service = seed_three_events(db).await;
     db.tamper("DELETE FROM events WHERE position = 5").await;
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 5);
+    let found = service.store().verify(|_, _| {}).await.unwrap().expect("found");
+    assert_eq!((found.position, found.problem), (5, ChainProblem::Truncated { ends_at: 4, head: 5 }));
 }
 
 async fn reordered_event_rows_are_found_and_named(db: &TestDb) {
-    let register = seed_three_events(db).await;
+    let service = seed_three_events(db).await;
     db.tamper("UPDATE events SET position = 1000 WHERE position = 3").await;
     db.tamper("UPDATE events SET position = 3 WHERE position = 4").await;
     db.tamper("UPDATE events SET position = 4 WHERE position = 1000").await;
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 3);
+    let found = service.store().verify(|_, _| {}).await.unwrap().expect("found");
+    assert_eq!((found.position, found.problem), (3, ChainProblem::Altered));
 }
 
 async fn an_inserted_event_row_is_found_and_named(db: &TestDb) {
-    let register = seed_three_events(db).await;
+    let service = seed_three_events(db).await;
     db.tamper("UPDATE events SET position = position + 1000 WHERE position >= 4").await;
     db.tamper("UPDATE events SET position = position - 999 WHERE position >= 1000").await;
     db.tamper(
@@ -548,7 +549,7 @@ async fn an_inserted_event_row_is_found_and_named(db: &TestDb) {
          recorded_by, idempotency_key, hash FROM events WHERE position = 3",
     )
     .await;
-    assert_eq!(register.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
+    assert_eq!(service.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
 }
 
 on_both_stores!(

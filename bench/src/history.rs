@@ -4,7 +4,7 @@
 //! withdrawals and judgments.
 
 use chrono::{Datelike, Days, NaiveDate};
-use termijn::register::{CommandError, NewSpaceDecision, Register};
+use termijn::service::{CommandError, NewSpaceDecision, Service};
 use termijn::store::Provenance;
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
 use termijn_domain::aggregates::space_decision::SpaceLine;
@@ -46,10 +46,10 @@ fn amount(rng: &mut Rng) -> Euro {
 }
 
 /// Writes the history; stops at the first year boundary after `spec.events` events.
-pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generated, CommandError> {
+pub async fn generate(service: &Service, spec: HistorySpec) -> Result<Generated, CommandError> {
     let by = Provenance { recorded_by: "synthetic history".to_owned(), ..Provenance::default() };
     let mut rng = Rng::new(spec.seed);
-    let registry = &register.context().regions;
+    let registry = &service.context().regions;
     // The regions of a year: a region merged away before it (or one that only begins later) gets no lines.
     let regions_in = |year: i32| -> Vec<RegionSlug> { registry.in_year(year).map(|r| r.slug.clone()).collect() };
     let mut events = 0u64;
@@ -71,7 +71,7 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
     for back in (1..=5).rev() {
         let mut earlier = establishment(&mut rng, FIRST_YEAR - back + 1);
         earlier.spaces.retain(|line| line.year >= FIRST_YEAR);
-        register.record_space_decision(&by, earlier).await?;
+        service.record_space_decision(&by, earlier).await?;
         events += 2;
     }
     let mut year = FIRST_YEAR;
@@ -92,7 +92,7 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
                 decided_on,
                 applied_space_decisions: None,
             };
-            register
+            service
                 .record_tariff_decision(
                     &by,
                     record(first.clone(), TariffKind::Tariff, None, decided),
@@ -102,12 +102,12 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
             let amended_on = date(year, 100 + rng.below(200));
             let second =
                 record(id(format!("NZa-TB-{agb}-{year}-2")), TariffKind::AmendedTariff, Some(first), amended_on);
-            register.record_tariff_decision(&by, second, Some(amended_on + Days::new(2))).await?;
+            service.record_tariff_decision(&by, second, Some(amended_on + Days::new(2))).await?;
             events += 4;
             if rng.below(50) == 0 {
                 let appeal_id = AppealId::parse(&format!("CBb {}/{p:05}", year % 100)).expect("an id");
                 let received_on = date(year, rng.below(120));
-                register
+                service
                     .lodge_appeal(
                         &by,
                         AppealRecord {
@@ -125,10 +125,10 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
                 events += 1;
                 let ended_on = received_on + Days::new(60 + rng.below(200));
                 match rng.below(4) {
-                    0 => register.withdraw_appeal(&by, &appeal_id, ended_on).await?,
-                    1 => register.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Dismissed, None).await?,
+                    0 => service.withdraw_appeal(&by, &appeal_id, ended_on).await?,
+                    1 => service.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Dismissed, None).await?,
                     2 => {
-                        register.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Inadmissible, None).await?
+                        service.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Inadmissible, None).await?
                     }
                     _ => continue,
                 }
@@ -157,10 +157,10 @@ pub async fn generate(register: &Register, spec: HistorySpec) -> Result<Generate
                 reason: "herverdeling (synthetisch)".to_owned(),
                 spaces,
             };
-            register.record_space_decision(&by, amendment).await?;
+            service.record_space_decision(&by, amendment).await?;
             events += 2;
         }
-        register.record_space_decision(&by, establishment(&mut rng, year + 1)).await?;
+        service.record_space_decision(&by, establishment(&mut rng, year + 1)).await?;
         events += 2;
         if events >= spec.events || year + 1 >= 2190 {
             return Ok(Generated { events, years: FIRST_YEAR..=year });

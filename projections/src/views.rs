@@ -399,18 +399,10 @@ impl DeadlineView {
     /// term: the iCalendar UID and the key of the deadlines index. Ids are percent-encoded outside
     /// `[A-Za-z0-9-]`, so the dots between the parts cannot be confused with anything inside them.
     pub fn uid(&self) -> String {
+        /// Everything but ASCII letters, digits and `-` is percent-encoded.
+        const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-');
         fn encode(text: &str) -> String {
-            text.bytes()
-                .map(
-                    |b| {
-                        if b.is_ascii_alphanumeric() || b == b'-' {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    },
-                )
-                .collect()
+            percent_encoding::utf8_percent_encode(text, ENCODED).to_string()
         }
         format!(
             "{}.{}.{}.{}.{}@termijn",

@@ -49,6 +49,7 @@ impl Db {
     pub async fn postgres() -> Option<Self> {
         let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") else {
             if std::env::var("TERMIJN_TEST_SKIP_POSTGRES").is_ok_and(|v| v == "1") {
+                eprintln!("skipped: the PostgreSQL part of this test (TERMIJN_TEST_SKIP_POSTGRES=1)");
                 return None;
             }
             panic!("TERMIJN_TEST_PG_ADMIN_URL is not set: run the tests with scripts/test");
@@ -324,12 +325,10 @@ impl TestApp {
     }
 }
 
-/// Percent-encodes a path segment (an appeal id such as `CBb 26/0123`).
+/// Percent-encodes a path segment (an appeal id such as `CBb 26/0123`): everything but the unreserved
+/// characters of RFC 3986.
 pub fn segment(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    const UNRESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(raw, UNRESERVED).to_string()
 }

@@ -16,10 +16,10 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::{Caller, Legal};
-use super::error::{ApiError, FieldError, Problem};
+use super::error::{ApiError, FieldError, problems};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
-use crate::register::{AppealDetail, JudgmentOrder, NamedAnnulment, today};
+use crate::service::{AppealDetail, JudgmentOrder, NamedAnnulment, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -186,7 +186,11 @@ fn appeal_id(raw: &str) -> Result<AppealId, ApiError> {
 }
 
 async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Result<AppealDetail, ApiError> {
-    state.register.appeal(id, as_of).await?.ok_or_else(|| ApiError::NotFound(format!("no appeal {id} is recorded")))
+    state
+        .service
+        .appeal(id, as_of, None)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no appeal {id} is recorded")))
 }
 
 /// Records an appeal and classifies its filing: on_time, on_time_by_post, premature, late or no_term.
@@ -195,8 +199,8 @@ async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Re
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, description = "The recorded appeal with its filing classification", body = AppealDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn lodge_appeal(
     State(state): State<AppState>,
@@ -205,7 +209,7 @@ async fn lodge_appeal(
     body: JsonBody<AppealRequest>,
 ) -> Result<Response, ApiError> {
     let record = body.value.parse()?;
-    let breaks = rule_breaks(&record, state.register.context());
+    let breaks = rule_breaks(&record, state.service.context());
     if !breaks.is_empty() {
         return Err(ApiError::Invalid(
             breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
@@ -225,8 +229,8 @@ async fn lodge_appeal(
             status: StatusCode::CREATED,
         },
         |by| async move {
-            s.register.lodge_appeal(&by, record).await?;
-            let recorded = s.register.appeal_as_lodged(r, year, i, as_of).await?;
+            s.service.lodge_appeal(&by, record).await?;
+            let recorded = s.service.appeal(i, as_of, Some((r, year))).await?;
             recorded.ok_or_else(|| ApiError::Internal(format!("appeal {i} was recorded but cannot be read")))
         },
         || detail(s, i, as_of),
@@ -237,8 +241,8 @@ async fn lodge_appeal(
 /// An appeal as recorded, with its filing classification and status.
 #[utoipa::path(get, path = "/api/v1/appeals/{appeal_id}", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("as_of" = Option<String>, Query)),
-    responses((status = 200, body = AppealDetail), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = AppealDetail), problems::Unauthenticated, problems::NotFoundProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_appeal(
     State(state): State<AppState>,
@@ -264,9 +268,9 @@ async fn get_appeal(
 #[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/withdrawal", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = WithdrawalRequest,
-    responses((status = 200, body = AppealDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = AppealDetail), problems::BadRequest, problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_withdrawal(
     State(state): State<AppState>,
@@ -284,7 +288,7 @@ async fn record_withdrawal(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.withdraw_appeal(&by, i, on).await?;
+            s.service.withdraw_appeal(&by, i, on).await?;
             detail(s, i, as_of).await
         },
         || detail(s, i, as_of),
@@ -296,9 +300,9 @@ async fn record_withdrawal(
 #[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/judgment", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = JudgmentRequest,
-    responses((status = 200, body = AppealDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = AppealDetail), problems::BadRequest, problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_judgment(
     State(state): State<AppState>,
@@ -318,7 +322,7 @@ async fn record_judgment(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.record_judgment(&by, i, on, outcome, order).await?;
+            s.service.record_judgment(&by, i, on, outcome, order).await?;
             detail(s, i, as_of).await
         },
         || detail(s, i, as_of),

@@ -25,8 +25,7 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
             .ok_or(ApiError::Unauthorized)?;
-        let principal =
-            state.tokens.authenticate(state.register.store(), token).await?.ok_or(ApiError::Unauthorized)?;
+        let principal = state.tokens.authenticate(state.service.store(), token).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Self(principal))
     }
 }

@@ -15,9 +15,9 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, problems};
 use super::extract::{Fields, QueryParams};
-use crate::register::today;
+use crate::service::today;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(deadlines)).routes(routes!(deadlines_ics))
@@ -56,7 +56,7 @@ async fn find(
     }
     let region = region.map(|r| r.expect("checked"));
     if let Some(region) = &region
-        && state.register.context().regions.get(region).is_none()
+        && state.service.context().regions.get(region).is_none()
     {
         return Err(ApiError::field("region", "is not a known care-office region"));
     }
@@ -68,7 +68,7 @@ async fn find(
         provider = caller.0.provider.clone();
     }
     let as_of = as_of.map_or(today, |a| a.expect("checked"));
-    let terms = state.register.deadlines(from, to, region.as_ref(), provider.as_ref(), as_of).await?;
+    let terms = state.service.deadlines(from, to, region.as_ref(), provider.as_ref(), as_of).await?;
     Ok(Deadlines { from, to, terms })
 }
 
@@ -77,8 +77,8 @@ async fn find(
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date")),
-    responses((status = 200, body = Deadlines), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Deadlines), problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn deadlines(
     State(state): State<AppState>,
@@ -92,8 +92,8 @@ async fn deadlines(
 #[utoipa::path(get, path = "/api/v1/deadlines.ics", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query)),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, content_type = "text/calendar", body = String), problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn deadlines_ics(
     State(state): State<AppState>,
@@ -117,6 +117,7 @@ async fn deadlines_ics(
                 .done(),
         );
     }
+    // icalendar 0.17 folds before it escapes, so a line with escaped commas can exceed 75 octets: fold again.
     let body = fold_lines(&calendar.done().to_string());
     let mut response = body.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::register::CommandError;
+use crate::service::CommandError;
 use crate::store::StoreError;
 
 /// A bad field of a request: its JSON path (or the parameter or header name) and what is wrong with it.
@@ -54,6 +54,8 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("the request body must be application/json")]
     UnsupportedMediaType,
+    #[error("this resource does not answer that method")]
+    MethodNotAllowed,
     /// A fault of our own; the cause is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -74,6 +76,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,6 +91,7 @@ impl ApiError {
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::TooLarge(_) => ("payload-too-large", "Request body too large"),
             Self::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
+            Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             Self::Internal(_) => ("internal-error", "Internal error"),
         }
     }
@@ -149,4 +153,29 @@ impl From<CommandError> for ApiError {
             CommandError::Internal(e) => Self::Internal(e),
         }
     }
+}
+
+/// The problem+json answers the OpenAPI document lists, one type per status, so that each operation names the
+/// statuses it can answer once and the description of each is written once.
+pub mod problems {
+    use utoipa::IntoResponses;
+
+    use super::Problem;
+
+    macro_rules! problem_response {
+        ($name:ident, $status:literal, $description:literal) => {
+            #[doc = $description]
+            #[derive(IntoResponses)]
+            #[response(status = $status, description = $description, content_type = "application/problem+json")]
+            pub struct $name(pub Problem);
+        };
+    }
+
+    problem_response!(BadRequest, 400, "The body is not JSON, or not readable");
+    problem_response!(Unauthenticated, 401, "A valid bearer token is needed");
+    problem_response!(ForbiddenForRole, 403, "Not allowed for this role");
+    problem_response!(NotFoundProblem, 404, "Not found");
+    problem_response!(ConflictProblem, 409, "Conflicts with what is recorded");
+    problem_response!(UnsupportedMedia, 415, "The body must be application/json");
+    problem_response!(InvalidInput, 422, "Bad values, each bad field named");
 }

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, problems};
 use super::extract::{Fields, QueryParams, parse_instant};
 use crate::auth::Role;
 use crate::store::EventQuery;
@@ -52,8 +52,8 @@ const MAX_LIMIT: i64 = 1_000;
         ("as_at" = Option<String>, Query, description = "Only events recorded by this RFC 3339 instant"),
         ("after" = Option<i64>, Query, description = "Only events after this position"),
         ("limit" = Option<i64>, Query, description = "At most this many events (1-1000, default 100)")),
-    responses((status = 200, body = History), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = History), problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn history(
     State(state): State<AppState>,
@@ -85,7 +85,7 @@ async fn history(
     fields.finish()?;
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     let events =
-        state.register.history(&EventQuery { after: after.unwrap_or(0), limit, stream, recorded_until: as_at }).await?;
+        state.service.history(&EventQuery { after: after.unwrap_or(0), limit, stream, recorded_until: as_at }).await?;
     let next_after = (events.len() as i64 == limit).then(|| events.last().map(|e| e.position)).flatten();
     Ok(Json(History {
         events: events

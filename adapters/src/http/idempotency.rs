@@ -61,7 +61,7 @@ where
     CurrentFut: Future<Output = Result<T, ApiError>>,
 {
     let Write { caller, key, route, body_sha256, status } = request;
-    let store = state.register.store();
+    let store = state.service.store();
     let scope = caller.0.name.clone();
     let request_hash = hex::encode(Sha256::digest(format!("{route}\n{body_sha256}").as_bytes()));
     let Some(key) = key.0 else {
@@ -106,7 +106,7 @@ where
     Current: FnOnce() -> CurrentFut,
     CurrentFut: Future<Output = Result<T, ApiError>>,
 {
-    let store = state.register.store();
+    let store = state.service.store();
     for _ in 0..50 {
         let Some(record) = store.idempotency(scope, key).await? else { break };
         if record.request_hash != request_hash {

@@ -14,13 +14,10 @@ mod spaces;
 mod tariffs;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -32,13 +29,12 @@ use utoipa_axum::router::OpenApiRouter;
 
 use self::error::ApiError;
 use self::extract::{Fields, parse_instant};
-use crate::config::{ConfigError, StoreOptions};
-use crate::register::{Register, legal_date_at, today};
+use crate::service::{Service, legal_date_at, today};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub register: Arc<Register>,
+    pub service: Arc<Service>,
     pub tokens: Arc<crate::auth::TokenCache>,
 }
 
@@ -54,6 +50,7 @@ fn judged(fields: &mut Fields, query: &HashMap<String, String>) -> (NaiveDate, O
 #[openapi(
     info(title = "termijn", description = "Register of regional contracting spaces, tariff decisions and appeals, with the appeal terms of art. 105 Wmg and the articles that justify each date."),
     modifiers(&BearerAuth),
+    components(schemas(error::Problem, error::FieldError)),
     tags(
         (name = "contracting spaces"), (name = "tariff decisions"), (name = "appeals"), (name = "objections"), (name = "deadlines"),
         (name = "history"), (name = "reference data"), (name = "service"))
@@ -89,19 +86,8 @@ async fn not_found() -> ApiError {
     ApiError::NotFound("no such resource".to_owned())
 }
 
-async fn method_not_allowed() -> Response {
-    let problem = error::Problem {
-        kind: "/problems/method-not-allowed".to_owned(),
-        title: "Method not allowed".to_owned(),
-        status: 405,
-        detail: "this resource does not answer that method".to_owned(),
-        errors: Vec::new(),
-    };
-    let mut response = (StatusCode::METHOD_NOT_ALLOWED, Json(problem)).into_response();
-    response
-        .headers_mut()
-        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
-    response
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -109,8 +95,8 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// The API router and its OpenAPI description.
-pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenApi) {
-    let state = AppState { register, tokens: Arc::default() };
+pub fn router(service: Arc<Service>) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let state = AppState { service, tokens: Arc::default() };
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(spaces::router())
         .merge(tariffs::router())
@@ -150,82 +136,4 @@ pub fn router(register: Arc<Register>) -> (axum::Router, utoipa::openapi::OpenAp
                 .on_failure(()),
         );
     (router, doc)
-}
-
-/// A bound, ready-to-run server.
-pub struct Application {
-    listener: tokio::net::TcpListener,
-    router: axum::Router,
-    register: Arc<Register>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error("cannot listen on {address}: {source}")]
-    Listen { address: SocketAddr, source: std::io::Error },
-}
-
-impl Application {
-    /// Opens the store (running migrations), reads the reference data and binds the address (port 0 picks one).
-    pub async fn build(listen: SocketAddr, options: &StoreOptions) -> Result<Self, StartError> {
-        let store = options.open().await?;
-        store.open_connections().await.map_err(ConfigError::from)?;
-        let started = std::time::Instant::now();
-        let (held, total) = store.hold_register().await.map_err(ConfigError::from)?;
-        tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory");
-        let context = Arc::new(options.legal_context()?);
-        let register = Arc::new(Register::new(store, context));
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|source| StartError::Listen { address: listen, source })?;
-        let (router, _) = router(register.clone());
-        Ok(Self { listener, router, register })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
-    }
-
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let address = self.listener.local_addr()?;
-        let refresher = tokio::spawn(keep_deadlines_fresh(self.register.clone()));
-        tracing::info!("listening on http://{address}");
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
-        refresher.abort();
-        served
-    }
-}
-
-/// Recomputes the deadlines of region-years whose facts changed, in the background, so that deadline queries
-/// rarely have to. A query still brings the index up to date itself before it answers.
-async fn keep_deadlines_fresh(register: Arc<Register>) {
-    loop {
-        if let Err(error) = register.refresh_deadlines().await {
-            tracing::warn!(%error, "refreshing the deadlines index failed; the next query retries");
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("stopping: finishing requests in flight");
-    tokio::time::sleep(Duration::from_millis(10)).await;
 }

@@ -15,10 +15,10 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::Legal;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, problems};
 use super::extract::{Fields, JsonBody, PathParams};
 use super::idempotency::{IdempotencyKey, Write, write};
-use crate::register::{NewObjection, today};
+use crate::service::{NewObjection, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -104,7 +104,7 @@ async fn view(
     as_of: chrono::NaiveDate,
 ) -> Result<ObjectionView, ApiError> {
     state
-        .register
+        .service
         .objection(tariff, objection, as_of)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no objection {objection} to tariff decision {tariff} is recorded")))
@@ -117,9 +117,9 @@ async fn view(
     request_body = ObjectionRequest,
     responses(
         (status = 201, description = "The recorded objection with its classification and decision term", body = ObjectionView),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::NotFoundProblem, problems::ConflictProblem, problems::UnsupportedMedia,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn lodge_objection(
     State(state): State<AppState>,
@@ -158,7 +158,7 @@ async fn lodge_objection(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::CREATED },
         |by| async move {
-            s.register.lodge_objection(&by, new).await?;
+            s.service.lodge_objection(&by, new).await?;
             view(s, t, o, as_of).await
         },
         || view(s, t, o, as_of),
@@ -173,9 +173,9 @@ async fn lodge_objection(
     params(("decision_id" = String, Path), ("objection_id" = String, Path, description = "URL-encoded"),
         ("Idempotency-Key" = Option<String>, Header)),
     request_body = PostponementRequest,
-    responses((status = 200, body = ObjectionView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = ObjectionView), problems::BadRequest, problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_postponement(
     State(state): State<AppState>,
@@ -204,7 +204,7 @@ async fn record_postponement(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.postpone_objection(&by, t, o, postponement).await?;
+            s.service.postpone_objection(&by, t, o, postponement).await?;
             view(s, t, o, as_of).await
         },
         || view(s, t, o, as_of),
@@ -217,9 +217,9 @@ async fn record_postponement(
     params(("decision_id" = String, Path), ("objection_id" = String, Path, description = "URL-encoded"),
         ("Idempotency-Key" = Option<String>, Header)),
     request_body = DecisionRequest,
-    responses((status = 200, body = ObjectionView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = ObjectionView), problems::BadRequest, problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_decision(
     State(state): State<AppState>,
@@ -243,7 +243,7 @@ async fn record_decision(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.decide_objection(&by, t, o, decision).await?;
+            s.service.decide_objection(&by, t, o, decision).await?;
             view(s, t, o, as_of).await
         },
         || view(s, t, o, as_of),

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::Caller;
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, problems};
 use super::extract::PathParams;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -82,9 +82,9 @@ struct Regions {
 /// The care-office regions, with their validity, source, CBS and iWlz codes and the other names they are
 /// published under.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "reference data",
-    responses((status = 200, body = Regions), (status = 401, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+    responses((status = 200, body = Regions), problems::Unauthenticated), security(("bearer" = [])))]
 async fn regions(State(state): State<AppState>, _caller: Caller) -> Json<Regions> {
-    Json(Regions { regions: state.register.context().regions.all().iter().map(RegionView::from).collect() })
+    Json(Regions { regions: state.service.context().regions.all().iter().map(RegionView::from).collect() })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -125,7 +125,7 @@ struct CalendarYear {
 /// The non-working days of a year under the Algemene termijnenwet, each with its legal basis.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "reference data",
     params(("year" = i32, Path, example = 2026)),
-    responses((status = 200, body = CalendarYear), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = CalendarYear), problems::Unauthenticated, problems::NotFoundProblem),
     security(("bearer" = [])))]
 async fn calendar(
     State(state): State<AppState>,
@@ -137,7 +137,7 @@ async fn calendar(
         .ok()
         .filter(|y| YEARS.contains(y))
         .ok_or_else(|| ApiError::NotFound(format!("no calendar for {year:?}: years run from 1990 to 2200")))?;
-    let calendar = &state.register.context().calendar;
+    let calendar = &state.service.context().calendar;
     let days = calendar
         .non_working_days(year)
         .into_iter()

@@ -16,11 +16,11 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::{Caller, Legal};
-use super::error::{ApiError, Problem};
+use super::error::{ApiError, problems};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::judged;
-use crate::register::{NewSpaceDecision, SpaceDecisionDetail, today};
+use crate::service::{NewSpaceDecision, SpaceDecisionDetail, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -122,7 +122,7 @@ fn decision_id(raw: &str) -> Result<DecisionId, ApiError> {
 }
 
 async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDecisionDetail, ApiError> {
-    state.register.space_decision(id).await?.ok_or_else(|| ApiError::NotFound(format!("no decision {id} is recorded")))
+    state.service.space_decision(id).await?.ok_or_else(|| ApiError::NotFound(format!("no decision {id} is recorded")))
 }
 
 /// Records a contracting-space decision with all its region-year lines, or nothing.
@@ -131,8 +131,8 @@ async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDeci
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
     responses(
         (status = 201, description = "The recorded decision", body = SpaceDecisionDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_decision(
     State(state): State<AppState>,
@@ -140,7 +140,7 @@ async fn record_decision(
     key: IdempotencyKey,
     body: JsonBody<DecisionRequest>,
 ) -> Result<Response, ApiError> {
-    let new = body.value.parse(state.register.context())?;
+    let new = body.value.parse(state.service.context())?;
     let id = new.decision_id.clone();
     let (s, i) = (&state, &id);
     write(
@@ -153,7 +153,7 @@ async fn record_decision(
             status: StatusCode::CREATED,
         },
         |by| async move {
-            s.register.record_space_decision(&by, new).await?;
+            s.service.record_space_decision(&by, new).await?;
             current_decision(s, i).await
         },
         || current_decision(s, i),
@@ -164,7 +164,7 @@ async fn record_decision(
 /// A contracting-space decision as recorded.
 #[utoipa::path(get, path = "/api/v1/contracting-space-decisions/{decision_id}", tag = "contracting spaces",
     params(("decision_id" = String, Path)),
-    responses((status = 200, body = SpaceDecisionDetail), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = SpaceDecisionDetail), problems::Unauthenticated, problems::NotFoundProblem),
     security(("bearer" = [])))]
 async fn get_decision(
     State(state): State<AppState>,
@@ -180,8 +180,8 @@ async fn get_decision(
     request_body = AnnouncementRequest,
     responses(
         (status = 200, body = SpaceDecisionDetail),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::NotFoundProblem, problems::ConflictProblem, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_announcement(
     State(state): State<AppState>,
@@ -198,7 +198,7 @@ async fn record_announcement(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.announce_space_decision(&by, i, announced_on).await?;
+            s.service.announce_space_decision(&by, i, announced_on).await?;
             current_decision(s, i).await
         },
         || current_decision(s, i),
@@ -214,8 +214,8 @@ async fn record_announcement(
         ("as_of" = Option<String>, Query, description = "Legal date to judge at (default today, Europe/Amsterdam)"),
         ("as_at" = Option<String>, Query, description = "Show what the register held at this RFC 3339 instant"),
         ("provider" = Option<String>, Query, description = "Only the terms that count for this AGB code")),
-    responses((status = 200, body = SpaceView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = SpaceView), problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::NotFoundProblem, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_space(
     State(state): State<AppState>,
@@ -226,7 +226,7 @@ async fn get_space(
     let not_found = || ApiError::NotFound(format!("no contracting space is recorded for {region} {year}"));
     let region_slug = RegionSlug::parse(&region).map_err(|_| not_found())?;
     let year: i32 = year.parse().map_err(|_| not_found())?;
-    state.register.context().regions.get(&region_slug).ok_or_else(not_found)?;
+    state.service.context().regions.get(&region_slug).ok_or_else(not_found)?;
     let mut fields = Fields::new();
     let (as_of, as_at) = judged(&mut fields, &query);
     let provider = query.get("provider").map(|p| fields.check("provider", AgbCode::parse(p)));
@@ -241,7 +241,7 @@ async fn get_space(
     } else {
         Audience { seen_by: provider, appeals_of: None }
     };
-    let view = state.register.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
+    let view = state.service.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
     Ok(Json(view))
 }
 
@@ -261,9 +261,9 @@ struct ConfirmationRequest {
     params(("region" = String, Path, example = "groningen"), ("year" = i32, Path, example = 2026),
         ("Idempotency-Key" = Option<String>, Header)),
     request_body = ConfirmationRequest,
-    responses((status = 200, body = SpaceView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = SpaceView), problems::BadRequest, problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_no_appeal_confirmation(
     State(state): State<AppState>,
@@ -284,12 +284,12 @@ async fn record_no_appeal_confirmation(
     let route = format!("POST /api/v1/contracting-spaces/{region_slug}/{year}/no-appeal-confirmation");
     let (s, r) = (&state, &region_slug);
     let space =
-        || async move { s.register.space(r, year, as_of, None, &Audience::default()).await?.ok_or_else(not_found) };
+        || async move { s.service.space(r, year, as_of, None, &Audience::default()).await?.ok_or_else(not_found) };
     write(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.confirm_no_appeal(&by, &decision_id, r.clone(), year, confirmed_on).await?;
+            s.service.confirm_no_appeal(&by, &decision_id, r.clone(), year, confirmed_on).await?;
             space().await
         },
         space,

@@ -17,11 +17,11 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::{Caller, Legal};
-use super::error::{ApiError, FieldError, Problem};
+use super::error::{ApiError, FieldError, problems};
 use super::extract::{Fields, JsonBody, PathParams, QueryParams, date_field};
 use super::idempotency::{IdempotencyKey, Write, write};
 use super::spaces::AnnouncementRequest;
-use crate::register::today;
+use crate::service::today;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -105,8 +105,8 @@ fn tariff_id(raw: &str) -> Result<DecisionId, ApiError> {
 
 async fn view(state: &AppState, id: &DecisionId, as_of: chrono::NaiveDate) -> Result<TariffView, ApiError> {
     state
-        .register
-        .tariff_decision(id, as_of)
+        .service
+        .tariff_decision(id, as_of, None)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no tariff decision {id} is recorded")))
 }
@@ -117,8 +117,8 @@ async fn view(state: &AppState, id: &DecisionId, as_of: chrono::NaiveDate) -> Re
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, description = "The recorded decision with its terms", body = TariffView),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_tariff_decision(
     State(state): State<AppState>,
@@ -127,7 +127,7 @@ async fn record_tariff_decision(
     body: JsonBody<TariffRequest>,
 ) -> Result<Response, ApiError> {
     let (record, announced_on) = body.value.parse()?;
-    let breaks = rule_breaks(&record, announced_on, state.register.context());
+    let breaks = rule_breaks(&record, announced_on, state.service.context());
     if !breaks.is_empty() {
         return Err(ApiError::Invalid(
             breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
@@ -147,8 +147,8 @@ async fn record_tariff_decision(
             status: StatusCode::CREATED,
         },
         |by| async move {
-            s.register.record_tariff_decision(&by, record, announced_on).await?;
-            let recorded = s.register.tariff_decision_as_recorded(i, year, r, today).await?;
+            s.service.record_tariff_decision(&by, record, announced_on).await?;
+            let recorded = s.service.tariff_decision(i, today, Some((year, r))).await?;
             recorded.ok_or_else(|| ApiError::Internal(format!("tariff decision {i} was recorded but cannot be read")))
         },
         || view(s, i, today),
@@ -160,8 +160,8 @@ async fn record_tariff_decision(
 /// appeal terms against contracting spaces it opened (or not, and why).
 #[utoipa::path(get, path = "/api/v1/tariff-decisions/{decision_id}", tag = "tariff decisions",
     params(("decision_id" = String, Path), ("as_of" = Option<String>, Query, description = "Legal date (default today)")),
-    responses((status = 200, body = TariffView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = TariffView), problems::Unauthenticated, problems::NotFoundProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_tariff_decision(
     State(state): State<AppState>,
@@ -175,7 +175,7 @@ async fn get_tariff_decision(
     fields.finish()?;
     let as_of = as_of.map_or_else(today, |a| a.expect("checked"));
     // A provider sees its own tariff decisions only; another's is not found, so its existence is not shown.
-    if caller.is_provider() && state.register.tariff_provider(&id).await? != caller.0.provider {
+    if caller.is_provider() && state.service.tariff_provider(&id).await? != caller.0.provider {
         return Err(ApiError::NotFound(format!("no tariff decision {id} is recorded")));
     }
     let found = view(&state, &id, as_of).await?;
@@ -189,9 +189,9 @@ async fn get_tariff_decision(
 #[utoipa::path(post, path = "/api/v1/tariff-decisions/{decision_id}/announcement", tag = "tariff decisions",
     params(("decision_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AnnouncementRequest,
-    responses((status = 200, body = TariffView), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = TariffView), problems::BadRequest, problems::Unauthenticated,
+        problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
+        problems::InvalidInput),
     security(("bearer" = [])))]
 async fn record_tariff_announcement(
     State(state): State<AppState>,
@@ -209,7 +209,7 @@ async fn record_tariff_announcement(
         &state,
         Write { caller: &caller, key, route, body_sha256: &body.sha256, status: StatusCode::OK },
         |by| async move {
-            s.register.announce_tariff_decision(&by, i, announced_on).await?;
+            s.service.announce_tariff_decision(&by, i, announced_on).await?;
             view(s, i, today).await
         },
         || view(s, i, today),

@@ -275,7 +275,21 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainBreak {
     pub position: i64,
-    pub problem: String,
+    pub problem: ChainProblem,
+}
+
+/// What is wrong at the first break of the hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainProblem {
+    /// A row is missing: the next row holds a later position.
+    #[error("missing: the next row holds position {next}")]
+    Missing { next: i64 },
+    /// The row's columns, or the row before it, were altered.
+    #[error("its columns or the row before it were altered: the hash does not match")]
+    Altered,
+    /// The log ends before the position its head records (the last rows were deleted).
+    #[error("the log ends at position {ends_at} but its head records position {head}")]
+    Truncated { ends_at: i64, head: i64 },
 }
 
 /// Counts of the read models, to compare a live store with a rebuilt one.
@@ -451,15 +465,12 @@ impl Store {
                 if row.position != expected {
                     return Ok(Some(ChainBreak {
                         position: expected,
-                        problem: format!("missing: the next row holds position {}", row.position),
+                        problem: ChainProblem::Missing { next: row.position },
                     }));
                 }
                 let hash = chain::hash(&previous, &row.chained());
                 if hash != row.hash {
-                    return Ok(Some(ChainBreak {
-                        position: row.position,
-                        problem: "its columns or the row before it were altered: the hash does not match".to_owned(),
-                    }));
+                    return Ok(Some(ChainBreak { position: row.position, problem: ChainProblem::Altered }));
                 }
                 previous = hash;
                 expected += 1;
@@ -469,10 +480,7 @@ impl Store {
         if expected - 1 != head_position || previous != head_hash {
             return Ok(Some(ChainBreak {
                 position: expected,
-                problem: format!(
-                    "the log ends at position {} but its head records position {head_position}",
-                    expected - 1
-                ),
+                problem: ChainProblem::Truncated { ends_at: expected - 1, head: head_position },
             }));
         }
         Ok(None)

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sqlx::{ConnectOptions, Connection, Executor};
 use termijn::auth::{Role, create_token};
-use termijn::register::Register;
+use termijn::service::Service;
 use termijn::store::{Durability, EventQuery, Store, StoreLocation};
 use termijn_bench::history::{FIRST_YEAR, Generated, HistorySpec, generate};
 use termijn_bench::server::{Served, percentile};
@@ -114,9 +114,9 @@ fn context() -> Arc<LegalContext> {
 async fn history(place: &Place, events: u64, seed: u64) -> Generated {
     place.create().await;
     let store = Store::open_with(&place.location(), Durability::Relaxed).await.expect("a store");
-    let register = Register::new(store, context());
+    let service = Service::new(store, context());
     let started = Instant::now();
-    let generated = generate(&register, HistorySpec { events, seed, providers: PROVIDERS }).await.expect("history");
+    let generated = generate(&service, HistorySpec { events, seed, providers: PROVIDERS }).await.expect("history");
     eprintln!(
         "  generated {} events ({}-{}) in {:.0} s",
         generated.events,

@@ -1,0 +1,92 @@
+//! The deadlines projection: the index of every region-year's terms, kept up to date by its projector, and
+//! the deadlines on a date judged from it.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use termijn_domain::values::{AgbCode, RegionSlug};
+use termijn_projections::views::{DeadlineQuery, DeadlineView, deadline_terms, deadlines_on};
+
+use crate::store::{RegionYearDeadlines, StoreError};
+
+use super::Service;
+
+impl Service {
+    /// Brings the deadlines index up to date with the facts.
+    pub async fn refresh_deadlines(&self) -> Result<(), StoreError> {
+        // Stored a few thousand terms at a time: after a replay every region-year is stale, and the whole
+        // register's terms with their explanations would not fit in memory together.
+        const TERMS_PER_WRITE: usize = 5_000;
+        let mut index = Vec::new();
+        let mut terms_held = 0;
+        for (region, year, version) in self.store.stale_region_years().await? {
+            let rows = self.store.region_year_rows(&region, year).await?;
+            let terms = deadline_terms(&rows, &region, year, &self.context);
+            terms_held += terms.len();
+            index.push(RegionYearDeadlines { region, year, version, terms });
+            if terms_held >= TERMS_PER_WRITE {
+                self.store.store_deadlines(std::mem::take(&mut index)).await?;
+                terms_held = 0;
+            }
+        }
+        if index.is_empty() {
+            return Ok(());
+        }
+        self.store.store_deadlines(index).await
+    }
+
+    /// Every opened term whose last day lies in `from..=to`, judged on `as_of`, sorted by last day.
+    pub async fn deadlines(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        region: Option<&RegionSlug>,
+        provider: Option<&AgbCode>,
+        as_of: NaiveDate,
+    ) -> Result<Vec<DeadlineView>, StoreError> {
+        self.refresh_deadlines().await?;
+        // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed. The
+        // NZa's own deadlines are for legal staff and auditors, and count for no provider.
+        // The index, computed from every recorded fact, says which region-years have terms in the range; each of
+        // those is judged on `as_of` by the engine, so that a term, its status and its explanation are those of
+        // the space view on that date (one judgment path).
+        let mut region_years: Vec<((RegionSlug, i32), Vec<DeadlineView>)> = Vec::new();
+        let mut at: std::collections::HashMap<(RegionSlug, i32), usize> = std::collections::HashMap::new();
+        for d in self.store.deadlines(from, to, region).await? {
+            let key = (d.region.clone(), d.year);
+            let i = *at.entry(key.clone()).or_insert_with(|| {
+                region_years.push((key, Vec::new()));
+                region_years.len() - 1
+            });
+            region_years[i].1.push(d);
+        }
+        let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
+        let mut terms = Vec::new();
+        for ((region, year), indexed) in region_years {
+            let rows = self.store.region_year_rows(&region, year).await?;
+            terms.extend(deadlines_on(&rows, indexed, &region, year, &self.context, &query));
+        }
+        let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
+        keyed.sort_by(|(a_uid, a), (b_uid, b)| {
+            (a.term.last_day, &a.region, a.year, a_uid).cmp(&(b.term.last_day, &b.region, b.year, b_uid))
+        });
+        // A tariff decision for several regions has its objections' decision terms in each: listed once.
+        let mut nza_seen = std::collections::HashSet::new();
+        Ok(keyed
+            .into_iter()
+            .map(|(_, d)| d)
+            .filter(|d| d.term.objection_id.as_ref().is_none_or(|o| nza_seen.insert(o.clone())))
+            .collect())
+    }
+}
+
+/// The deadlines projector: recomputes the index of region-years whose facts changed, in the background, so that
+/// deadline queries rarely have to. A query still brings the index up to date itself before it answers.
+pub async fn keep_deadlines_fresh(service: Arc<Service>) {
+    loop {
+        if let Err(error) = service.refresh_deadlines().await {
+            tracing::warn!(%error, "refreshing the deadlines index failed; the next query retries");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}

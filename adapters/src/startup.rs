@@ -1,0 +1,76 @@
+//! Start-up: open the store, read the reference data, bind the address, serve until stopped.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::configuration::{ConfigError, StoreOptions};
+use crate::http::router;
+use crate::service::Service;
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    service: Arc<Service>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: SocketAddr, source: std::io::Error },
+}
+
+impl Application {
+    /// Opens the store (running migrations), reads the reference data and binds the address (port 0 picks one).
+    pub async fn build(listen: SocketAddr, options: &StoreOptions) -> Result<Self, StartError> {
+        let store = options.open().await?;
+        store.open_connections().await.map_err(ConfigError::from)?;
+        let started = std::time::Instant::now();
+        let (held, total) = store.hold_register().await.map_err(ConfigError::from)?;
+        tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory");
+        let context = Arc::new(options.legal_context()?);
+        let service = Arc::new(Service::new(store, context));
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartError::Listen { address: listen, source })?;
+        let (router, _) = router(service.clone());
+        Ok(Self { listener, router, service })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let address = self.listener.local_addr()?;
+        let refresher = tokio::spawn(crate::service::keep_deadlines_fresh(self.service.clone()));
+        tracing::info!("listening on http://{address}");
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        refresher.abort();
+        served
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing requests in flight");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
