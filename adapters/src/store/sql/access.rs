@@ -1,0 +1,76 @@
+//! Bearer tokens (only their hashes) and idempotency keys.
+
+/// Expands this part of the store for `$store` on database `$db`, inside `store_impl!`.
+macro_rules! access_sql {
+    ($store:ident, $db:ty) => {
+        const TOKEN_BY_HASH: &str =
+            "SELECT token_hash, role, name, provider, created_at FROM tokens WHERE token_hash = $1";
+
+        impl $store {
+            pub(super) async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO tokens (token_hash, role, name, provider, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&token.token_hash)
+                .bind(&token.role)
+                .bind(&token.name)
+                .bind(token.provider.as_ref().map(AgbCode::as_str))
+                .bind(format_instant(token.created_at))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+            pub(super) async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+                let row: Option<(String, String, String, Option<String>, String)> =
+                    sqlx::query_as(TOKEN_BY_HASH).bind(token_hash).fetch_optional(&self.pool).await?;
+                row.map(|(token_hash, role, name, provider, created_at)| {
+                    Ok(TokenRecord {
+                        token_hash,
+                        role,
+                        name,
+                        provider: provider
+                            .map(|p| AgbCode::parse(&p).map_err(|_| corrupt("a token's AGB code")))
+                            .transpose()?,
+                        created_at: parse_instant(&created_at).ok_or_else(|| corrupt("a token's creation instant"))?,
+                    })
+                })
+                .transpose()
+            }
+            pub(super) async fn idempotency(
+                &self,
+                scope: &str,
+                key: &str,
+            ) -> Result<Option<IdempotencyRecord>, StoreError> {
+                let row: Option<(String, Option<i32>, Option<String>)> = sqlx::query_as(
+                    "SELECT request_hash, status, response FROM idempotency WHERE scope = $1 AND key = $2",
+                )
+                .bind(scope)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(request_hash, status, response)| IdempotencyRecord {
+                    request_hash,
+                    response: status.zip(response).and_then(|(s, r)| u16::try_from(s).ok().map(|s| (s, r))),
+                }))
+            }
+            pub(super) async fn complete_idempotency(
+                &self,
+                scope: &str,
+                key: &str,
+                status: u16,
+                response: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE idempotency SET status = $1, response = $2 WHERE scope = $3 AND key = $4")
+                    .bind(i32::from(status))
+                    .bind(response)
+                    .bind(scope)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use access_sql;

@@ -1,0 +1,87 @@
+//! The deadlines index: the terms of every region-year, written by the writer when the facts moved on.
+
+/// Expands this part of the store for `$store` on database `$db`, inside `store_impl!`.
+macro_rules! deadlines_sql {
+    ($store:ident, $db:ty) => {
+        /// Writes the deadlines of region-years in one transaction. A region-year whose index already holds
+        /// its version, or a later one, is left as it is.
+        async fn write_deadlines(pool: &Pool<$db>, index: &[RegionYearDeadlines]) -> Result<(), StoreError> {
+            let mut tx = dialect::begin_write(pool).await?;
+            for RegionYearDeadlines { region, year, version, terms } in index {
+                let claimed = sqlx::query(
+                    "UPDATE region_years SET deadlines_version = $1 \
+                     WHERE region = $2 AND year = $3 AND deadlines_version < $1",
+                )
+                .bind(version)
+                .bind(region.as_str())
+                .bind(year)
+                .execute(&mut *tx)
+                .await?;
+                if claimed.rows_affected() == 0 {
+                    continue;
+                }
+                sqlx::query("DELETE FROM deadlines WHERE region = $1 AND year = $2")
+                    .bind(region.as_str())
+                    .bind(year)
+                    .execute(&mut *tx)
+                    .await?;
+                let dated: Vec<(&DeadlineView, NaiveDate)> =
+                    terms.iter().filter_map(|t| t.term.last_day.map(|last_day| (t, last_day))).collect();
+                for chunk in dated.chunks(BULK_ROWS) {
+                    let mut insert = sqlx::QueryBuilder::new(
+                        "INSERT INTO deadlines (region, year, term_key, last_day, provider, doc) ",
+                    );
+                    insert.push_values(chunk, |mut row, (term, last_day)| {
+                        row.push_bind(region.to_string())
+                            .push_bind(*year)
+                            .push_bind(term.uid())
+                            .push_bind(format_date(*last_day))
+                            .push_bind(term.term.provider.as_ref().map(|p| p.to_string()))
+                            .push_bind(to_doc(*term));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        impl $store {
+            pub(super) async fn stale_region_years(&self) -> Result<Vec<(RegionSlug, i32, i64)>, StoreError> {
+                let rows: Vec<(String, i32, i64)> = sqlx::query_as(
+                    "SELECT region, year, facts_version FROM region_years WHERE deadlines_version < facts_version",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(region, year, version)| {
+                        Ok((RegionSlug::parse(&region).map_err(|_| corrupt("a region slug"))?, year, version))
+                    })
+                    .collect()
+            }
+            /// Replaces the indexed deadlines of region-years whose facts moved on, through the writer.
+            pub(super) async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
+                self.writer.store_deadlines(index).await
+            }
+            pub(super) async fn deadlines(
+                &self,
+                from: NaiveDate,
+                to: NaiveDate,
+                region: Option<&RegionSlug>,
+            ) -> Result<Vec<DeadlineView>, StoreError> {
+                let docs: Vec<(String,)> = sqlx::query_as(
+                    "SELECT doc FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
+                     AND ($3 IS NULL OR region = $3) ORDER BY last_day, region, year, term_key",
+                )
+                .bind(format_date(from))
+                .bind(format_date(to))
+                .bind(region.map(RegionSlug::as_str))
+                .fetch_all(&self.pool)
+                .await?;
+                docs.iter().map(|(doc,)| from_doc(doc)).collect()
+            }
+        }
+    };
+}
+
+pub(crate) use deadlines_sql;

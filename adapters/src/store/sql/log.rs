@@ -1,0 +1,190 @@
+//! The event log as read back: pages of it, the chain head, and the replay that rebuilds every view from it.
+
+/// Expands this part of the store for `$store` on database `$db`, inside `store_impl!`.
+macro_rules! log_sql {
+    ($store:ident, $db:ty) => {
+        fn stored_row(row: &<$db as sqlx::Database>::Row) -> Result<StoredRow, sqlx::Error> {
+            Ok(StoredRow {
+                position: row.try_get("position")?,
+                aggregate_type: row.try_get("aggregate_type")?,
+                aggregate_id: row.try_get("aggregate_id")?,
+                sequence: row.try_get("sequence")?,
+                event_type: row.try_get("event_type")?,
+                event_version: row.try_get("event_version")?,
+                payload: row.try_get("payload")?,
+                metadata: row.try_get("metadata")?,
+                recorded_at: row.try_get("recorded_at")?,
+                recorded_by: row.try_get("recorded_by")?,
+                idempotency_key: row.try_get("idempotency_key")?,
+                hash: row.try_get("hash")?,
+            })
+        }
+
+        /// The event rows a query asks for, in log order.
+        async fn event_rows(pool: &Pool<$db>, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
+            let (stream_type, stream_id) = query.stream.clone().unzip();
+            let rows = sqlx::query(dialect::SELECT_EVENTS)
+                .bind(query.after)
+                .bind(stream_type)
+                .bind(stream_id)
+                .bind(query.recorded_until.map(format_instant))
+                .bind(query.limit)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.iter().map(stored_row).collect::<Result<_, _>>()?)
+        }
+
+        const READ_BATCH: i64 = 10_000;
+
+        /// Reads the log up to `head` in batches of decoded events, until the receiver stops listening. One task
+        /// fetches the rows and another decodes them, so the next batch is fetched while one is decoded.
+        async fn read_log(
+            pool: Pool<$db>,
+            head: i64,
+            batches: tokio::sync::mpsc::Sender<Result<Vec<RecordedEvent>, StoreError>>,
+        ) {
+            let (fetched, mut rows) = tokio::sync::mpsc::channel(1);
+            tokio::spawn(fetch_log(pool, head, fetched));
+            while let Some(batch) = rows.recv().await {
+                let batch = batch.and_then(|rows: Vec<StoredRow>| {
+                    rows.iter().take_while(|row| row.position <= head).map(StoredRow::to_recorded).collect()
+                });
+                if batches.send(batch).await.is_err() {
+                    return;
+                }
+            }
+        }
+
+        /// Fetches the log's rows up to `head` in batches, until the receiver stops listening; a batch may run past
+        /// `head`. After a failure or an empty batch there is nothing more to fetch.
+        async fn fetch_log(
+            pool: Pool<$db>,
+            head: i64,
+            batches: tokio::sync::mpsc::Sender<Result<Vec<StoredRow>, StoreError>>,
+        ) {
+            let mut after = 0;
+            while after < head {
+                let batch = event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() }).await;
+                let next = batch.as_ref().ok().and_then(|rows| rows.last()).map(|row| row.position);
+                if batches.send(batch).await.is_err() {
+                    return;
+                }
+                match next {
+                    Some(position) => after = position,
+                    None => return,
+                }
+            }
+        }
+
+        impl $store {
+            pub(super) async fn rows(&self, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
+                event_rows(&self.pool, query).await
+            }
+            pub(super) async fn chain_head(&self) -> Result<(i64, String), StoreError> {
+                Ok(sqlx::query_as("SELECT position, hash FROM chain_head WHERE id = 1").fetch_one(&self.pool).await?)
+            }
+            pub(super) async fn projected_through(&self) -> Result<i64, StoreError> {
+                let (position,): (i64,) =
+                    sqlx::query_as("SELECT position FROM projected_through WHERE id = 1").fetch_one(&self.pool).await?;
+                Ok(position)
+            }
+            /// Reads the whole log, builds every fact row in memory, and writes them back in bulk, all in one
+            /// transaction that holds the chain head: writers wait until it commits. The log is read a batch ahead
+            /// of the folding, on a connection of its own; no writer can add to it while the chain head is held.
+            /// Readers see the old views while the log is read; whether they still do while the rows are written
+            /// back is the dialect's (`EMPTY_VIEWS`).
+            pub(super) async fn rebuild_views(
+                &self,
+                mut progress: impl FnMut(i64, i64) + Send,
+            ) -> Result<i64, StoreError> {
+                let _turn = self.writer.turn.lock().await;
+                let mut tx = dialect::begin_write(&self.pool).await?;
+                let (head, _, _): (i64, String, String) =
+                    sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
+                let (batches, mut read) = tokio::sync::mpsc::channel(2);
+                tokio::spawn(read_log(dialect::log_reader(&self.pool), head, batches));
+                let mut facts = FactSet::default();
+                let mut after = 0;
+                let started = std::time::Instant::now();
+                while let Some(batch) = read.recv().await {
+                    for event in batch? {
+                        after = event.position;
+                        for change in changes(&event).map_err(corrupt)? {
+                            facts.apply(change);
+                        }
+                    }
+                    progress(after, head);
+                }
+                let read_in = started.elapsed();
+                for statement in dialect::EMPTY_VIEWS {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
+                let indexes = dialect::drop_rebuilt_indexes(&mut tx).await?;
+                write_facts(&mut tx, &facts).await?;
+                let written_in = started.elapsed() - read_in;
+                for index in indexes {
+                    sqlx::query(&index).execute(&mut *tx).await?;
+                }
+                let indexed_in = started.elapsed() - read_in - written_in;
+                sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
+                    .bind(after)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                self.cache.clear();
+                tracing::info!(
+                    events = after,
+                    read_seconds = read_in.as_secs_f64(),
+                    write_seconds = written_in.as_secs_f64(),
+                    index_seconds = indexed_in.as_secs_f64(),
+                    commit_seconds = (started.elapsed() - read_in - written_in - indexed_in).as_secs_f64(),
+                    "views rebuilt"
+                );
+                Ok(after)
+            }
+            pub(super) async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
+                let Some(last) = rows.last() else { return Ok(()) };
+                let _turn = self.writer.turn.lock().await;
+                let mut tx = dialect::begin_write(&self.pool).await?;
+                sqlx::query_as::<_, (i64, String, String)>(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
+                insert_events(&mut tx, rows).await?;
+                sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
+                    .bind(last.position)
+                    .bind(&last.hash)
+                    .bind(&last.recorded_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            pub(super) async fn dump_views(&self) -> Result<ViewsDump, StoreError> {
+                let mut dump = Vec::new();
+                for (table, columns) in [
+                    ("space_lines", "decision_id, region, year, position, doc, announced_on, announced_recorded_at"),
+                    (
+                        "tariff_rows",
+                        "decision_id, region, year, provider, position, doc, announced_on, announced_recorded_at",
+                    ),
+                    ("appeal_rows", "appeal_id, region, year, provider, position, doc, ending, ending_recorded_at"),
+                    ("region_year_notes", "region, year, position, doc"),
+                    ("region_years", "region, year, facts_version"),
+                    ("deadlines", "region, year, term_key, last_day, provider, doc"),
+                    ("projected_through", "position"),
+                ] {
+                    let concat = columns
+                        .split(", ")
+                        .map(|c| format!("COALESCE(CAST({c} AS TEXT), '-')"))
+                        .collect::<Vec<_>>()
+                        .join(" || '|' || ");
+                    let rows: Vec<(String,)> = sqlx::query_as(&format!("SELECT {concat} FROM {table} ORDER BY 1"))
+                        .fetch_all(&self.pool)
+                        .await?;
+                    dump.extend(rows.into_iter().map(|(row,)| format!("{table}: {row}")));
+                }
+                Ok(dump)
+            }
+        }
+    };
+}
+
+pub(crate) use log_sql;
