@@ -16,7 +16,7 @@ impl Served {
         let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(store_args)
-            .env("RUST_LOG", "warn,termijn::http=info")
+            .env("RUST_LOG", "warn,termijn::startup=info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -551,17 +551,8 @@ fn judge_decision(
                 ),
             ),
         }
-        for &a in &against_here {
-            let appeal = judging.appeals[a];
-            filings[a] = Some(classify_filing(
-                appeal.received_on,
-                appeal.posted_on,
-                &[],
-                &WithoutTerm::MayStillBegin("het besluit is nog niet bekendgemaakt".to_owned()),
-                &against(false),
-                calendar,
-            ));
-        }
+        let without = WithoutTerm::MayStillBegin("het besluit is nog niet bekendgemaakt".to_owned());
+        classify_without_terms(judging, &against_here, &without, &against(false), filings);
         decision.explanation = explanation;
         return (decision, Vec::new());
     };
@@ -574,17 +565,8 @@ fn judge_decision(
             dutch::date(announced_on)
         );
         explanation.step("Art. 8:72 lid 3 onder b Awb", &reason);
-        for &a in &against_here {
-            let appeal = judging.appeals[a];
-            filings[a] = Some(classify_filing(
-                appeal.received_on,
-                appeal.posted_on,
-                &[],
-                &WithoutTerm::None { article: "Art. 8:72 lid 3 onder b Awb", reason: reason.clone() },
-                &against(false),
-                calendar,
-            ));
-        }
+        let without = WithoutTerm::None { article: "Art. 8:72 lid 3 onder b Awb", reason };
+        classify_without_terms(judging, &against_here, &without, &against(false), filings);
         decision.status = DecisionStatus::Irrevocable;
         decision.irrevocable_since = Some(announced_on);
         decision.explanation = explanation;
@@ -593,17 +575,8 @@ fn judge_decision(
 
     if let Some(reason) = space_decision_before_commencement(&fact.decision_id, announced_on, &context.commencement) {
         explanation.step(commencement::ARTICLE, &reason);
-        for &a in &against_here {
-            let appeal = judging.appeals[a];
-            filings[a] = Some(classify_filing(
-                appeal.received_on,
-                appeal.posted_on,
-                &[],
-                &WithoutTerm::None { article: commencement::ARTICLE, reason: reason.clone() },
-                &against(false),
-                calendar,
-            ));
-        }
+        let without = WithoutTerm::None { article: commencement::ARTICLE, reason };
+        classify_without_terms(judging, &against_here, &without, &against(false), filings);
         decision.status = DecisionStatus::NotAppealable;
         decision.explanation = explanation;
         return (decision, Vec::new());
@@ -998,6 +971,28 @@ fn judge_decision(
     };
     decision.explanation = explanation;
     (decision, terms)
+}
+
+/// R7 for the appeals against a decision that has no term and never will, or none yet: each classified by
+/// `without` alone.
+fn classify_without_terms(
+    judging: &Judging<'_>,
+    against_here: &[usize],
+    without: &WithoutTerm,
+    against: &Against,
+    filings: &mut [Option<Classified>],
+) {
+    for &a in against_here {
+        let appeal = judging.appeals[a];
+        filings[a] = Some(classify_filing(
+            appeal.received_on,
+            appeal.posted_on,
+            &[],
+            without,
+            against,
+            &judging.context.calendar,
+        ));
+    }
 }
 
 /// Whether the upheld appeal that annulled decision `annulled` was lodged against decision `i` or reached it.

@@ -256,9 +256,7 @@ async fn get_appeal(
     fields.finish()?;
     let as_of = as_of.map_or_else(today, |a| a.expect("checked"));
     let found = detail(&state, &id, as_of).await?;
-    if caller.is_provider()
-        && !matches!(&found.appellant, Appellant::Provider(p) if Some(p) == caller.0.provider.as_ref())
-    {
+    if !caller.may_see_appeal(&found.appellant) {
         return Err(ApiError::NotFound(format!("no appeal {id} is recorded")));
     }
     Ok(Json(found))

@@ -60,13 +60,7 @@ async fn find(
     {
         return Err(ApiError::field("region", "is not a known care-office region"));
     }
-    let mut provider = provider.map(|p| p.expect("checked"));
-    if caller.is_provider() {
-        if provider.is_some() && provider != caller.0.provider {
-            return Err(ApiError::Forbidden("a provider sees the terms that count for itself only".to_owned()));
-        }
-        provider = caller.0.provider.clone();
-    }
+    let provider = caller.viewer(provider.map(|p| p.expect("checked")))?;
     let as_of = as_of.map_or(today, |a| a.expect("checked"));
     let terms = state.service.deadlines(from, to, region.as_ref(), provider.as_ref(), as_of).await?;
     Ok(Deadlines { from, to, terms })

@@ -1,6 +1,7 @@
 //! The public HTTP API, on axum. One router per resource; errors are problem+json; the OpenAPI
 //! description is generated from the same handlers the router serves.
 
+mod access;
 mod appeals;
 mod auth;
 mod deadlines;

@@ -232,15 +232,7 @@ async fn get_space(
     let provider = query.get("provider").map(|p| fields.check("provider", AgbCode::parse(p)));
     fields.finish()?;
     let provider = provider.map(|p| p.expect("checked"));
-    let audience = if caller.is_provider() {
-        let own = caller.0.provider.clone();
-        if provider.is_some() && provider != own {
-            return Err(ApiError::Forbidden("a provider sees the terms that count for itself only".to_owned()));
-        }
-        Audience { seen_by: own.clone(), appeals_of: own }
-    } else {
-        Audience { seen_by: provider, appeals_of: None }
-    };
+    let audience = caller.audience(provider)?;
     let view = state.service.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
     Ok(Json(view))
 }

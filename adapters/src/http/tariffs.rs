@@ -175,13 +175,13 @@ async fn get_tariff_decision(
     fields.finish()?;
     let as_of = as_of.map_or_else(today, |a| a.expect("checked"));
     // A provider sees its own tariff decisions only; another's is not found, so its existence is not shown.
-    if caller.is_provider() && state.service.tariff_provider(&id).await? != caller.0.provider {
+    if !caller.may_see_tariff_decision(state.service.tariff_provider(&id).await?.as_ref()) {
         return Err(ApiError::NotFound(format!("no tariff decision {id} is recorded")));
     }
     let found = view(&state, &id, as_of).await?;
-    Ok(Json(match (caller.is_provider(), &caller.0.provider) {
-        (true, Some(own)) => found.for_provider(own),
-        _ => found,
+    Ok(Json(match caller.viewer(None)? {
+        Some(own) => found.for_provider(&own),
+        None => found,
     }))
 }
 
