@@ -24,7 +24,7 @@ pub fn binary() -> PathBuf {
                 .and_then(|exe| exe.parent().and_then(Path::parent).map(Path::to_path_buf))
                 .expect("the test binary lives in target/<profile>/deps");
             let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-                .args(["build", "--quiet", "-p", "termijn", "--bin", "termijn"])
+                .args(["build", "--quiet", "-p", "termijn", "--bin", "termijn", "--features", "crash-points"])
                 .status()
                 .expect("cargo runs");
             assert!(status.success(), "the termijn binary builds");

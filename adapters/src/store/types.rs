@@ -225,6 +225,14 @@ pub(crate) enum CrashMoment {
 }
 
 impl CrashPoint {
+    /// The crash point `TERMIJN_CRASH_AT` asks for; only in a binary built with the `crash-points` feature, which
+    /// the black-box tests build and a release never has.
+    #[cfg(not(feature = "crash-points"))]
+    pub(crate) fn from_env() -> Option<Self> {
+        None
+    }
+
+    #[cfg(feature = "crash-points")]
     pub(crate) fn from_env() -> Option<Self> {
         let setting = std::env::var("TERMIJN_CRASH_AT").ok()?;
         let (moment, n) = setting.split_once(':').unwrap_or((&setting, "1"));
