@@ -5,13 +5,17 @@
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use termijn_domain::filing::{Against, CountingTerm, Filing, WithoutTerm, classify_filing};
+use termijn_domain::record::{
+    Consequence, JudgmentFact, NoAppealConfirmation, ObjectionDecision, ObjectionFact, Postponement,
+    PostponementGround, ReceivedBy,
+};
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{
     AppealEnding, AppealFact, AppealOutcome, Appellant, DecisionStatus, RegionYearFacts, SpaceDecisionFact,
     SpaceDecisionKind, TariffDecisionFact, TariffKind, TermStatus, assess_region_year,
 };
 use termijn_domain::terms::{objection_term, rcs_term_from_first_of_march};
-use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug};
+use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
 
 fn any_date() -> impl Strategy<Value = NaiveDate> {
     // 1 January 1990 to 31 December 2099.
@@ -147,13 +151,23 @@ proptest! {
         shuffled.decisions.sort_by_cached_key(|_| key.next());
         shuffled.tariff_decisions.sort_by_cached_key(|_| key.next());
         shuffled.appeals.sort_by_cached_key(|_| key.next());
+        shuffled.judgments.sort_by_cached_key(|_| key.next());
+        shuffled.confirmations.sort_by_cached_key(|_| key.next());
+        shuffled.objections.sort_by_cached_key(|_| key.next());
         let start = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
         for offset in judged {
             let as_of = start + Days::new(offset);
             let mut recorded = assess_region_year(&history, &context, as_of);
             let mut reordered = assess_region_year(&shuffled, &context, as_of);
-            recorded.appeals.sort_by(|a, b| a.appeal_id.as_str().cmp(b.appeal_id.as_str()));
-            reordered.appeals.sort_by(|a, b| a.appeal_id.as_str().cmp(b.appeal_id.as_str()));
+            for view in [&mut recorded, &mut reordered] {
+                // Lists shown in recording order; their content must not depend on it.
+                view.appeals.sort_by(|a, b| a.appeal_id.as_str().cmp(b.appeal_id.as_str()));
+                view.objections.sort_by(|a, b| a.objection_id.cmp(&b.objection_id));
+                view.nza_deadlines.sort_by(|a, b| {
+                    (a.basis.citation(), &a.objection_id, &a.appeal_id, &a.decision_id)
+                        .cmp(&(b.basis.citation(), &b.objection_id, &b.appeal_id, &b.decision_id))
+                });
+            }
             prop_assert_eq!(recorded, reordered, "judged on {}", as_of);
         }
     }
@@ -173,12 +187,31 @@ fn history() -> impl Strategy<Value = RegionYearFacts> {
         proptest::option::weighted(0.4, (30u64..300, 0u8..4)),
         any::<bool>(),
     );
+    // What a judgment orders (consequence, whether it names what it annuls, a period), objections (tariff
+    // decision, receipt, an advisory committee, postponements, a decision), confirmations (decision, day).
+    let order = (0u8..3, proptest::option::weighted(0.3, 0usize..4), proptest::option::weighted(0.3, 10u64..90));
+    let objection = (
+        0usize..5,
+        day(),
+        any::<bool>(),
+        proptest::collection::vec((3u8..5, proptest::option::of(1u64..80), 0u64..120), 0..3),
+        proptest::option::weighted(0.4, 20u64..200),
+    );
+    let confirmation = (0usize..4, day());
     (
-        proptest::collection::vec(decision, 1..4),
-        proptest::collection::vec(tariff, 0..5),
-        proptest::collection::vec(appeal, 0..4),
+        (
+            proptest::collection::vec(decision, 1..4),
+            proptest::collection::vec(tariff, 0..5),
+            proptest::collection::vec(appeal, 0..4),
+        ),
+        (
+            proptest::collection::vec(order, 4),
+            proptest::collection::vec(objection, 0..3),
+            proptest::collection::vec(confirmation, 0..2),
+            proptest::collection::vec(any::<bool>(), 4),
+        ),
     )
-        .prop_map(|(decisions, tariffs, appeals)| {
+        .prop_map(|((decisions, tariffs, appeals), (orders, objections, confirmations, misdirected))| {
             let decisions: Vec<SpaceDecisionFact> = decisions
                 .into_iter()
                 .enumerate()
@@ -195,7 +228,7 @@ fn history() -> impl Strategy<Value = RegionYearFacts> {
                 })
                 .collect();
             let count = decisions.len();
-            let tariff_decisions = tariffs
+            let tariff_decisions: Vec<TariffDecisionFact> = tariffs
                 .into_iter()
                 .enumerate()
                 .map(|(i, (decided_on, announce_after, kind, named, names))| TariffDecisionFact {
@@ -213,7 +246,7 @@ fn history() -> impl Strategy<Value = RegionYearFacts> {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (against, received_on, posted_before, ending, provider))| AppealFact {
-                    received_by: Default::default(),
+                    received_by: if misdirected[i] { ReceivedBy::Nza } else { ReceivedBy::Cbb },
                     appeal_id: AppealId::parse(&format!("A{i}")).unwrap(),
                     appellant: if provider {
                         Appellant::Provider(AgbCode::parse("10000001").unwrap())
@@ -233,11 +266,71 @@ fn history() -> impl Strategy<Value = RegionYearFacts> {
                         ][outcome as usize],
                     }),
                 })
+                .collect::<Vec<AppealFact>>();
+            let judgments = appeals
+                .iter()
+                .zip(&orders)
+                .filter_map(|(appeal, &(consequence, names, period))| {
+                    let ending = appeal.ending.filter(|e| e.outcome == AppealOutcome::Upheld)?;
+                    let consequence = [
+                        Consequence::NewDecisionRequired,
+                        Consequence::LegalEffectsMaintained,
+                        Consequence::CourtDecided,
+                    ][consequence as usize];
+                    Some(JudgmentFact {
+                        appeal_id: appeal.appeal_id.clone(),
+                        judgment_on: ending.on,
+                        annuls: names.map(|n| vec![decisions[n % count].decision_id.clone()]),
+                        consequence,
+                        amount: (consequence == Consequence::CourtDecided).then(|| Euro::parse("999.00").unwrap()),
+                        new_decision_by: period
+                            .filter(|_| consequence == Consequence::NewDecisionRequired)
+                            .map(|n| ending.on + Days::new(n)),
+                    })
+                })
+                .collect();
+            let objections = if tariff_decisions.is_empty() {
+                Vec::new()
+            } else {
+                objections
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (tariff, received_on, committee, postponements, decided_after))| ObjectionFact {
+                        objection_id: ObjectionId::parse(&format!("B{i}")).unwrap(),
+                        tariff_decision: tariff_decisions[tariff % tariff_decisions.len()].decision_id.clone(),
+                        objector: Appellant::Provider(AgbCode::parse("10000002").unwrap()),
+                        received_on,
+                        posted_on: None,
+                        advisory_committee: committee,
+                        // Notified on distinct days: two notices of one day have no order in law either.
+                        postponements: postponements
+                            .into_iter()
+                            .enumerate()
+                            .map(|(k, (paragraph, until, after))| Postponement {
+                                paragraph,
+                                until: until.map(|n| received_on + Days::new(60 + n)),
+                                ground: (paragraph == 4).then_some(PostponementGround::C),
+                                announced_on: received_on + Days::new(after * 2 + k as u64),
+                            })
+                            .collect(),
+                        decision: decided_after.map(|n| ObjectionDecision {
+                            decided_on: received_on + Days::new(n),
+                            announced_on: received_on + Days::new(n + 1),
+                        }),
+                    })
+                    .collect()
+            };
+            let confirmations = confirmations
+                .into_iter()
+                .map(|(d, confirmed_on)| NoAppealConfirmation {
+                    decision_id: decisions[d % count].decision_id.clone(),
+                    confirmed_on,
+                })
                 .collect();
             RegionYearFacts {
-                judgments: Vec::new(),
-                confirmations: Vec::new(),
-                objections: Vec::new(),
+                judgments,
+                confirmations,
+                objections,
                 region: RegionSlug::parse("groningen").unwrap(),
                 year: 2027,
                 decisions,

@@ -56,13 +56,21 @@ pub fn annulments(
     as_of: NaiveDate,
 ) -> Vec<Option<Annulment>> {
     let mut annulled: Vec<Option<Annulment>> = vec![None; ordered.len()];
+    // The appeal of each annulment: of two judgments on one day, the one with the lower case number counts, so
+    // that the order in which they were recorded does not matter.
+    let mut by: Vec<Option<AppealId>> = vec![None; ordered.len()];
     let position = |id: &DecisionId| ordered.iter().position(|o| &o.fact.decision_id == id);
-    let mut annul = |target: usize, annulment: Annulment| {
+    let mut annul = |target: usize, annulment: Annulment, appeal: &AppealId| {
         if ordered[target].announced_on.is_none() || ordered[target].fact.kind == SpaceDecisionKind::CourtDecided {
             return;
         }
-        if annulled[target].is_none_or(|a| annulment.on < a.on) {
+        let earlier = match (annulled[target], &by[target]) {
+            (Some(a), Some(b)) => (annulment.on, appeal) < (a.on, b),
+            _ => true,
+        };
+        if earlier {
             annulled[target] = Some(annulment);
+            by[target] = Some(appeal.clone());
         }
     };
     for a in 0..appeals.len() {
@@ -76,11 +84,12 @@ pub fn annulments(
             judgment: index,
             new_decision_by: judgment.and_then(|j| j.new_decision_by),
         };
+        let id = &appeals[a].appeal_id;
         match judgment.and_then(|j| j.annuls.as_ref()) {
-            Some(named) => named.iter().filter_map(position).for_each(|t| annul(t, annulment)),
+            Some(named) => named.iter().filter_map(position).for_each(|t| annul(t, annulment, id)),
             None => {
                 if let Some(p) = against[a] {
-                    annul(annulled_by_default(p, &reached[a]), annulment);
+                    annul(annulled_by_default(p, &reached[a]), annulment, id);
                 }
             }
         }
@@ -97,7 +106,7 @@ pub fn annulments(
             new_decision_by: judgment.new_decision_by,
         };
         for target in judgment.annuls.iter().flatten().filter_map(position) {
-            annul(target, annulment);
+            annul(target, annulment, &judgment.appeal_id);
         }
     }
     annulled
