@@ -107,29 +107,6 @@ impl TermView {
             || self.annulled_on.is_some_and(|j| j <= as_of)
             || self.settled_on.is_some_and(|s| s <= as_of)
     }
-
-    /// The term as `viewer` sees it: every term counts for every appellant (R7), but another provider's tariff
-    /// decision and AGB code are never shown; its explanation names them as "een andere zorgaanbieder".
-    pub fn as_seen_by(mut self, viewer: Option<&AgbCode>) -> Self {
-        let Some(viewer) = viewer else { return self };
-        let Some(provider) = self.provider.clone().filter(|p| p != viewer) else { return self };
-        let tariff = self.tariff_decision.take();
-        self.provider = None;
-        self.other_provider = true;
-        let redact = |step: &str| {
-            let step = match &tariff {
-                Some(t) => step.replace(t.as_str(), "(van een andere zorgaanbieder)"),
-                None => step.to_owned(),
-            };
-            step.replace(provider.as_str(), "(andere zorgaanbieder)")
-        };
-        let mut explanation = Explanation::new();
-        for step in self.explanation.steps() {
-            explanation.push(redact(step));
-        }
-        self.explanation = explanation;
-        self
-    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -263,15 +240,19 @@ impl Redaction {
         Self { others }
     }
 
-    pub fn explanation(&self, explanation: &Explanation) -> Explanation {
+    /// The explanation without the other providers' names; as it is when there are none to leave out.
+    pub fn explanation(&self, explanation: Explanation) -> Explanation {
         if self.others.is_empty() {
-            return explanation.clone();
+            return explanation;
         }
         let mut redacted = Explanation::new();
         for step in explanation.steps() {
+            // Every tariff decision first: an id may contain an AGB code.
             let mut step = step.clone();
-            for (tariff, provider) in &self.others {
+            for (tariff, _) in &self.others {
                 step = step.replace(tariff.as_str(), "(van een andere zorgaanbieder)");
+            }
+            for (_, provider) in &self.others {
                 step = step.replace(provider.as_str(), "(andere zorgaanbieder)");
             }
             redacted.push(step);
@@ -279,10 +260,15 @@ impl Redaction {
         redacted
     }
 
-    /// A term as the viewer sees it: another provider's unnamed, and no explanation naming one.
-    pub fn term(&self, term: TermView, viewer: Option<&AgbCode>) -> TermView {
-        let mut term = term.as_seen_by(viewer);
-        term.explanation = self.explanation(&term.explanation);
+    /// A term as the viewer sees it: every term counts for every appellant (R7), but another provider's term is
+    /// shown without its tariff decision and AGB code, and no explanation names one.
+    pub fn term(&self, mut term: TermView, viewer: Option<&AgbCode>) -> TermView {
+        if viewer.is_some() && term.provider.is_some() && term.provider.as_ref() != viewer {
+            term.tariff_decision = None;
+            term.provider = None;
+            term.other_provider = true;
+        }
+        term.explanation = self.explanation(std::mem::take(&mut term.explanation));
         term
     }
 }
@@ -359,7 +345,10 @@ impl SpaceView {
                     .as_ref()
                     .is_none_or(|p| matches!(&a.appellant, Appellant::Provider(own) if own == p))
             })
-            .map(|a| AppealView { explanation: redaction.explanation(&a.explanation), ..AppealView::from(a) })
+            .map(|a| {
+                let view = AppealView::from(a);
+                AppealView { explanation: redaction.explanation(view.explanation), ..view }
+            })
             .collect();
         Self {
             region: assessment.region.clone(),
@@ -377,7 +366,10 @@ impl SpaceView {
             decisions: assessment
                 .decisions
                 .iter()
-                .map(|d| DecisionView { explanation: redaction.explanation(&d.explanation), ..DecisionView::from(d) })
+                .map(|d| {
+                    let view = DecisionView::from(d);
+                    DecisionView { explanation: redaction.explanation(view.explanation), ..view }
+                })
                 .collect(),
             commencement: commencement.into(),
         }
