@@ -15,7 +15,7 @@ use crate::record::{
 use crate::reference::LegalContext;
 use crate::rules::annulment::{
     Annulment, TermTimeline, annulled_before_tariff_decision, annulments, court_decisions, explain_annulled_term,
-    new_decision_deadline, term_status_on,
+    new_decision_announced, new_decision_deadline, term_status_on,
 };
 use crate::rules::art6_19::reached_decisions;
 use crate::rules::art105_lid2::{Link, applied_decision, current_on, lid2_term};
@@ -223,7 +223,8 @@ pub struct RegionYearAssessment {
     /// (`not_announced` or `annulled`).
     pub status: Option<DecisionStatus>,
     pub irrevocable_since: Option<NaiveDate>,
-    /// Principle 1: the safe date to plan by, the last day of the current decision's latest certain term.
+    /// Principle 1: the safe date to plan by: per reading, the last day of the current decision's latest term
+    /// certain under it; the earlier of the readings.
     pub plan_by: Option<NaiveDate>,
     /// R14: an annulment requires a new decision and none has been announced since.
     pub new_decision_required: bool,
@@ -392,8 +393,7 @@ pub fn assess_region_year(facts: &RegionYearFacts, context: &LegalContext, as_of
         if current.is_some_and(|c| c < j) {
             revived_by = Some(j);
         }
-        let new_decision = judging.ordered.iter().any(|o| o.announced_on.is_some_and(|on| on > judgment));
-        new_decision_required |= !new_decision;
+        new_decision_required |= new_decision_announced(&judging.ordered, judgment).is_none();
     }
 
     let mut filings: Vec<Option<Classified>> = vec![None; judging.appeals.len()];
@@ -454,12 +454,7 @@ fn nza_deadlines(
             (None, Some(j)) => &judgments[j].appeal_id,
             (None, None) => continue,
         };
-        let new_decision_on = judging
-            .ordered
-            .iter()
-            .filter(|o| o.fact.kind != SpaceDecisionKind::CourtDecided)
-            .filter_map(|o| o.announced_on)
-            .find(|on| *on > annulment.on);
+        let new_decision_on = new_decision_announced(&judging.ordered, annulment.on);
         deadlines.extend(new_decision_deadline(&decisions[i].decision_id, annulment, appeal_id, new_decision_on));
     }
     for (a, appeal) in judging.appeals.iter().enumerate() {

@@ -188,6 +188,12 @@ pub fn term_status_on(timeline: &TermTimeline, on: NaiveDate) -> (TermStatus, Op
     }
 }
 
+/// R14: the first day after the judgment of `judgment_on` on which a decision for the region-year was announced
+/// (`ordered` in legal order): it ends `new_decision_required` and meets a period set for the new decision.
+pub fn new_decision_announced(ordered: &[Ordered<'_>], judgment_on: NaiveDate) -> Option<NaiveDate> {
+    ordered.iter().filter_map(|o| o.announced_on).find(|on| *on > judgment_on)
+}
+
 /// R14, art. 8:72 lid 4 Awb: the period the CBb set for a new decision after annulling `decision` is a deadline
 /// for NZa legal staff, not extended by the Atw; it is met once a decision for the region-year is announced after
 /// the judgment (`new_decision_on`). `None` when the judgment set no period or requires no new decision.
