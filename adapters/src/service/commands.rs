@@ -260,13 +260,15 @@ impl Service {
         objection_id: &ObjectionId,
         postponement: Postponement,
     ) -> Result<(), CommandError> {
-        self.objection_exists(tariff_decision, objection_id).await?;
-        // The decision term as it stood when the postponement was notified.
-        let deadline = self
-            .objection(tariff_decision, objection_id, postponement.announced_on)
-            .await?
-            .and_then(|o| o.decision_term)
-            .map(|t| t.last_day);
+        // The decision term as it stood when the postponement was notified. An objection not known on that day
+        // must still exist (the aggregate then refuses a notice before its receipt).
+        let deadline = match self.objection(tariff_decision, objection_id, postponement.announced_on).await? {
+            Some(objection) => objection.decision_term.map(|t| t.last_day),
+            None => {
+                self.objection_exists(tariff_decision, objection_id).await?;
+                None
+            }
+        };
         let command = ObjectionCommand::PostponeDecision { postponement, deadline };
         Ok(self.objections.execute_with_metadata(objection_id.as_str(), command, by.metadata()).await?)
     }
