@@ -386,9 +386,52 @@ impl RegionYearRows {
     }
 }
 
-/// The fact rows of the whole register, built in memory from the log: what `termijn replay` writes back in
-/// bulk. Applying a change here has the same effect as the store applying it row by row, `versions`
-/// included (the number of changes each region-year's facts went through).
+/// Which rows of a decision an announcement is made on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionRows {
+    SpaceLines,
+    TariffRows,
+}
+
+/// Somewhere fact rows are kept: the set replay builds ([`FactSet`]), a region-year the store's cache holds, and
+/// the store's tables (as the statements of a write). Each says how it adds and changes rows; what a change
+/// does is said once, by [`FactChange::apply_to`].
+pub trait FactRows {
+    fn add_lines(&mut self, rows: Vec<SpaceLineRow>);
+    fn add_tariffs(&mut self, rows: Vec<TariffRow>);
+    fn add_appeal(&mut self, row: AppealRow);
+    fn add_notes(&mut self, rows: Vec<NoteRow>);
+    /// Records the announcement of a decision on its rows.
+    fn announce(&mut self, rows: DecisionRows, decision_id: &DecisionId, announced: LaterDate);
+    /// Records how an appeal ended on its row.
+    fn end_appeal(&mut self, appeal_id: &AppealId, ending: AppealEnding, recorded_at: DateTime<Utc>);
+}
+
+impl FactChange {
+    /// Makes this change to the rows kept by `rows`: the one application of a change, which the writer, the
+    /// cache and replay all call.
+    pub fn apply_to(self, rows: &mut impl FactRows) {
+        match self {
+            FactChange::AddSpaceLines(lines) => rows.add_lines(lines),
+            FactChange::AnnounceSpaceDecision { decision_id, announced } => {
+                rows.announce(DecisionRows::SpaceLines, &decision_id, announced)
+            }
+            FactChange::AddTariffRows(tariffs) => rows.add_tariffs(tariffs),
+            FactChange::AnnounceTariffDecision { decision_id, announced } => {
+                rows.announce(DecisionRows::TariffRows, &decision_id, announced)
+            }
+            FactChange::AddAppeal(appeal) => rows.add_appeal(appeal),
+            FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
+                rows.end_appeal(&appeal_id, ending, recorded_at)
+            }
+            FactChange::AddNotes(notes) => rows.add_notes(notes),
+        }
+    }
+}
+
+/// The fact rows of the whole register, or of one write, built in memory from events: what `termijn replay`
+/// writes back in bulk. `versions` counts the changes each region-year's facts went through, as the store
+/// counts them.
 #[derive(Debug, Default)]
 pub struct FactSet {
     pub lines: Vec<SpaceLineRow>,
@@ -406,65 +449,86 @@ impl FactSet {
         *self.versions.entry((region.clone(), year)).or_insert(0) += 1;
     }
 
-    /// Applies a change to the rows of the set. A change to rows the set does not hold (an announcement or an
-    /// ending of something recorded before) is handed back, to be made where those rows are.
-    pub fn apply(&mut self, change: FactChange) -> Option<FactChange> {
-        match change {
-            FactChange::AddSpaceLines(rows) => {
-                for row in rows {
-                    self.touch(&row.region, row.year);
-                    self.lines_of.entry(row.decision_id.clone()).or_default().push(self.lines.len());
-                    self.lines.push(row);
-                }
-            }
-            FactChange::AnnounceSpaceDecision { decision_id, announced } => {
-                let Some(held) = self.lines_of.get(&decision_id).cloned() else {
-                    return Some(FactChange::AnnounceSpaceDecision { decision_id, announced });
-                };
-                for i in held {
-                    self.lines[i].announced = Some(announced);
-                    let (region, year) = (self.lines[i].region.clone(), self.lines[i].year);
-                    self.touch(&region, year);
-                }
-            }
-            FactChange::AddTariffRows(rows) => {
-                for row in rows {
-                    self.touch(&row.region, row.year);
-                    self.tariffs_of.entry(row.decision_id.clone()).or_default().push(self.tariffs.len());
-                    self.tariffs.push(row);
-                }
-            }
-            FactChange::AnnounceTariffDecision { decision_id, announced } => {
-                let Some(held) = self.tariffs_of.get(&decision_id).cloned() else {
-                    return Some(FactChange::AnnounceTariffDecision { decision_id, announced });
-                };
-                for i in held {
-                    self.tariffs[i].announced = Some(announced);
-                    let (region, year) = (self.tariffs[i].region.clone(), self.tariffs[i].year);
-                    self.touch(&region, year);
-                }
-            }
-            FactChange::AddAppeal(row) => {
-                self.touch(&row.region, row.year);
-                self.appeal_at.insert(row.appeal_id.clone(), self.appeals.len());
-                self.appeals.push(row);
-            }
-            FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
-                let Some(&i) = self.appeal_at.get(&appeal_id) else {
-                    return Some(FactChange::EndAppeal { appeal_id, ending, recorded_at });
-                };
-                self.appeals[i].ending = Some(ending);
-                self.appeals[i].ending_recorded_at = Some(recorded_at);
-                let (region, year) = (self.appeals[i].region.clone(), self.appeals[i].year);
-                self.touch(&region, year);
-            }
-            FactChange::AddNotes(rows) => {
-                for row in rows {
-                    self.touch(&row.region, row.year);
-                    self.notes.push(row);
-                }
-            }
+    /// Whether the set holds rows of a decision.
+    pub fn holds_decision(&self, rows: DecisionRows, decision_id: &DecisionId) -> bool {
+        match rows {
+            DecisionRows::SpaceLines => self.lines_of.contains_key(decision_id),
+            DecisionRows::TariffRows => self.tariffs_of.contains_key(decision_id),
         }
-        None
+    }
+
+    /// Whether the set holds an appeal.
+    pub fn holds_appeal(&self, appeal_id: &AppealId) -> bool {
+        self.appeal_at.contains_key(appeal_id)
+    }
+
+    /// The rows of one region-year, each list in log order.
+    pub fn region_year(&self, region: &RegionSlug, year: i32) -> RegionYearRows {
+        let here = |r: &RegionSlug, y: i32| r == region && y == year;
+        RegionYearRows {
+            lines: self.lines.iter().filter(|l| here(&l.region, l.year)).cloned().collect(),
+            tariffs: self.tariffs.iter().filter(|t| here(&t.region, t.year)).cloned().collect(),
+            appeals: self.appeals.iter().filter(|a| here(&a.region, a.year)).cloned().collect(),
+            notes: self.notes.iter().filter(|n| here(&n.region, n.year)).cloned().collect(),
+        }
+    }
+}
+
+impl FactRows for FactSet {
+    fn add_lines(&mut self, rows: Vec<SpaceLineRow>) {
+        for row in rows {
+            self.touch(&row.region, row.year);
+            self.lines_of.entry(row.decision_id.clone()).or_default().push(self.lines.len());
+            self.lines.push(row);
+        }
+    }
+
+    fn add_tariffs(&mut self, rows: Vec<TariffRow>) {
+        for row in rows {
+            self.touch(&row.region, row.year);
+            self.tariffs_of.entry(row.decision_id.clone()).or_default().push(self.tariffs.len());
+            self.tariffs.push(row);
+        }
+    }
+
+    fn add_appeal(&mut self, row: AppealRow) {
+        self.touch(&row.region, row.year);
+        self.appeal_at.insert(row.appeal_id.clone(), self.appeals.len());
+        self.appeals.push(row);
+    }
+
+    fn add_notes(&mut self, rows: Vec<NoteRow>) {
+        for row in rows {
+            self.touch(&row.region, row.year);
+            self.notes.push(row);
+        }
+    }
+
+    fn announce(&mut self, rows: DecisionRows, decision_id: &DecisionId, announced: LaterDate) {
+        let held = match rows {
+            DecisionRows::SpaceLines => self.lines_of.get(decision_id),
+            DecisionRows::TariffRows => self.tariffs_of.get(decision_id),
+        };
+        for i in held.cloned().unwrap_or_default() {
+            let (region, year) = match rows {
+                DecisionRows::SpaceLines => {
+                    self.lines[i].announced = Some(announced);
+                    (self.lines[i].region.clone(), self.lines[i].year)
+                }
+                DecisionRows::TariffRows => {
+                    self.tariffs[i].announced = Some(announced);
+                    (self.tariffs[i].region.clone(), self.tariffs[i].year)
+                }
+            };
+            self.touch(&region, year);
+        }
+    }
+
+    fn end_appeal(&mut self, appeal_id: &AppealId, ending: AppealEnding, recorded_at: DateTime<Utc>) {
+        let Some(&i) = self.appeal_at.get(appeal_id) else { return };
+        self.appeals[i].ending = Some(ending);
+        self.appeals[i].ending_recorded_at = Some(recorded_at);
+        let (region, year) = (self.appeals[i].region.clone(), self.appeals[i].year);
+        self.touch(&region, year);
     }
 }

@@ -9,7 +9,7 @@ use termijn_domain::record::ReceivedBy;
 use termijn_domain::register::{AppealEnding, Appellant, SpaceDecisionKind, TariffKind};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, RegionSlug, ValueError};
 
-use crate::facts::{AppealRow, LaterDate, NoteRow, Recorded, RegionYearRows, SpaceLineRow, TariffRow};
+use crate::facts::{AppealRow, DecisionRows, LaterDate, NoteRow, Recorded, RegionYearRows, SpaceLineRow, TariffRow};
 
 /// A string in the buffer. Ids are never empty, so the empty text stands for "none" where a row may lack one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -204,18 +204,22 @@ impl PackedRegionYear {
     }
 
     /// Records an announcement on the rows of a decision held here; whether any row was one of its rows.
-    pub fn announce(&mut self, decision_id: &DecisionId, announced: LaterDate) -> bool {
+    pub fn announce(&mut self, rows: DecisionRows, decision_id: &DecisionId, announced: LaterDate) -> bool {
+        let text = &self.text;
+        let of_decision = |id: Text| str_at(text, id) == decision_id.as_str();
         let mut found = false;
-        for line in &mut self.lines {
-            if str_at(&self.text, line.decision_id) == decision_id.as_str() {
-                line.announced = Some(announced);
-                found = true;
+        match rows {
+            DecisionRows::SpaceLines => {
+                for line in self.lines.iter_mut().filter(|l| of_decision(l.decision_id)) {
+                    line.announced = Some(announced);
+                    found = true;
+                }
             }
-        }
-        for tariff in &mut self.tariffs {
-            if str_at(&self.text, tariff.decision_id) == decision_id.as_str() {
-                tariff.announced = Some(announced);
-                found = true;
+            DecisionRows::TariffRows => {
+                for tariff in self.tariffs.iter_mut().filter(|t| of_decision(t.decision_id)) {
+                    tariff.announced = Some(announced);
+                    found = true;
+                }
             }
         }
         found
@@ -486,9 +490,9 @@ mod tests {
         assert!(!packed.holds_line_of(&rows.tariffs[1].decision_id), "a tariff decision sets no space");
         assert!(!packed.holds_tariff_decision(&rows.lines[0].decision_id));
         assert!(!packed.holds_appeal(&AppealId::parse("CBb 27/99999").unwrap()));
-        assert!(packed.announce(&rows.tariffs[1].decision_id, announced));
+        assert!(packed.announce(DecisionRows::TariffRows, &rows.tariffs[1].decision_id, announced));
         assert!(packed.end_appeal(&rows.appeals[1].appeal_id, ending, instant(9)));
-        assert!(!packed.announce(&DecisionId::parse("NZa-TB-elders").unwrap(), announced));
+        assert!(!packed.announce(DecisionRows::TariffRows, &DecisionId::parse("NZa-TB-elders").unwrap(), announced));
         assert!(!packed.end_appeal(&AppealId::parse("CBb 27/99999").unwrap(), ending, instant(9)));
 
         rows.tariffs[1].announced = Some(announced);

@@ -8,27 +8,23 @@ use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{AppealStatus, DecisionStatus, NotOpenedReason, TermBasis, assess_region_year};
 use termijn_domain::values::RegionSlug;
 use termijn_projections::RecordedEvent;
-use termijn_projections::facts::{FactChange, RegionYearRows, changes};
+use termijn_projections::facts::{FactSet, changes};
 use termijn_projections::views::{Audience, SpaceView};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-/// A log of events, each recorded a minute after the one before, applied to the rows of one region-year.
+/// A log of events, each recorded a minute after the one before, and the fact rows they made.
 struct Log {
     events: Vec<RecordedEvent>,
-    rows: RegionYearRows,
+    rows: FactSet,
     start: DateTime<Utc>,
 }
 
 impl Log {
     fn new() -> Self {
-        Self {
-            events: Vec::new(),
-            rows: RegionYearRows::default(),
-            start: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
-        }
+        Self { events: Vec::new(), rows: FactSet::default(), start: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap() }
     }
 
     fn record(&mut self, aggregate_type: &str, aggregate_id: &str, payload: serde_json::Value) -> DateTime<Utc> {
@@ -48,55 +44,16 @@ impl Log {
             hash: String::new(),
         };
         for change in changes(&event).unwrap() {
-            self.apply(change);
+            change.apply_to(&mut self.rows);
         }
         self.events.push(event);
         recorded_at
     }
 
-    /// What the store does with a fact change, for the one region-year this log is about.
-    fn apply(&mut self, change: FactChange) {
-        let here = |region: &RegionSlug, year: i32| region.as_str() == "groningen" && year == 2027;
-        match change {
-            FactChange::AddSpaceLines(lines) => {
-                self.rows.lines.extend(lines.into_iter().filter(|l| here(&l.region, l.year)))
-            }
-            FactChange::AnnounceSpaceDecision { decision_id, announced } => self
-                .rows
-                .lines
-                .iter_mut()
-                .filter(|l| l.decision_id == decision_id)
-                .for_each(|l| l.announced = Some(announced)),
-            FactChange::AddTariffRows(rows) => {
-                self.rows.tariffs.extend(rows.into_iter().filter(|t| here(&t.region, t.year)))
-            }
-            FactChange::AnnounceTariffDecision { decision_id, announced } => self
-                .rows
-                .tariffs
-                .iter_mut()
-                .filter(|t| t.decision_id == decision_id)
-                .for_each(|t| t.announced = Some(announced)),
-            FactChange::AddAppeal(row) => {
-                if here(&row.region, row.year) {
-                    self.rows.appeals.push(row)
-                }
-            }
-            FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
-                for a in self.rows.appeals.iter_mut().filter(|a| a.appeal_id == appeal_id) {
-                    a.ending = Some(ending);
-                    a.ending_recorded_at = Some(recorded_at);
-                }
-            }
-            FactChange::AddNotes(notes) => {
-                self.rows.notes.extend(notes.into_iter().filter(|n| here(&n.region, n.year)))
-            }
-        }
-    }
-
     fn view(&self, as_of: NaiveDate, as_at: Option<DateTime<Utc>>) -> SpaceView {
         let context = LegalContext::shipped().unwrap();
         let region = RegionSlug::parse("groningen").unwrap();
-        let facts = self.rows.facts(&region, 2027, as_at);
+        let facts = self.rows.region_year(&region, 2027).facts(&region, 2027, as_at);
         let assessment = assess_region_year(&facts, &context, as_of);
         SpaceView::new(&assessment, &Audience::default(), as_at, &context.commencement)
     }

@@ -4,11 +4,15 @@
 //! it commits a change to that region-year, so the answer to a write is judged from memory. Writes of other
 //! processes only move the version on, which a read then sees.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use termijn_domain::values::RegionSlug;
-use termijn_projections::facts::{FactChange, FactSet, RegionYearRows};
+use chrono::{DateTime, Utc};
+use termijn_domain::register::AppealEnding;
+use termijn_domain::values::{AppealId, DecisionId, RegionSlug};
+use termijn_projections::facts::{
+    AppealRow, DecisionRows, FactChange, FactRows, LaterDate, NoteRow, RegionYearRows, SpaceLineRow, TariffRow,
+};
 use termijn_projections::packed::PackedRegionYear;
 
 /// Room for the whole register at well over a million events (about 120 bytes a row, packed).
@@ -34,10 +38,8 @@ pub(super) struct RegionYearCache {
 
 /// What one committed write did to the fact rows, for the cache to follow.
 pub(super) struct RowsChange {
-    /// The rows it added.
-    pub(super) added: Box<FactSet>,
-    /// Its changes to rows stored before it: announcements and endings.
-    pub(super) stored_before: Vec<FactChange>,
+    /// Its changes, in log order.
+    pub(super) changes: Vec<FactChange>,
     /// Every region-year it changed, with the facts version after it and the number of changes it made there.
     pub(super) versions: Vec<(RegionSlug, i32, i64, i64)>,
 }
@@ -109,59 +111,93 @@ impl RegionYearCache {
     /// Follows a committed write: an entry held at the version just before the write gets its changes and the
     /// new version; any other entry of a changed region-year that is older is dropped.
     pub(super) fn follow(&self, change: RowsChange) {
-        let RowsChange { added, stored_before, versions } = change;
-        let mut added_to: HashMap<(RegionSlug, i32), RegionYearRows> = HashMap::new();
-        for line in &added.lines {
-            added_to.entry((line.region.clone(), line.year)).or_default().lines.push(line.clone());
-        }
-        for tariff in &added.tariffs {
-            added_to.entry((tariff.region.clone(), tariff.year)).or_default().tariffs.push(tariff.clone());
-        }
-        for appeal in &added.appeals {
-            added_to.entry((appeal.region.clone(), appeal.year)).or_default().appeals.push(appeal.clone());
-        }
-        for note in &added.notes {
-            added_to.entry((note.region.clone(), note.year)).or_default().notes.push(note.clone());
-        }
+        let RowsChange { changes, versions } = change;
         let mut entries = self.entries();
+        let mut following = Following::default();
         for (region, year, after, changes) in versions {
             let key = (region, year);
-            let Some(mut entry) = entries.remove(&key) else { continue };
+            let Some(entry) = entries.remove(&key) else { continue };
             if entry.version >= after {
                 entries.insert(key, entry);
-                continue;
+            } else if entry.version == after - changes {
+                following.held.insert(key, (entry, after));
             }
-            if entry.version != after - changes {
-                continue;
+        }
+        for change in changes {
+            change.apply_to(&mut following);
+        }
+        for (key, (mut entry, after)) in following.held {
+            if !following.lost.contains(&key) {
+                entry.version = after;
+                entries.insert(key, entry);
             }
-            let rows = Arc::make_mut(&mut entry.rows);
-            let new = added_to.remove(&key).unwrap_or_default();
-            if rows.add(&new.lines, &new.tariffs, &new.appeals, &new.notes).is_none() {
-                continue;
-            }
-            for change in &stored_before {
-                match change {
-                    FactChange::AnnounceSpaceDecision { decision_id, announced }
-                    | FactChange::AnnounceTariffDecision { decision_id, announced } => {
-                        rows.announce(decision_id, *announced);
-                    }
-                    FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
-                        rows.end_appeal(appeal_id, *ending, *recorded_at);
-                    }
-                    FactChange::AddSpaceLines(_)
-                    | FactChange::AddTariffRows(_)
-                    | FactChange::AddAppeal(_)
-                    | FactChange::AddNotes(_) => {}
-                }
-            }
-            entry.version = after;
-            entries.insert(key, entry);
         }
     }
 
     /// Forgets everything, after the views were rewritten as a whole.
     pub(super) fn clear(&self) {
         *self.entries() = Entries::default();
+    }
+}
+
+/// The entries a write changes, taken out of the cache while its changes are made to them, each with the
+/// version it will have after them.
+#[derive(Default)]
+struct Following {
+    held: HashMap<(RegionSlug, i32), (Entry, i64)>,
+    /// Entries whose strings no longer fit their buffer: they are read again when asked for.
+    lost: HashSet<(RegionSlug, i32)>,
+}
+
+impl Following {
+    fn add_to(&mut self, region: &RegionSlug, year: i32, add: impl FnOnce(&mut PackedRegionYear) -> Option<()>) {
+        let key = (region.clone(), year);
+        let Some((entry, _)) = self.held.get_mut(&key) else { return };
+        if add(Arc::make_mut(&mut entry.rows)).is_none() {
+            self.lost.insert(key);
+        }
+    }
+
+    fn each(&mut self, change: impl Fn(&mut PackedRegionYear)) {
+        for (entry, _) in self.held.values_mut() {
+            change(Arc::make_mut(&mut entry.rows));
+        }
+    }
+}
+
+impl FactRows for Following {
+    fn add_lines(&mut self, rows: Vec<SpaceLineRow>) {
+        for row in rows {
+            self.add_to(&row.region, row.year, |held| held.add(std::slice::from_ref(&row), &[], &[], &[]));
+        }
+    }
+
+    fn add_tariffs(&mut self, rows: Vec<TariffRow>) {
+        for row in rows {
+            self.add_to(&row.region, row.year, |held| held.add(&[], std::slice::from_ref(&row), &[], &[]));
+        }
+    }
+
+    fn add_appeal(&mut self, row: AppealRow) {
+        self.add_to(&row.region, row.year, |held| held.add(&[], &[], std::slice::from_ref(&row), &[]));
+    }
+
+    fn add_notes(&mut self, rows: Vec<NoteRow>) {
+        for row in rows {
+            self.add_to(&row.region, row.year, |held| held.add(&[], &[], &[], std::slice::from_ref(&row)));
+        }
+    }
+
+    fn announce(&mut self, rows: DecisionRows, decision_id: &DecisionId, announced: LaterDate) {
+        self.each(|held| {
+            held.announce(rows, decision_id, announced);
+        });
+    }
+
+    fn end_appeal(&mut self, appeal_id: &AppealId, ending: AppealEnding, recorded_at: DateTime<Utc>) {
+        self.each(|held| {
+            held.end_appeal(appeal_id, ending, recorded_at);
+        });
     }
 }
 
@@ -253,11 +289,9 @@ mod tests {
     /// recorded before: three changes to the region-year.
     fn write(announced: LaterDate, ending: AppealEnding) -> (RowsChange, TariffRow) {
         let added = tariff("NZa-TB-3", 12);
-        let mut facts = FactSet::default();
-        facts.apply(FactChange::AddTariffRows(vec![added.clone()]));
         let change = RowsChange {
-            added: Box::new(facts),
-            stored_before: vec![
+            changes: vec![
+                FactChange::AddTariffRows(vec![added.clone()]),
                 FactChange::AnnounceTariffDecision { decision_id: DecisionId::parse("NZa-TB-1").unwrap(), announced },
                 FactChange::EndAppeal { appeal_id: AppealId::parse("CBb 27/1").unwrap(), ending, recorded_at: at(12) },
             ],

@@ -45,35 +45,44 @@ macro_rules! facts_sql {
             }
         }
 
-        /// Applies a fact change to rows already stored (an announcement, an appeal's ending), inside the
-        /// writing transaction; the region-years it changed, with their facts versions after it. Rows to add are
-        /// written in bulk by `write_facts`.
-        async fn apply_to_stored_rows(tx: &mut Tx, change: &FactChange) -> Result<Vec<(RegionSlug, i32, i64)>, sqlx::Error> {
-            match change {
-                FactChange::AnnounceSpaceDecision { decision_id, announced } => {
-                    announce(tx, "space_lines", decision_id, announced).await
-                }
-                FactChange::AnnounceTariffDecision { decision_id, announced } => {
-                    announce(tx, "tariff_rows", decision_id, announced).await
-                }
-                FactChange::EndAppeal { appeal_id, ending, recorded_at } => {
-                    sqlx::query("UPDATE appeal_rows SET ending = $1, ending_recorded_at = $2 WHERE appeal_id = $3")
-                        .bind(to_doc(ending))
-                        .bind(format_instant(*recorded_at))
-                        .bind(appeal_id.as_str())
-                        .execute(&mut **tx)
-                        .await?;
-                    touch_where(tx, "appeal_rows", "appeal_id", appeal_id.as_str()).await
-                }
-                FactChange::AddSpaceLines(_)
-                | FactChange::AddTariffRows(_)
-                | FactChange::AddAppeal(_)
-                | FactChange::AddNotes(_) => {
-                    let mut rows = FactSet::default();
-                    rows.apply(change.clone());
-                    write_facts(tx, &rows).await
+        /// Writes what a write does to the fact rows, inside its transaction; the region-years it changed, each
+        /// with its facts version after it and the number of changes made to it.
+        async fn write_fact_changes(tx: &mut Tx, write: &FactWrite) -> Result<Vec<(RegionSlug, i32, i64, i64)>, sqlx::Error> {
+            let mut versions: Vec<_> = write_facts(tx, &write.added)
+                .await?
+                .into_iter()
+                .map(|(region, year, after)| {
+                    let changes = write.added.versions.get(&(region.clone(), year)).copied().unwrap_or(0);
+                    (region, year, after, changes)
+                })
+                .collect();
+            let mut touched = Vec::new();
+            for (rows, decision_id, announced) in &write.announced {
+                let table = match rows {
+                    DecisionRows::SpaceLines => "space_lines",
+                    DecisionRows::TariffRows => "tariff_rows",
+                };
+                touched.extend(announce(tx, table, decision_id, announced).await?);
+            }
+            for (appeal_id, ending, recorded_at) in &write.ended {
+                sqlx::query("UPDATE appeal_rows SET ending = $1, ending_recorded_at = $2 WHERE appeal_id = $3")
+                    .bind(to_doc(ending))
+                    .bind(format_instant(*recorded_at))
+                    .bind(appeal_id.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                touched.extend(touch_where(tx, "appeal_rows", "appeal_id", appeal_id.as_str()).await?);
+            }
+            for (region, year, after) in touched {
+                match versions.iter_mut().find(|(r, y, _, _)| *r == region && *y == year) {
+                    Some((_, _, held, changes)) => {
+                        *held = after;
+                        *changes += 1;
+                    }
+                    None => versions.push((region, year, after, 1)),
                 }
             }
+            Ok(versions)
         }
 
         /// The facts version of a region-year and every row of it, read in one statement so that both come from

@@ -110,7 +110,7 @@ macro_rules! log_sql {
                     for event in batch? {
                         after = event.position;
                         for change in changes(&event).map_err(corrupt)? {
-                            facts.apply(change);
+                            change.apply_to(&mut facts);
                         }
                     }
                     progress(after, head);

@@ -12,11 +12,62 @@ pub(super) struct StoredFact {
     pub(super) second: Option<String>,
 }
 
+/// What one write does to the fact rows, as the store's statements make it: the rows it adds (with what the same
+/// write changes in them) are inserted in bulk, and its changes to rows stored before are updated in place.
+#[derive(Default)]
+pub(super) struct FactWrite {
+    pub(super) added: FactSet,
+    pub(super) announced: Vec<(DecisionRows, DecisionId, LaterDate)>,
+    pub(super) ended: Vec<(AppealId, AppealEnding, DateTime<Utc>)>,
+}
+
+impl FactRows for FactWrite {
+    fn add_lines(&mut self, rows: Vec<SpaceLineRow>) {
+        self.added.add_lines(rows);
+    }
+
+    fn add_tariffs(&mut self, rows: Vec<TariffRow>) {
+        self.added.add_tariffs(rows);
+    }
+
+    fn add_appeal(&mut self, row: AppealRow) {
+        self.added.add_appeal(row);
+    }
+
+    fn add_notes(&mut self, rows: Vec<NoteRow>) {
+        self.added.add_notes(rows);
+    }
+
+    fn announce(&mut self, rows: DecisionRows, decision_id: &DecisionId, announced: LaterDate) {
+        // A decision's rows are all added by the one event that records it: in this write or before it.
+        if self.added.holds_decision(rows, decision_id) {
+            self.added.announce(rows, decision_id, announced);
+        } else {
+            self.announced.push((rows, decision_id.clone(), announced));
+        }
+    }
+
+    fn end_appeal(&mut self, appeal_id: &AppealId, ending: AppealEnding, recorded_at: DateTime<Utc>) {
+        if self.added.holds_appeal(appeal_id) {
+            self.added.end_appeal(appeal_id, ending, recorded_at);
+        } else {
+            self.ended.push((appeal_id.clone(), ending, recorded_at));
+        }
+    }
+}
+
 /// One value of a row written in bulk.
 pub(super) enum Cell {
     Text(Option<String>),
     Int(i64),
 }
+
+use chrono::{DateTime, Utc};
+use termijn_domain::register::AppealEnding;
+use termijn_domain::values::{AppealId, DecisionId};
+use termijn_projections::facts::{
+    AppealRow, DecisionRows, FactRows, FactSet, LaterDate, NoteRow, SpaceLineRow, TariffRow,
+};
 
 pub(super) mod access;
 pub(super) mod deadlines;
@@ -35,12 +86,12 @@ macro_rules! store_impl {
         use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
         use termijn_projections::RecordedEvent;
         use termijn_projections::facts::{
-            AppealRow, FactChange, FactSet, LaterDate, RegionYearRows, SpaceLineRow, TariffRow, changes,
+            AppealRow, DecisionRows, FactSet, LaterDate, RegionYearRows, SpaceLineRow, TariffRow, changes,
         };
         use termijn_projections::packed::PackedRegionYear;
         use termijn_projections::views::DeadlineView;
         use crate::store::cache::{RegionYearCache, RowsChange};
-        use crate::store::sql::{Cell, StoredFact};
+        use crate::store::sql::{Cell, FactWrite, StoredFact};
         use crate::store::{
             AppendError, CrashMoment, CrashPoint, EventQuery, Written, RegionYearDeadlines, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,

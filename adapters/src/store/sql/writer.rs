@@ -141,33 +141,16 @@ macro_rules! writer_sql {
                 Err(error) if is_unique_violation(&error) => return Err(AppendError::Conflict),
                 other => other?,
             }
-            let mut facts = FactSet::default();
-            let mut stored_before = Vec::new();
+            let mut all = Vec::new();
             for event in written.iter().flatten() {
-                for change in changes(event)? {
-                    stored_before.extend(facts.apply(change));
-                }
+                all.extend(changes(event)?);
             }
-            let mut versions: Vec<_> = write_facts(tx, &facts)
-                .await?
-                .into_iter()
-                .map(|(region, year, after)| {
-                    let changes = facts.versions.get(&(region.clone(), year)).copied().unwrap_or(0);
-                    (region, year, after, changes)
-                })
-                .collect();
-            for change in &stored_before {
-                for (region, year, after) in apply_to_stored_rows(tx, change).await? {
-                    match versions.iter_mut().find(|(r, y, _, _)| *r == region && *y == year) {
-                        Some((_, _, held, changes)) => {
-                            *held = after;
-                            *changes += 1;
-                        }
-                        None => versions.push((region, year, after, 1)),
-                    }
-                }
+            let mut write = FactWrite::default();
+            for change in all.iter().cloned() {
+                change.apply_to(&mut write);
             }
-            let rows_change = RowsChange { added: Box::new(facts), stored_before, versions };
+            let versions = write_fact_changes(tx, &write).await?;
+            let rows_change = RowsChange { changes: all, versions };
             let claims: Vec<_> = writes.iter().filter_map(|events| claim(events)).collect();
             match claim_keys(tx, &claims, recorded_at_text).await {
                 Err(error) if is_unique_violation(&error) => return Err(AppendError::IdempotencyKeyTaken),
