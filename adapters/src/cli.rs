@@ -147,7 +147,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             };
             let bar = progress_bar("replaying");
             let rebuilt = store
-                .rebuild_views(|done, total| {
+                .rebuild_views(&mut |done: i64, total: i64| {
                     bar.set_length(total.max(0) as u64);
                     bar.set_position(done.max(0) as u64);
                 })

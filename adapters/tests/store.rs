@@ -256,7 +256,7 @@ async fn writes_committed_together_each_get_their_outcome_and_the_views_match_a_
     }
     assert_eq!(service.store().verify(|_, _| {}).await.unwrap(), None);
     let live = service.store().dump_views().await.unwrap();
-    service.store().rebuild_views(|_, _| {}).await.unwrap();
+    service.store().rebuild_views(&mut |_, _| {}).await.unwrap();
     assert_eq!(service.store().dump_views().await.unwrap(), live);
 }
 
@@ -346,7 +346,7 @@ async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
     assert!(lodged(&latest).contains(&"CBb 27/elsewhere later".to_owned()));
     assert_eq!(held().await, fresh().await);
 
-    here.store().rebuild_views(|_, _| {}).await.unwrap();
+    here.store().rebuild_views(&mut |_, _| {}).await.unwrap();
     let rebuilt = held().await;
     assert_eq!(rebuilt, fresh().await);
     assert_eq!(rebuilt[0].appeals.len(), 13);
@@ -411,7 +411,7 @@ async fn replay_rebuilds_views_equal_to_the_live_ones(db: &TestDb) {
     assert_eq!(live.iter().filter(|row| row.starts_with("region_year_notes: groningen|2027")).count(), 4, "{live:#?}");
 
     let mut seen = Vec::new();
-    let rebuilt_through = service.store().rebuild_views(|done, total| seen.push((done, total))).await.unwrap();
+    let rebuilt_through = service.store().rebuild_views(&mut |done, total| seen.push((done, total))).await.unwrap();
     assert_eq!(rebuilt_through, 11);
     assert_eq!(seen.last(), Some(&(11, 11)), "progress reaches the end of the log");
     service.refresh_deadlines().await.unwrap();
@@ -452,7 +452,7 @@ async fn a_replay_of_a_large_register_writes_back_every_row_as_recorded(db: &Tes
     let indexes = db.indexes().await;
     assert!(indexes.iter().any(|index| index.contains("appeal_rows")), "{indexes:#?}");
 
-    service.store().rebuild_views(|_, _| {}).await.unwrap();
+    service.store().rebuild_views(&mut |_, _| {}).await.unwrap();
     assert_eq!(service.store().dump_views().await.unwrap(), live);
     assert_eq!(db.indexes().await, indexes, "every index and key is back as the migrations made it");
     let space =

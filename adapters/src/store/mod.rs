@@ -5,6 +5,7 @@
 //! read models. The views can therefore never miss or double-apply an event, whatever moment the process dies
 //! at, and positions are handed out and committed in order, so a reader paging by position skips nothing.
 
+mod backend;
 mod cache;
 pub mod chain;
 mod postgres;
@@ -15,33 +16,24 @@ mod types;
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use cqrs_es::persist::SerializedEvent;
-use termijn_domain::values::{AppealId, DecisionId, RegionSlug};
-use termijn_projections::RecordedEvent;
-use termijn_projections::facts::{AppealRow, RegionYearRows, SpaceLineRow, TariffRow};
-use termijn_projections::views::DeadlineView;
-
+pub use backend::{Access, Appends, Backend, DeadlineIndex, Log, RegionYears};
 pub use repository::EventRepository;
+use termijn_projections::RecordedEvent;
 pub use types::*;
 
+/// The store this process opened, whichever database it is on: every method of [`Backend`] and its concerns,
+/// and what is said once for both on top of them.
 #[derive(Clone)]
 pub struct Store {
-    backend: Arc<Backend>,
+    backend: Arc<dyn Backend>,
 }
 
-enum Backend {
-    Sqlite(sqlite::SqliteStore),
-    Postgres(postgres::PostgresStore),
-}
+impl std::ops::Deref for Store {
+    type Target = dyn Backend;
 
-macro_rules! dispatch {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &*$self.backend {
-            Backend::Sqlite(store) => store.$method($($arg),*).await,
-            Backend::Postgres(store) => store.$method($($arg),*).await,
-        }
-    };
+    fn deref(&self) -> &Self::Target {
+        &*self.backend
+    }
 }
 
 impl Store {
@@ -52,110 +44,16 @@ impl Store {
 
     pub async fn open_with(location: &StoreLocation, durability: Durability) -> Result<Self, StoreError> {
         let crash_at = CrashPoint::from_env();
-        let backend = match location {
-            StoreLocation::Sqlite(dir) => Backend::Sqlite(sqlite::SqliteStore::open(dir, crash_at, durability).await?),
-            StoreLocation::Postgres(url) => {
-                Backend::Postgres(postgres::PostgresStore::open(url, crash_at, durability).await?)
-            }
+        let backend: Arc<dyn Backend> = match location {
+            StoreLocation::Sqlite(dir) => Arc::new(sqlite::SqliteStore::open(dir, crash_at, durability).await?),
+            StoreLocation::Postgres(url) => Arc::new(postgres::PostgresStore::open(url, crash_at, durability).await?),
         };
-        Ok(Self { backend: Arc::new(backend) })
-    }
-
-    /// Opens every connection the store may use, so that no request waits for one to be opened (what a
-    /// server does at the start; a command opens only the connections it uses).
-    pub async fn open_connections(&self) -> Result<(), StoreError> {
-        dispatch!(self.open_connections())
-    }
-
-    /// Reads the register's region-years into memory, the latest years first, as far as the memory set aside
-    /// for them goes (the whole register at well over a million events), so that no read waits for the disk;
-    /// how many region-years it holds, of how many. What is held stays up to date (see `region_year_rows`).
-    pub async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
-        dispatch!(self.hold_register())
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match &*self.backend {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
-    }
-
-    /// Appends the events of one command in one transaction, with their view changes.
-    pub async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
-        dispatch!(self.append(events))
-    }
-
-    pub async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<Arc<RegionYearRows>, StoreError> {
-        dispatch!(self.region_year_rows(region, year))
-    }
-
-    /// The rows of a region-year that include what a write recorded: what the answer to that write is judged
-    /// from. They may be older than the latest rows (not older than the write), so they answer no other read.
-    pub async fn region_year_rows_including(
-        &self,
-        region: &RegionSlug,
-        year: i32,
-        written: Written<'_>,
-    ) -> Result<Arc<RegionYearRows>, StoreError> {
-        dispatch!(self.region_year_rows_including(region, year, written))
-    }
-
-    /// Whether a contracting-space decision is recorded at all, and whether it sets a space for one region-year.
-    pub async fn sets_space(
-        &self,
-        decision_id: &DecisionId,
-        region: &RegionSlug,
-        year: i32,
-    ) -> Result<(bool, bool), StoreError> {
-        dispatch!(self.sets_space(decision_id, region, year))
-    }
-
-    pub async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {
-        dispatch!(self.space_lines(decision_id))
-    }
-
-    pub async fn tariff_rows(&self, decision_id: &DecisionId) -> Result<Vec<TariffRow>, StoreError> {
-        dispatch!(self.tariff_rows(decision_id))
-    }
-
-    pub async fn appeal_row(&self, appeal_id: &AppealId) -> Result<Option<AppealRow>, StoreError> {
-        dispatch!(self.appeal_row(appeal_id))
-    }
-
-    /// Region-years whose deadlines index is older than their facts, with the facts' version.
-    pub async fn stale_region_years(&self) -> Result<Vec<(RegionSlug, i32, i64)>, StoreError> {
-        dispatch!(self.stale_region_years())
-    }
-
-    /// Replaces the indexed deadlines of each region-year given, unless the index already holds that version.
-    pub async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
-        dispatch!(self.store_deadlines(index))
-    }
-
-    /// Indexed terms whose last day lies in `from..=to`, by last day. Every term counts for every appellant
-    /// (R7), so who is asking narrows nothing here; the register redacts another provider's terms.
-    pub async fn deadlines(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        region: Option<&RegionSlug>,
-    ) -> Result<Vec<DeadlineView>, StoreError> {
-        dispatch!(self.deadlines(from, to, region))
+        Ok(Self { backend })
     }
 
     pub async fn events(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows: Vec<StoredRow> = dispatch!(self.rows(query))?;
+        let rows: Vec<StoredRow> = self.rows(query).await?;
         rows.iter().map(StoredRow::to_recorded).collect()
-    }
-
-    pub async fn rows(&self, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
-        dispatch!(self.rows(query))
-    }
-
-    /// The last position and hash of the chain, as its head records them.
-    pub async fn chain_head(&self) -> Result<(i64, String), StoreError> {
-        dispatch!(self.chain_head())
     }
 
     /// Checks every event row against the chain; the first row that breaks it, if any.
@@ -192,16 +90,6 @@ impl Store {
         Ok(None)
     }
 
-    /// Rebuilds every read model from the log in one transaction; the result equals the live views.
-    pub async fn rebuild_views(&self, progress: impl FnMut(i64, i64) + Send) -> Result<i64, StoreError> {
-        dispatch!(self.rebuild_views(progress))
-    }
-
-    /// Every read-model row in a canonical order, to compare two stores.
-    pub async fn dump_views(&self) -> Result<ViewsDump, StoreError> {
-        dispatch!(self.dump_views())
-    }
-
     /// Appends rows taken from another store's log as they are, positions and hashes included, after checking
     /// that they continue this store's chain. The views are not touched: rebuild them afterwards.
     pub async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
@@ -213,33 +101,7 @@ impl Store {
             position = row.position;
             previous = row.hash.clone();
         }
-        dispatch!(self.import_rows(rows))
-    }
-
-    pub async fn projected_through(&self) -> Result<i64, StoreError> {
-        dispatch!(self.projected_through())
-    }
-
-    pub async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
-        dispatch!(self.insert_token(token))
-    }
-
-    pub async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        dispatch!(self.token(token_hash))
-    }
-
-    pub async fn idempotency(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        dispatch!(self.idempotency(scope, key))
-    }
-
-    pub async fn complete_idempotency(
-        &self,
-        scope: &str,
-        key: &str,
-        status: u16,
-        response: &str,
-    ) -> Result<(), StoreError> {
-        dispatch!(self.complete_idempotency(scope, key, status, response))
+        self.append_rows_as_they_are(rows).await
     }
 }
 

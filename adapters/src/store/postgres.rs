@@ -219,9 +219,20 @@ impl PostgresStore {
             Writer::start(move || async move { options(1).connect(&url).await }, crash_at, cache.clone()).await?;
         Ok(Self { pool, writer, cache })
     }
+}
+
+#[async_trait::async_trait]
+impl super::Backend for PostgresStore {
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn aggregate_reader(&self) -> super::repository::Reader {
+        super::repository::Reader::Postgres(postgres_es::PostgresEventRepository::new(self.pool.clone()))
+    }
 
     /// Opens every connection of the pool at once: opening one costs a PostgreSQL process start.
-    pub(super) async fn open_connections(&self) -> Result<(), super::StoreError> {
+    async fn open_connections(&self) -> Result<(), super::StoreError> {
         let all = (0..self.pool.options().get_max_connections()).map(|_| self.pool.acquire());
         futures_util::future::try_join_all(all).await?;
         Ok(())

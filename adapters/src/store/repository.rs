@@ -8,24 +8,22 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
 
-use super::{AppendError, Backend, Store};
+use super::{AppendError, Store};
 
 pub struct EventRepository {
     store: Store,
     reader: Reader,
 }
 
-enum Reader {
+/// How the aggregates of a store are loaded: by the cqrs-es repository of its database.
+pub enum Reader {
     Sqlite(SqliteEventRepository),
     Postgres(PostgresEventRepository),
 }
 
 impl EventRepository {
     pub fn new(store: Store) -> Self {
-        let reader = match &*store.backend {
-            Backend::Sqlite(s) => Reader::Sqlite(SqliteEventRepository::new(s.pool.clone())),
-            Backend::Postgres(s) => Reader::Postgres(PostgresEventRepository::new(s.pool.clone())),
-        };
+        let reader = store.aggregate_reader();
         Self { store, reader }
     }
 }

@@ -165,9 +165,20 @@ impl SqliteStore {
         .await?;
         Ok(Self { pool, writer, cache })
     }
+}
+
+#[async_trait::async_trait]
+impl super::Backend for SqliteStore {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn aggregate_reader(&self) -> super::repository::Reader {
+        super::repository::Reader::Sqlite(sqlite_es::SqliteEventRepository::new(self.pool.clone()))
+    }
 
     /// An embedded connection opens in well under a millisecond, as it is first needed.
-    pub(super) async fn open_connections(&self) -> Result<(), super::StoreError> {
+    async fn open_connections(&self) -> Result<(), super::StoreError> {
         Ok(())
     }
 }

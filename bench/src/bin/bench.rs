@@ -139,7 +139,7 @@ async fn copy_history(from: &Place, to: &Place) {
         after = last.position;
         target.import_rows(&rows).await.expect("import");
     }
-    target.rebuild_views(|_, _| {}).await.expect("views");
+    target.rebuild_views(&mut |_, _| {}).await.expect("views");
 }
 
 async fn token(place: &Place, role: Role) -> String {

@@ -6,8 +6,9 @@ macro_rules! access_sql {
         const TOKEN_BY_HASH: &str =
             "SELECT token_hash, role, name, provider, created_at FROM tokens WHERE token_hash = $1";
 
-        impl $store {
-            pub(super) async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+        #[async_trait::async_trait]
+        impl crate::store::backend::Access for $store {
+            async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO tokens (token_hash, role, name, provider, created_at) VALUES ($1, $2, $3, $4, $5)",
                 )
@@ -20,7 +21,7 @@ macro_rules! access_sql {
                 .await?;
                 Ok(())
             }
-            pub(super) async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+            async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
                 let row: Option<(String, String, String, Option<String>, String)> =
                     sqlx::query_as(TOKEN_BY_HASH).bind(token_hash).fetch_optional(&self.pool).await?;
                 row.map(|(token_hash, role, name, provider, created_at)| {
@@ -36,11 +37,7 @@ macro_rules! access_sql {
                 })
                 .transpose()
             }
-            pub(super) async fn idempotency(
-                &self,
-                scope: &str,
-                key: &str,
-            ) -> Result<Option<IdempotencyRecord>, StoreError> {
+            async fn idempotency(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
                 let row: Option<(String, Option<i32>, Option<String>)> = sqlx::query_as(
                     "SELECT request_hash, status, response FROM idempotency WHERE scope = $1 AND key = $2",
                 )
@@ -53,7 +50,7 @@ macro_rules! access_sql {
                     response: status.zip(response).and_then(|(s, r)| u16::try_from(s).ok().map(|s| (s, r))),
                 }))
             }
-            pub(super) async fn complete_idempotency(
+            async fn complete_idempotency(
                 &self,
                 scope: &str,
                 key: &str,

@@ -46,8 +46,9 @@ macro_rules! deadlines_sql {
             Ok(())
         }
 
-        impl $store {
-            pub(super) async fn stale_region_years(&self) -> Result<Vec<(RegionSlug, i32, i64)>, StoreError> {
+        #[async_trait::async_trait]
+        impl crate::store::backend::DeadlineIndex for $store {
+            async fn stale_region_years(&self) -> Result<Vec<(RegionSlug, i32, i64)>, StoreError> {
                 let rows: Vec<(String, i32, i64)> = sqlx::query_as(
                     "SELECT region, year, facts_version FROM region_years WHERE deadlines_version < facts_version",
                 )
@@ -60,10 +61,10 @@ macro_rules! deadlines_sql {
                     .collect()
             }
             /// Replaces the indexed deadlines of region-years whose facts moved on, through the writer.
-            pub(super) async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
+            async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
                 self.writer.store_deadlines(index).await
             }
-            pub(super) async fn deadlines(
+            async fn deadlines(
                 &self,
                 from: NaiveDate,
                 to: NaiveDate,

@@ -268,9 +268,36 @@ macro_rules! facts_sql {
         }
 
         impl $store {
+            /// The facts version of a region-year and its rows, read in one statement.
+            async fn read_region_year(
+                &self,
+                region: &RegionSlug,
+                year: i32,
+            ) -> Result<(Option<i64>, RegionYearRows), StoreError> {
+                let (version, rows) =
+                    dialect::read_region_year(&self.pool, REGION_YEAR_ROWS, region.as_str(), year).await?;
+                let mut found = RegionYearRows::default();
+                for StoredFact { kind, doc, first, second } in rows {
+                    match kind.as_str() {
+                        "l" => found.lines.push(space_line_of(&doc, first, second)?),
+                        "t" => found.tariffs.push(tariff_row_of(&doc, first, second)?),
+                        "n" => found.notes.push(from_doc(&doc)?),
+                        _ => found.appeals.push(appeal_row_of(&doc, first, second)?),
+                    }
+                }
+                found.notes.sort_by_key(|n| n.recorded.position);
+                found.lines.sort_by_key(|l| l.recorded.position);
+                found.tariffs.sort_by_key(|t| t.recorded.position);
+                found.appeals.sort_by_key(|a| a.recorded.position);
+                Ok((version, found))
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::store::backend::RegionYears for $store {
             /// Everything recorded for one region-year: from the cache when it holds the current version, else
             /// read in one statement, rows and version together.
-            pub(super) async fn region_year_rows(
+            async fn region_year_rows(
                 &self,
                 region: &RegionSlug,
                 year: i32,
@@ -293,7 +320,7 @@ macro_rules! facts_sql {
             }
             /// The rows of a region-year that include what a write recorded: those held in memory when they
             /// do, without asking the database for the current version, else the latest.
-            pub(super) async fn region_year_rows_including(
+            async fn region_year_rows_including(
                 &self,
                 region: &RegionSlug,
                 year: i32,
@@ -310,7 +337,7 @@ macro_rules! facts_sql {
             }
             /// Reads every region-year into memory, the latest years first, until the memory set aside for them
             /// is full; how many region-years it holds, of how many.
-            pub(super) async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
+            async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
                 use futures_util::{StreamExt, TryStreamExt};
                 let all: Vec<(String, i32)> =
                     sqlx::query_as("SELECT region, year FROM region_years ORDER BY year DESC, region")
@@ -335,31 +362,8 @@ macro_rules! facts_sql {
                 }
                 Ok((held, total))
             }
-            /// The facts version of a region-year and its rows, read in one statement.
-            async fn read_region_year(
-                &self,
-                region: &RegionSlug,
-                year: i32,
-            ) -> Result<(Option<i64>, RegionYearRows), StoreError> {
-                let (version, rows) =
-                    dialect::read_region_year(&self.pool, REGION_YEAR_ROWS, region.as_str(), year).await?;
-                let mut found = RegionYearRows::default();
-                for StoredFact { kind, doc, first, second } in rows {
-                    match kind.as_str() {
-                        "l" => found.lines.push(space_line_of(&doc, first, second)?),
-                        "t" => found.tariffs.push(tariff_row_of(&doc, first, second)?),
-                        "n" => found.notes.push(from_doc(&doc)?),
-                        _ => found.appeals.push(appeal_row_of(&doc, first, second)?),
-                    }
-                }
-                found.notes.sort_by_key(|n| n.recorded.position);
-                found.lines.sort_by_key(|l| l.recorded.position);
-                found.tariffs.sort_by_key(|t| t.recorded.position);
-                found.appeals.sort_by_key(|a| a.recorded.position);
-                Ok((version, found))
-            }
             /// The line of a decision for one region-year, and whether the decision has any line at all.
-            pub(super) async fn sets_space(
+            async fn sets_space(
                 &self,
                 decision_id: &DecisionId,
                 region: &RegionSlug,
@@ -385,7 +389,7 @@ macro_rules! facts_sql {
                     .await?;
                 Ok((any.is_some(), false))
             }
-            pub(super) async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {
+            async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT doc, announced_on, announced_recorded_at FROM space_lines WHERE decision_id = $1 \
                      ORDER BY region, year",
@@ -395,7 +399,7 @@ macro_rules! facts_sql {
                 .await?;
                 rows.iter().map(space_line).collect()
             }
-            pub(super) async fn tariff_rows(&self, decision_id: &DecisionId) -> Result<Vec<TariffRow>, StoreError> {
+            async fn tariff_rows(&self, decision_id: &DecisionId) -> Result<Vec<TariffRow>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT doc, announced_on, announced_recorded_at FROM tariff_rows WHERE decision_id = $1 \
                      ORDER BY region",
@@ -408,7 +412,7 @@ macro_rules! facts_sql {
                 rows.sort_by_key(|r: &TariffRow| r.recorded.position);
                 Ok(rows)
             }
-            pub(super) async fn appeal_row(&self, appeal_id: &AppealId) -> Result<Option<AppealRow>, StoreError> {
+            async fn appeal_row(&self, appeal_id: &AppealId) -> Result<Option<AppealRow>, StoreError> {
                 let row = sqlx::query("SELECT doc, ending, ending_recorded_at FROM appeal_rows WHERE appeal_id = $1")
                     .bind(appeal_id.as_str())
                     .fetch_optional(&self.pool)

@@ -76,14 +76,15 @@ macro_rules! log_sql {
             }
         }
 
-        impl $store {
-            pub(super) async fn rows(&self, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
+        #[async_trait::async_trait]
+        impl crate::store::backend::Log for $store {
+            async fn rows(&self, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError> {
                 event_rows(&self.pool, query).await
             }
-            pub(super) async fn chain_head(&self) -> Result<(i64, String), StoreError> {
+            async fn chain_head(&self) -> Result<(i64, String), StoreError> {
                 Ok(sqlx::query_as("SELECT position, hash FROM chain_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
-            pub(super) async fn projected_through(&self) -> Result<i64, StoreError> {
+            async fn projected_through(&self) -> Result<i64, StoreError> {
                 let (position,): (i64,) =
                     sqlx::query_as("SELECT position FROM projected_through WHERE id = 1").fetch_one(&self.pool).await?;
                 Ok(position)
@@ -93,10 +94,7 @@ macro_rules! log_sql {
             /// of the folding, on a connection of its own; no writer can add to it while the chain head is held.
             /// Readers see the old views while the log is read; whether they still do while the rows are written
             /// back is the dialect's (`EMPTY_VIEWS`).
-            pub(super) async fn rebuild_views(
-                &self,
-                mut progress: impl FnMut(i64, i64) + Send,
-            ) -> Result<i64, StoreError> {
+            async fn rebuild_views(&self, progress: &mut (dyn FnMut(i64, i64) + Send)) -> Result<i64, StoreError> {
                 let _turn = self.writer.turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
                 let (head, _, _): (i64, String, String) =
@@ -142,7 +140,7 @@ macro_rules! log_sql {
                 );
                 Ok(after)
             }
-            pub(super) async fn import_rows(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
+            async fn append_rows_as_they_are(&self, rows: &[StoredRow]) -> Result<(), StoreError> {
                 let Some(last) = rows.last() else { return Ok(()) };
                 let _turn = self.writer.turn.lock().await;
                 let mut tx = dialect::begin_write(&self.pool).await?;
@@ -157,7 +155,7 @@ macro_rules! log_sql {
                 tx.commit().await?;
                 Ok(())
             }
-            pub(super) async fn dump_views(&self) -> Result<ViewsDump, StoreError> {
+            async fn dump_views(&self) -> Result<ViewsDump, StoreError> {
                 let mut dump = Vec::new();
                 for (table, columns) in [
                     ("space_lines", "decision_id, region, year, position, doc, announced_on, announced_recorded_at"),

@@ -381,9 +381,10 @@ macro_rules! writer_sql {
             Ok((outcomes, rows_changes))
         }
 
-        impl $store {
+        #[async_trait::async_trait]
+        impl crate::store::backend::Appends for $store {
             /// Appends the events of one command, through the writer.
-            pub(super) async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
+            async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError> {
                 if events.is_empty() {
                     return Ok(Vec::new());
                 }

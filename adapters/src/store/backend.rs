@@ -1,0 +1,122 @@
+//! What a store does, one trait per concern, each implemented once for both databases by the SQL in `sql/`
+//! (`writer`, `facts`, `log`, `deadlines`, `access`). [`super::Store`] reaches the store it opened through
+//! `dyn Backend`.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use cqrs_es::persist::SerializedEvent;
+use termijn_domain::values::{AppealId, DecisionId, RegionSlug};
+use termijn_projections::RecordedEvent;
+use termijn_projections::facts::{AppealRow, RegionYearRows, SpaceLineRow, TariffRow};
+use termijn_projections::views::DeadlineView;
+
+use super::{
+    AppendError, EventQuery, IdempotencyRecord, RegionYearDeadlines, StoreError, StoredRow, TokenRecord, ViewsDump,
+    Written,
+};
+
+/// A store of either database.
+#[async_trait]
+pub trait Backend: Appends + RegionYears + Log + DeadlineIndex + Access + Send + Sync {
+    fn kind(&self) -> &'static str;
+
+    /// The cqrs-es repository that loads aggregates from this store's `events` table.
+    fn aggregate_reader(&self) -> super::repository::Reader;
+
+    /// Opens every connection the store may use, so that no request waits for one to be opened (what a
+    /// server does at the start; a command opens only the connections it uses).
+    async fn open_connections(&self) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait Appends {
+    /// Appends the events of one command in one transaction, with their view changes.
+    async fn append(&self, events: &[SerializedEvent]) -> Result<Vec<RecordedEvent>, AppendError>;
+}
+
+#[async_trait]
+pub trait RegionYears {
+    /// Everything recorded for one region-year, as it stands now.
+    async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<Arc<RegionYearRows>, StoreError>;
+
+    /// The rows of a region-year that include what a write recorded: what the answer to that write is judged
+    /// from. They may be older than the latest rows (not older than the write), so they answer no other read.
+    async fn region_year_rows_including(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        written: Written<'_>,
+    ) -> Result<Arc<RegionYearRows>, StoreError>;
+
+    /// Reads the register's region-years into memory, the latest years first, as far as the memory set aside
+    /// for them goes (the whole register at well over a million events), so that no read waits for the disk;
+    /// how many region-years it holds, of how many. What is held stays up to date (see `region_year_rows`).
+    async fn hold_register(&self) -> Result<(usize, usize), StoreError>;
+
+    /// Whether a contracting-space decision is recorded at all, and whether it sets a space for one region-year.
+    async fn sets_space(
+        &self,
+        decision_id: &DecisionId,
+        region: &RegionSlug,
+        year: i32,
+    ) -> Result<(bool, bool), StoreError>;
+
+    async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError>;
+
+    async fn tariff_rows(&self, decision_id: &DecisionId) -> Result<Vec<TariffRow>, StoreError>;
+
+    async fn appeal_row(&self, appeal_id: &AppealId) -> Result<Option<AppealRow>, StoreError>;
+}
+
+#[async_trait]
+pub trait Log {
+    /// The rows of the log a query asks for, in log order.
+    async fn rows(&self, query: &EventQuery) -> Result<Vec<StoredRow>, StoreError>;
+
+    /// The last position and hash of the chain, as its head records them.
+    async fn chain_head(&self) -> Result<(i64, String), StoreError>;
+
+    /// The last position the views were brought up to.
+    async fn projected_through(&self) -> Result<i64, StoreError>;
+
+    /// Rebuilds every read model from the log in one transaction; the result equals the live views.
+    async fn rebuild_views(&self, progress: &mut (dyn FnMut(i64, i64) + Send)) -> Result<i64, StoreError>;
+
+    /// Every read-model row in a canonical order, to compare two stores.
+    async fn dump_views(&self) -> Result<ViewsDump, StoreError>;
+
+    /// Appends rows as they are, positions and hashes included; `Store::import_rows` checks them first.
+    async fn append_rows_as_they_are(&self, rows: &[StoredRow]) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait DeadlineIndex {
+    /// Region-years whose deadlines index is older than their facts, with the facts' version.
+    async fn stale_region_years(&self) -> Result<Vec<(RegionSlug, i32, i64)>, StoreError>;
+
+    /// Replaces the indexed deadlines of each region-year given, unless the index already holds that version.
+    async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError>;
+
+    /// Indexed terms whose last day lies in `from..=to`, by last day. Every term counts for every appellant
+    /// (R7), so who is asking narrows nothing here; the register redacts another provider's terms.
+    async fn deadlines(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        region: Option<&RegionSlug>,
+    ) -> Result<Vec<DeadlineView>, StoreError>;
+}
+
+#[async_trait]
+pub trait Access {
+    async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError>;
+
+    async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    async fn idempotency(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    async fn complete_idempotency(&self, scope: &str, key: &str, status: u16, response: &str)
+    -> Result<(), StoreError>;
+}
