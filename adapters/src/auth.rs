@@ -116,8 +116,13 @@ pub async fn authenticate(store: &Store, token: &str) -> Result<Option<Principal
         return Ok(None);
     }
     let Some(record) = store.token(&token_hash(token)).await? else { return Ok(None) };
-    let Ok(role) = record.role.parse() else { return Ok(None) };
-    Ok(Some(Principal { role, name: record.name, provider: record.provider }))
+    Ok(principal_of(record))
+}
+
+/// The principal a stored token stands for.
+pub fn principal_of(record: TokenRecord) -> Option<Principal> {
+    let role = record.role.parse().ok()?;
+    Some(Principal { role, name: record.name, provider: record.provider })
 }
 
 /// Principals of tokens seen before, by token hash. Tokens never change once created, so a hit is always right;

@@ -25,12 +25,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs the HTTP API.
+    /// Runs the HTTP API and the web interface.
     Serve {
         #[arg(long, env = "TERMIJN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         #[command(flatten)]
         store: StoreOptions,
+        #[command(flatten)]
+        web: crate::configuration::WebOptions,
     },
     /// Manages bearer tokens.
     Token {
@@ -90,13 +92,15 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Serve { listen, store } => match crate::startup::Application::build(listen, &store).await {
-            Ok(app) => match app.run_until_stopped().await {
-                Ok(()) => ExitCode::SUCCESS,
+        Command::Serve { listen, store, web } => {
+            match crate::startup::Application::build(listen, &store, web.settings()).await {
+                Ok(app) => match app.run_until_stopped().await {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                },
                 Err(e) => fail(e),
-            },
-            Err(e) => fail(e),
-        },
+            }
+        }
         Command::Token { command: TokenCommand::Create { role, name, provider, store } } => {
             let provider = match provider.as_deref().map(AgbCode::parse).transpose() {
                 Ok(p) => p,

@@ -60,3 +60,28 @@ impl StoreOptions {
 fn read_file(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: path.to_path_buf(), source })
 }
+
+/// How the web interface keeps its sessions.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WebOptions {
+    /// Minutes a web session lasts without being used.
+    #[arg(long, env = "TERMIJN_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub session_idle_minutes: u32,
+    /// Seconds instead of minutes, for trying the idle timeout out.
+    #[arg(long, env = "TERMIJN_SESSION_IDLE_SECONDS", hide = true)]
+    pub session_idle_seconds: Option<u32>,
+    /// The server is reached over https (TLS ends in front of it): the session cookie is then `Secure`, with the
+    /// `__Host-` prefix.
+    #[arg(long, env = "TERMIJN_HTTPS")]
+    pub https: bool,
+}
+
+impl WebOptions {
+    pub fn settings(&self) -> crate::http::web::WebSettings {
+        let idle = match self.session_idle_seconds {
+            Some(seconds) => chrono::Duration::seconds(i64::from(seconds.max(1))),
+            None => chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+        };
+        crate::http::web::WebSettings { idle, https: self.https }
+    }
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::configuration::{ConfigError, StoreOptions};
 use crate::http::router;
+use crate::http::web::WebSettings;
 use crate::service::Service;
 
 /// A bound, ready-to-run server.
@@ -25,7 +26,7 @@ pub enum StartError {
 
 impl Application {
     /// Opens the store (running migrations), reads the reference data and binds the address (port 0 picks one).
-    pub async fn build(listen: SocketAddr, options: &StoreOptions) -> Result<Self, StartError> {
+    pub async fn build(listen: SocketAddr, options: &StoreOptions, web: WebSettings) -> Result<Self, StartError> {
         let store = options.open().await?;
         store.open_connections().await.map_err(ConfigError::from)?;
         let started = std::time::Instant::now();
@@ -36,7 +37,7 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| StartError::Listen { address: listen, source })?;
-        let (router, _) = router(service.clone());
+        let (router, _) = router(service.clone(), web);
         Ok(Self { listener, router, service })
     }
 
@@ -49,6 +50,7 @@ impl Application {
         let address = self.listener.local_addr()?;
         let refresher = tokio::spawn(crate::service::keep_deadlines_fresh(self.service.clone()));
         tracing::info!("listening on http://{address}");
+        println!("termijn: web interface at http://{address}/ (API at http://{address}/api/v1)");
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
         refresher.abort();
         served

@@ -19,6 +19,11 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// The Dutch name of a month (1 to 12), lower case: "december".
+pub fn month(month: u32) -> &'static str {
+    MONTHS[(month.clamp(1, 12) - 1) as usize]
+}
+
 /// The Dutch name of a weekday, lower case as it stands inside a sentence.
 pub fn weekday(day: Weekday) -> &'static str {
     match day {

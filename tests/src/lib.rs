@@ -2,6 +2,8 @@
 //! SQLite folder, or a PostgreSQL database of its own), creates a token per role, and talks HTTP to it.
 #![forbid(unsafe_code)]
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -49,7 +49,7 @@ struct AppellantRequest {
 /// An appeal against a contracting-space decision for one region-year.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AppealRequest {
+pub(super) struct AppealRequest {
     #[schema(example = "CBb 26/0123")]
     appeal_id: String,
     appellant: AppellantRequest,
@@ -72,14 +72,14 @@ struct AppealRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct WithdrawalRequest {
+pub(super) struct WithdrawalRequest {
     #[schema(format = Date, example = "2026-06-03")]
     withdrawn_on: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct JudgmentRequest {
+pub(super) struct JudgmentRequest {
     #[schema(format = Date, example = "2026-10-08")]
     judgment_on: String,
     outcome: JudgmentOutcome,
@@ -202,7 +202,7 @@ async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Re
         problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
         problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
-async fn lodge_appeal(
+pub(super) async fn lodge_appeal(
     State(state): State<AppState>,
     Legal(caller): Legal,
     key: IdempotencyKey,
@@ -270,7 +270,7 @@ async fn get_appeal(
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_withdrawal(
+pub(super) async fn record_withdrawal(
     State(state): State<AppState>,
     Legal(caller): Legal,
     PathParams(raw): PathParams<String>,
@@ -302,7 +302,7 @@ async fn record_withdrawal(
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_judgment(
+pub(super) async fn record_judgment(
     State(state): State<AppState>,
     Legal(caller): Legal,
     PathParams(raw): PathParams<String>,

@@ -24,16 +24,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-struct Deadlines {
-    from: NaiveDate,
-    to: NaiveDate,
-    terms: Vec<DeadlineView>,
+pub(crate) struct Deadlines {
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
+    pub(crate) terms: Vec<DeadlineView>,
 }
 
 /// The longest range one request may ask for.
 const MAX_RANGE_DAYS: u64 = 3_660;
 
-async fn find(
+/// The deadlines a query asks for, with every check of the query; the web pages ask through this too.
+pub(crate) async fn find(
     state: &AppState,
     caller: &Caller,
     query: &std::collections::HashMap<String, String>,
@@ -95,6 +96,14 @@ async fn deadlines_ics(
     QueryParams(query): QueryParams,
 ) -> Result<Response, ApiError> {
     let found = find(&state, &caller, &query).await?;
+    let body = ics(&found);
+    let mut response = body.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+    Ok(response)
+}
+
+/// The terms found as an iCalendar feed: one all-day event per term on its last day, with a stable UID.
+pub(crate) fn ics(found: &Deadlines) -> String {
     let mut calendar = Calendar::new();
     calendar.name("termijn: beroepstermijnen regionale contracteerruimte");
     for (deadline, uid) in found.terms.iter().zip(DeadlineView::uids(&found.terms)) {
@@ -112,10 +121,7 @@ async fn deadlines_ics(
         );
     }
     // icalendar 0.17 folds before it escapes, so a line with escaped commas can exceed 75 octets: fold again.
-    let body = fold_lines(&calendar.done().to_string());
-    let mut response = body.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
-    Ok(response)
+    fold_lines(&calendar.done().to_string())
 }
 
 /// Folds every content line at 75 octets, continuation lines starting with one space (RFC 5545, section 3.1),

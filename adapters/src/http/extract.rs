@@ -75,7 +75,7 @@ async fn read_body(request: Request) -> Result<Bytes, ApiError> {
     Ok(Bytes::from(body))
 }
 
-fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+pub(crate) fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = error.path().to_string();
     let inner = error.into_inner();
     match inner.classify() {

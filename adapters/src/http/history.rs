@@ -43,6 +43,14 @@ struct History {
     next_after: Option<i64>,
 }
 
+/// A stream as `TYPE/ID`, e.g. `appeal/CBb 26/0123`.
+pub(crate) fn stream(text: &str) -> Result<(String, String), &'static str> {
+    match text.split_once('/') {
+        Some((kind, id)) if !kind.is_empty() && !id.is_empty() => Ok((kind.to_owned(), id.to_owned())),
+        _ => Err("must be TYPE/ID, e.g. appeal/CBb 26/0123"),
+    }
+}
+
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 1_000;
 
@@ -62,13 +70,7 @@ async fn history(
 ) -> Result<Json<History>, ApiError> {
     caller.require(&[Role::Auditor, Role::Legal])?;
     let mut fields = Fields::new();
-    let stream = query.get("stream").and_then(|s| match s.split_once('/') {
-        Some((kind, id)) if !kind.is_empty() && !id.is_empty() => Some((kind.to_owned(), id.to_owned())),
-        _ => {
-            fields.add("stream", "must be TYPE/ID, e.g. appeal/CBb 26/0123");
-            None
-        }
-    });
+    let stream = query.get("stream").and_then(|s| fields.check("stream", stream(s)));
     let as_at = query.get("as_at").and_then(|a| fields.check("as_at", parse_instant(a)));
     let after = query.get("after").and_then(|a| {
         fields.check("after", a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or("must be a position, 0 or more"))

@@ -13,6 +13,7 @@ mod objections;
 mod reference;
 mod spaces;
 mod tariffs;
+pub mod web;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,10 +38,11 @@ use crate::service::{Service, legal_date_at, today};
 pub struct AppState {
     pub service: Arc<Service>,
     pub tokens: Arc<crate::auth::TokenCache>,
+    pub web: Arc<web::WebSettings>,
 }
 
 /// `as_of` and `as_at` of a read: `as_of` defaults to the legal date of `as_at`, or else today.
-fn judged(fields: &mut Fields, query: &HashMap<String, String>) -> (NaiveDate, Option<DateTime<Utc>>) {
+pub(crate) fn judged(fields: &mut Fields, query: &HashMap<String, String>) -> (NaiveDate, Option<DateTime<Utc>>) {
     let as_of = query.get("as_of").and_then(|a| fields.date("as_of", a));
     let as_at = query.get("as_at").and_then(|a| fields.check("as_at", parse_instant(a)));
     let as_of = as_of.unwrap_or_else(|| as_at.map_or_else(today, legal_date_at));
@@ -95,9 +97,10 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::Internal("a handler panicked".to_owned()).into_response()
 }
 
-/// The API router and its OpenAPI description.
-pub fn router(service: Arc<Service>) -> (axum::Router, utoipa::openapi::OpenApi) {
-    let state = AppState { service, tokens: Arc::default() };
+/// The API router with the web interface beside it, and the API's OpenAPI description.
+pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let state = AppState { service, tokens: Arc::default(), web: Arc::new(web) };
+    let pages = web::router().with_state(state.clone());
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(spaces::router())
         .merge(tariffs::router())
@@ -117,6 +120,7 @@ pub fn router(service: Arc<Service>) -> (axum::Router, utoipa::openapi::OpenApi)
     let shared_doc = Arc::new(doc.clone());
     let router = api
         .merge(service.with_state(shared_doc))
+        .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // JSON bodies are limited, and drained past the limit, by `extract::JsonBody` itself.

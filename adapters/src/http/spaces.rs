@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A contracting-space decision: one NZa publication, all its region-year lines recorded together.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DecisionRequest {
+pub(super) struct DecisionRequest {
     #[schema(example = "NZa-RCS-2025-11")]
     decision_id: String,
     kind: SpaceDecisionKind,
@@ -134,7 +134,7 @@ async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDeci
         problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
         problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_decision(
+pub(super) async fn record_decision(
     State(state): State<AppState>,
     Legal(caller): Legal,
     key: IdempotencyKey,
@@ -183,7 +183,7 @@ async fn get_decision(
         problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
         problems::NotFoundProblem, problems::ConflictProblem, problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_announcement(
+pub(super) async fn record_announcement(
     State(state): State<AppState>,
     Legal(caller): Legal,
     PathParams(raw): PathParams<String>,

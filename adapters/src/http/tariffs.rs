@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A tariff decision for one provider and year.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TariffRequest {
+pub(super) struct TariffRequest {
     #[schema(example = "NZa-TB-12345678-2026-1")]
     decision_id: String,
     #[schema(example = "12345678")]
@@ -120,7 +120,7 @@ async fn view(state: &AppState, id: &DecisionId, as_of: chrono::NaiveDate) -> Re
         problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
         problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_tariff_decision(
+pub(super) async fn record_tariff_decision(
     State(state): State<AppState>,
     Legal(caller): Legal,
     key: IdempotencyKey,

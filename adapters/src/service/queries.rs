@@ -82,6 +82,20 @@ impl Service {
         Ok(Some(SpaceView::new(&assessment, audience, as_at, &self.context.commencement)))
     }
 
+    /// Every region-year with a decision recorded by `as_at`, judged on `as_of`, by region and year.
+    pub async fn spaces(
+        &self,
+        as_of: NaiveDate,
+        as_at: Option<DateTime<Utc>>,
+        audience: &Audience,
+    ) -> Result<Vec<SpaceView>, StoreError> {
+        let mut views = Vec::new();
+        for (region, year) in self.store.region_years().await? {
+            views.extend(self.space(&region, year, as_of, as_at, audience).await?);
+        }
+        Ok(views)
+    }
+
     pub async fn space_decision(&self, decision_id: &DecisionId) -> Result<Option<SpaceDecisionDetail>, StoreError> {
         let lines = self.store.space_lines(decision_id).await?;
         let mut sorted = lines.clone();

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::persist::SerializedEvent;
 use termijn_domain::values::{AppealId, DecisionId, RegionSlug};
 use termijn_projections::RecordedEvent;
@@ -13,8 +13,8 @@ use termijn_projections::facts::{AppealRow, RegionYearRows, SpaceLineRow, Tariff
 use termijn_projections::views::DeadlineView;
 
 use super::{
-    AppendError, EventQuery, IdempotencyRecord, RegionYearDeadlines, StoreError, StoredRow, TokenRecord, ViewsDump,
-    Written,
+    AppendError, EventQuery, IdempotencyRecord, RegionYearDeadlines, SessionRecord, StoreError, StoredRow, TokenRecord,
+    ViewsDump, Written,
 };
 
 /// A store of either database.
@@ -62,6 +62,9 @@ pub trait RegionYears {
         region: &RegionSlug,
         year: i32,
     ) -> Result<(bool, bool), StoreError>;
+
+    /// Every region-year something was recorded for, by region and year.
+    async fn region_years(&self) -> Result<Vec<(RegionSlug, i32)>, StoreError>;
 
     async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError>;
 
@@ -119,4 +122,16 @@ pub trait Access {
 
     async fn complete_idempotency(&self, scope: &str, key: &str, status: u16, response: &str)
     -> Result<(), StoreError>;
+
+    /// Opens a web session for a token; only the session id's hash is kept.
+    async fn open_session(&self, session_hash: &str, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// A web session, with the token it was opened with.
+    async fn session(&self, session_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Marks a web session as used at `at`.
+    async fn touch_session(&self, session_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Ends a web session, and every session last used before `idle_since`.
+    async fn end_session(&self, session_hash: &str, idle_since: DateTime<Utc>) -> Result<(), StoreError>;
 }

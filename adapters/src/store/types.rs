@@ -199,6 +199,13 @@ pub struct TokenRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A web session: the token it was opened with, and when it was last used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token: TokenRecord,
+    pub last_seen: DateTime<Utc>,
+}
+
 /// What an idempotency key was first used for, and the response then given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyRecord {

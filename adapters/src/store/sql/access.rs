@@ -1,10 +1,22 @@
-//! Bearer tokens (only their hashes) and idempotency keys.
+//! Bearer tokens (only their hashes), web sessions (only their hashes) and idempotency keys.
 
 /// Expands this part of the store for `$store` on database `$db`, inside `store_impl!`.
 macro_rules! access_sql {
     ($store:ident, $db:ty) => {
         const TOKEN_BY_HASH: &str =
             "SELECT token_hash, role, name, provider, created_at FROM tokens WHERE token_hash = $1";
+
+        type TokenColumns = (String, String, String, Option<String>, String);
+
+        fn token_record((token_hash, role, name, provider, created_at): TokenColumns) -> Result<TokenRecord, StoreError> {
+            Ok(TokenRecord {
+                token_hash,
+                role,
+                name,
+                provider: provider.map(|p| AgbCode::parse(&p).map_err(|_| corrupt("a token's AGB code"))).transpose()?,
+                created_at: parse_instant(&created_at).ok_or_else(|| corrupt("a token's creation instant"))?,
+            })
+        }
 
         #[async_trait::async_trait]
         impl crate::store::backend::Access for $store {
@@ -22,20 +34,9 @@ macro_rules! access_sql {
                 Ok(())
             }
             async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-                let row: Option<(String, String, String, Option<String>, String)> =
+                let row: Option<TokenColumns> =
                     sqlx::query_as(TOKEN_BY_HASH).bind(token_hash).fetch_optional(&self.pool).await?;
-                row.map(|(token_hash, role, name, provider, created_at)| {
-                    Ok(TokenRecord {
-                        token_hash,
-                        role,
-                        name,
-                        provider: provider
-                            .map(|p| AgbCode::parse(&p).map_err(|_| corrupt("a token's AGB code")))
-                            .transpose()?,
-                        created_at: parse_instant(&created_at).ok_or_else(|| corrupt("a token's creation instant"))?,
-                    })
-                })
-                .transpose()
+                row.map(token_record).transpose()
             }
             async fn idempotency(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
                 let row: Option<(String, Option<i32>, Option<String>)> = sqlx::query_as(
@@ -62,6 +63,54 @@ macro_rules! access_sql {
                     .bind(response)
                     .bind(scope)
                     .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+            async fn open_session(
+                &self,
+                session_hash: &str,
+                token_hash: &str,
+                at: chrono::DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO web_sessions (session_hash, token_hash, created_at, last_seen) VALUES ($1, $2, $3, $3)",
+                )
+                .bind(session_hash)
+                .bind(token_hash)
+                .bind(format_instant(at))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+            async fn session(&self, session_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+                let row: Option<(String, String, String, Option<String>, String, String)> = sqlx::query_as(
+                    "SELECT t.token_hash, t.role, t.name, t.provider, t.created_at, s.last_seen \
+                     FROM web_sessions s JOIN tokens t ON t.token_hash = s.token_hash WHERE s.session_hash = $1",
+                )
+                .bind(session_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(|(token_hash, role, name, provider, created_at, last_seen)| {
+                    Ok(SessionRecord {
+                        token: token_record((token_hash, role, name, provider, created_at))?,
+                        last_seen: parse_instant(&last_seen).ok_or_else(|| corrupt("a session's last use"))?,
+                    })
+                })
+                .transpose()
+            }
+            async fn touch_session(&self, session_hash: &str, at: chrono::DateTime<Utc>) -> Result<(), StoreError> {
+                sqlx::query("UPDATE web_sessions SET last_seen = $1 WHERE session_hash = $2")
+                    .bind(format_instant(at))
+                    .bind(session_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+            async fn end_session(&self, session_hash: &str, idle_since: chrono::DateTime<Utc>) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM web_sessions WHERE session_hash = $1 OR last_seen < $2")
+                    .bind(session_hash)
+                    .bind(format_instant(idle_since))
                     .execute(&self.pool)
                     .await?;
                 Ok(())

@@ -389,6 +389,12 @@ macro_rules! facts_sql {
                     .await?;
                 Ok((any.is_some(), false))
             }
+            async fn region_years(&self) -> Result<Vec<(RegionSlug, i32)>, StoreError> {
+                let rows: Vec<(String, i32)> = sqlx::query_as("SELECT region, year FROM region_years ORDER BY region, year")
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(region, year)| Ok((slug(&region)?, year))).collect::<Result<_, sqlx::Error>>()?)
+            }
             async fn space_lines(&self, decision_id: &DecisionId) -> Result<Vec<SpaceLineRow>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT doc, announced_on, announced_recorded_at FROM space_lines WHERE decision_id = $1 \

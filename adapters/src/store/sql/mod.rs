@@ -93,7 +93,7 @@ macro_rules! store_impl {
         use crate::store::cache::{RegionYearCache, RowsChange};
         use crate::store::sql::{Cell, FactWrite, StoredFact};
         use crate::store::{
-            AppendError, CrashMoment, CrashPoint, EventQuery, Written, RegionYearDeadlines, IdempotencyRecord, Provenance, StoreError, StoredRow, TokenRecord,
+            AppendError, CrashMoment, CrashPoint, EventQuery, Written, RegionYearDeadlines, IdempotencyRecord, Provenance, SessionRecord, StoreError, StoredRow, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
         };
 

@@ -1,0 +1,319 @@
+//! Logging in with an API token, the session it opens, and the checks every form goes through. A session id
+//! has 256 random bits; only its SHA-256 is stored, beside the token's hash, so a session ends when its token
+//! does. The cookie is `HttpOnly; SameSite=Strict; Path=/`, and `Secure` with the `__Host-` prefix when the
+//! server is reached over https. A session that is not used for the idle time ends (WCAG 2.2.1: every page
+//! says when, and lets the user extend it).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{MessagePage, html};
+use crate::auth::{Role, token_hash};
+use crate::http::AppState;
+use crate::http::auth::Caller;
+
+/// How the web interface keeps its sessions.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// How long a session lasts without being used.
+    pub idle: chrono::Duration,
+    /// Whether the server is reached over https (TLS ends in front of it): the cookie is then `Secure`, with
+    /// the `__Host-` prefix.
+    pub https: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self { idle: chrono::Duration::minutes(30), https: false }
+    }
+}
+
+impl WebSettings {
+    fn cookie_name(&self) -> &'static str {
+        if self.https { "__Host-termijn_session" } else { "termijn_session" }
+    }
+
+    fn cookie(&self, value: String) -> Cookie<'static> {
+        let mut cookie = Cookie::new(self.cookie_name(), value);
+        cookie.set_http_only(true);
+        cookie.set_same_site(SameSite::Strict);
+        cookie.set_path("/");
+        cookie.set_secure(self.https);
+        cookie
+    }
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The form token of a session: derived from the session id, which only the session's browser holds.
+fn csrf_of(session_id: &str) -> String {
+    sha256_hex(&format!("termijn form token\n{session_id}"))
+}
+
+/// A user logged in to the web interface.
+pub struct WebUser {
+    pub caller: Caller,
+    session_hash: String,
+    pub csrf: String,
+    expires_at: DateTime<Utc>,
+    idle_seconds: i64,
+    /// The page asked for, path and query: where "extend" returns to.
+    here: String,
+}
+
+/// What the header of every page shows of the user and the session.
+pub struct UserBar {
+    pub name: String,
+    pub role_label: &'static str,
+    pub is_legal: bool,
+    pub is_provider: bool,
+    pub may_audit: bool,
+    pub csrf: String,
+    pub here: String,
+    pub expires_at_rfc3339: String,
+    pub expires_at_local: String,
+    pub idle_seconds: i64,
+}
+
+impl WebUser {
+    pub fn role(&self) -> Role {
+        self.caller.0.role
+    }
+
+    pub fn bar(&self) -> UserBar {
+        let role = self.role();
+        UserBar {
+            name: self.caller.0.name.clone(),
+            role_label: super::words::role(role),
+            is_legal: role == Role::Legal,
+            is_provider: role == Role::Provider,
+            may_audit: matches!(role, Role::Legal | Role::Auditor),
+            csrf: self.csrf.clone(),
+            here: self.here.clone(),
+            expires_at_rfc3339: self.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            expires_at_local: self.expires_at.with_timezone(&chrono_tz::Europe::Amsterdam).format("%H:%M").to_string(),
+            idle_seconds: self.idle_seconds,
+        }
+    }
+}
+
+/// Where a request without a (live) session is sent: the login page, which returns to the page asked for.
+fn to_login(parts: &Parts, expired: bool) -> Response {
+    let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let back = if parts.method == axum::http::Method::GET { here } else { "/" };
+    let mut query = vec![("terug", back)];
+    if expired {
+        query.push(("verlopen", "1"));
+    }
+    let query = serde_urlencoded::to_string(query).unwrap_or_default();
+    Redirect::to(&format!("/login?{query}")).into_response()
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let settings = &state.web;
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(session_id) = jar.get(settings.cookie_name()).map(|c| c.value().to_owned()) else {
+            return Err(to_login(parts, false));
+        };
+        let store = state.service.store();
+        let session_hash = sha256_hex(&session_id);
+        let failed = |_| super::html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed());
+        let Some(session) = store.session(&session_hash).await.map_err(failed)? else {
+            return Err(to_login(parts, true));
+        };
+        let now = Utc::now();
+        if now - session.last_seen > settings.idle {
+            store.end_session(&session_hash, now - settings.idle).await.map_err(failed)?;
+            return Err(to_login(parts, true));
+        }
+        let Some(principal) = crate::auth::principal_of(session.token) else {
+            return Err(to_login(parts, false));
+        };
+        // A session used within the last few seconds need not be written again.
+        if now - session.last_seen > chrono::Duration::seconds(5) {
+            store.touch_session(&session_hash, now).await.map_err(failed)?;
+        }
+        Ok(Self {
+            caller: Caller(principal),
+            session_hash,
+            csrf: csrf_of(&session_id),
+            expires_at: now + settings.idle,
+            idle_seconds: settings.idle.num_seconds(),
+            here: parts.uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+        })
+    }
+}
+
+/// Whether a form was posted from a page of this server: `Sec-Fetch-Site` says same-origin where the browser
+/// sends it, and `Origin`, where sent, names this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    origin.split_once("://").is_some_and(|(_, authority)| authority == host)
+}
+
+/// A form posted by a logged-in user from one of this server's pages, with the session's form token.
+pub struct Posted {
+    pub user: WebUser,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Posted {
+    pub fn get(&self, name: &str) -> &str {
+        self.fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl axum::extract::FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let user = WebUser::from_request_parts(&mut parts, state).await?;
+        let refused = |user: &WebUser| {
+            html(
+                StatusCode::FORBIDDEN,
+                &MessagePage {
+                    user: Some(user.bar()),
+                    nav: "",
+                    heading: "Formulier geweigerd".to_owned(),
+                    text: "Dit formulier komt niet van een pagina van deze sessie. Er is niets vastgelegd; open de pagina opnieuw en probeer het nog eens.".to_owned(),
+                },
+            )
+        };
+        if !same_origin(&parts.headers) {
+            return Err(refused(&user));
+        }
+        let request = axum::extract::Request::from_parts(parts, body);
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(|rejection| {
+            html(
+                StatusCode::BAD_REQUEST,
+                &MessagePage {
+                    user: Some(user.bar()),
+                    nav: "",
+                    heading: "Formulier niet leesbaar".to_owned(),
+                    text: format!("Er is niets vastgelegd: {}", rejection.body_text()),
+                },
+            )
+        })?;
+        let posted = Self { user, fields };
+        if posted.get("csrf") != posted.user.csrf {
+            return Err(refused(&posted.user));
+        }
+        Ok(posted)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    user: Option<UserBar>,
+    nav: &'static str,
+    back: String,
+    error: Option<String>,
+    expired: bool,
+    logged_out: bool,
+}
+
+/// A return address on this server only.
+fn local_path(back: &str) -> String {
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
+        back.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+pub async fn login_page(Query(query): Query<HashMap<String, String>>) -> Response {
+    let page = LoginPage {
+        user: None,
+        nav: "",
+        back: local_path(query.get("terug").map_or("/", String::as_str)),
+        error: None,
+        expired: query.contains_key("verlopen"),
+        logged_out: query.contains_key("uitgelogd"),
+    };
+    html(StatusCode::OK, &page)
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let back = local_path(form.get("terug").map_or("/", String::as_str));
+    let refuse = |status, error: &str| {
+        let page = LoginPage {
+            user: None,
+            nav: "",
+            back: back.clone(),
+            error: Some(error.to_owned()),
+            expired: false,
+            logged_out: false,
+        };
+        html(status, &page)
+    };
+    if !same_origin(&headers) {
+        return refuse(StatusCode::FORBIDDEN, "Dit formulier komt niet van deze site.");
+    }
+    let token = form.get("token").map_or("", |t| t.trim());
+    if token.is_empty() {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Vul het token in.");
+    }
+    let store = state.service.store();
+    match state.tokens.authenticate(store, token).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "Dit token is niet bekend. Controleer of u het hele token hebt geplakt.",
+            );
+        }
+        Err(_) => return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed()),
+    }
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    let session_id = hex::encode(secret);
+    let now = Utc::now();
+    if store.open_session(&sha256_hex(&session_id), &token_hash(token), now).await.is_err()
+        || store.end_session("", now - state.web.idle).await.is_err()
+    {
+        return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed());
+    }
+    (jar.add(state.web.cookie(session_id)), Redirect::to(&back)).into_response()
+}
+
+pub async fn logout(State(state): State<AppState>, jar: CookieJar, posted: Posted) -> Response {
+    let now = Utc::now();
+    if state.service.store().end_session(&posted.user.session_hash, now - state.web.idle).await.is_err() {
+        return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed());
+    }
+    let mut gone = state.web.cookie(String::new());
+    gone.make_removal();
+    (jar.add(gone), Redirect::to("/login?uitgelogd=1")).into_response()
+}
+
+/// Extends the session (reading it already did) and returns to the page the user was on.
+pub async fn extend(posted: Posted) -> Response {
+    Redirect::to(&local_path(posted.get("terug"))).into_response()
+}

@@ -1,0 +1,332 @@
+//! The web interface in a real headless Chromium: each role logs in with its token through the login form,
+//! legal staff record through the forms and see the engine's terms on Termijnen and Regio-jaar, a provider sees
+//! only what is its own, an auditor checks the chain, and axe-core finds no WCAG 2.1 A/AA violation on any
+//! screen. Forms without their session's token are refused and an idle session goes back to the login page.
+
+use serde_json::Value;
+use termijn_tests::browser::{self, Page};
+use termijn_tests::{PROVIDER_A, PROVIDER_B, Server, TestApp};
+
+const REGION: &str = "groningen";
+const RCS: &str = "NZa-RCS-WEB-1";
+const TARIFF_A: &str = "NZa-TB-12345678-WEB-1";
+
+/// What the pages call each term status (the API's `status`).
+fn status_words(status: &str) -> &'static str {
+    match status {
+        "pending" => "nog niet begonnen",
+        "open" => "loopt",
+        "closed" => "verstreken",
+        "conditional" => "voorwaardelijk",
+        "not_opened" => "niet geopend",
+        other => panic!("a term status the pages do not show: {other}"),
+    }
+}
+
+/// The server's legal date today, as the Termijnen page states it.
+async fn server_today(page: &Page) -> chrono::NaiveDate {
+    page.goto("/").await;
+    let from = page
+        .client
+        .find(fantoccini::Locator::Css("p.lead time"))
+        .await
+        .expect("the range")
+        .attr("datetime")
+        .await
+        .expect("an attribute");
+    from.expect("a date").parse().expect("a legal date")
+}
+
+fn days(date: chrono::NaiveDate, n: i64) -> String {
+    (date + chrono::Duration::days(n)).to_string()
+}
+
+async fn history_len(app: &TestApp) -> usize {
+    app.get("/api/v1/history?limit=1000", Some(&app.legal)).await.json()["events"].as_array().map_or(0, Vec::len)
+}
+
+/// Fills a form field by its name.
+async fn field(page: &Page, name: &str, value: &str) {
+    page.fill(&format!("[name='{name}']"), value).await;
+}
+
+async fn select(page: &Page, name: &str, value: &str) {
+    page.choose(&format!("select[name='{name}']"), value).await;
+}
+
+async fn record(page: &Page) {
+    page.submit("button[value=vastleggen]").await;
+}
+
+#[tokio::test]
+async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_computed() {
+    let app = TestApp::spawn().await;
+    let Some((_driver, page)) = browser::open(&app.server.base).await else { return };
+    let app = std::sync::Arc::new(app);
+    let shared = app.clone();
+    browser::scenario("legal", &page, move |page| async move {
+        let app = shared;
+        page.login(&app.legal).await;
+        assert_eq!(page.path().await, "/", "after logging in, Termijnen");
+        assert!(page.body().await.contains("Ingelogd als mr. A. Jurist"));
+        page.assert_accessible("Termijnen").await;
+        let today = server_today(&page).await;
+        let year = chrono::Datelike::year(&today) + 1;
+
+        // A contracting-space decision with two lines, the second added with "Regel toevoegen".
+        page.goto("/invoeren/besluit").await;
+        page.assert_accessible("the decision form").await;
+        field(&page, "decision_id", RCS).await;
+        select(&page, "kind", "establishment").await;
+        field(&page, "decided_on", &days(today, -30)).await;
+        field(&page, "announced_on", &days(today, -28)).await;
+        field(&page, "reason", "vaststelling voor de browser").await;
+        select(&page, "spaces[0].region", REGION).await;
+        field(&page, "spaces[0].year", &year.to_string()).await;
+        field(&page, "spaces[0].amount", "812345000.00").await;
+        page.submit("button[value=regel-erbij]").await;
+        select(&page, "spaces[1].region", "drenthe").await;
+        field(&page, "spaces[1].year", &year.to_string()).await;
+        field(&page, "spaces[1].amount", "not an amount").await;
+        let before = history_len(&app).await;
+        record(&page).await;
+        let error = page.text("#spaces-1-amount-error").await;
+        assert!(error.starts_with("Fout:"), "the API's message at the field: {error}");
+        assert!(page.body().await.contains("Er is 1 fout"), "an error summary");
+        page.assert_accessible("the decision form with an error").await;
+        assert_eq!(history_len(&app).await, before, "nothing is recorded on an error");
+        field(&page, "spaces[1].amount", "5.00").await;
+        let sent = page
+            .client
+            .execute(
+                "const f = document.querySelector('main form'); const d = new FormData(f, f.querySelector('button[value=vastleggen]'));
+                 return {action: f.action, fields: Array.from(d.entries())};",
+                vec![],
+            )
+            .await
+            .expect("the form's fields");
+        record(&page).await;
+        assert!(page.text("h1").await.contains(&format!("Besluit {RCS} is vastgelegd")), "{}", page.body().await);
+        let after = history_len(&app).await;
+        assert!(after > before, "recorded");
+        // The same form sent once more (a double click, a resubmission) records nothing new.
+        page.client
+            .execute(
+                "window.__termijn_before = true;
+                 const sent = arguments[0]; const f = document.createElement('form');
+                 f.method = 'post'; f.action = sent.action;
+                 for (const [name, value] of sent.fields) {
+                     const i = document.createElement('input'); i.type = 'hidden'; i.name = name; i.value = value; f.append(i);
+                 }
+                 document.body.append(f); f.submit();",
+                vec![sent],
+            )
+            .await
+            .expect("sent again");
+        page.wait_for_new_page().await;
+        assert!(page.text("h1").await.contains("is vastgelegd"), "{}", page.body().await);
+        assert_eq!(history_len(&app).await, after, "a double submit records once");
+
+        // A tariff decision of provider A announced yesterday: the appeal term of art. 105 lid 2 opens.
+        page.goto("/invoeren/tariefbeschikking").await;
+        field(&page, "decision_id", TARIFF_A).await;
+        field(&page, "provider", PROVIDER_A).await;
+        field(&page, "year", &year.to_string()).await;
+        select(&page, "regions[0]", REGION).await;
+        select(&page, "kind", "tariff").await;
+        field(&page, "decided_on", &days(today, -2)).await;
+        field(&page, "announced_on", &days(today, -1)).await;
+        record(&page).await;
+        assert!(page.text("h1").await.contains(&format!("Tariefbeschikking {TARIFF_A} is vastgelegd")), "{}", page.body().await);
+
+        // Termijnen shows the engine's term with its last day, and explains it.
+        let api = app.get(&format!("/api/v1/deadlines?region={REGION}"), Some(&app.legal)).await.json();
+        let term = api["terms"].as_array().expect("terms").iter().find(|t| t["basis"] == "art105_lid2").expect("the lid 2 term").clone();
+        let last_day = term["last_day"].as_str().expect("a last day").to_owned();
+        page.goto(&format!("/?region={REGION}")).await;
+        page.assert_accessible("Termijnen with a term").await;
+        let row = page.text("table.terms tbody tr").await;
+        assert!(row.contains(&last_day) && row.contains("Beroepstermijn na een tariefbeschikking") && row.contains(TARIFF_A), "{row}");
+        page.click("table.terms details summary").await;
+        let steps = page.text("table.terms details ol.steps").await;
+        let first_step = term["explanation"][0].as_str().expect("a step");
+        assert!(steps.contains(first_step), "the engine's explanation: {steps}");
+
+        // An appeal lodged today is classified at once.
+        page.goto("/invoeren/beroep").await;
+        field(&page, "appeal_id", "CBb 27/0001").await;
+        select(&page, "appellant.kind", "provider").await;
+        field(&page, "appellant.id", PROVIDER_A).await;
+        select(&page, "region", REGION).await;
+        field(&page, "year", &year.to_string()).await;
+        field(&page, "against_decision", RCS).await;
+        field(&page, "received_on", &today.to_string()).await;
+        record(&page).await;
+        let recorded = page.text("#vastgelegd").await;
+        assert!(recorded.contains("Indiening") && recorded.contains("tijdig"), "{recorded}");
+        page.assert_accessible("the recorded appeal").await;
+
+        // Regio-jaar shows the same dates and statuses as the API for the same region-year and date.
+        let path = format!("/regios/{REGION}/{year}?as_of={today}");
+        page.goto(&path).await;
+        page.assert_accessible("Regio-jaar").await;
+        let view = app.get(&format!("/api/v1/contracting-spaces/{REGION}/{year}?as_of={today}"), Some(&app.legal)).await.json();
+        let mut api_terms: Vec<&Value> = view["terms"].as_array().expect("terms").iter().collect();
+        api_terms.sort_by_key(|t| (t["opens_on"].as_str().map(str::to_owned), t["last_day"].as_str().map(str::to_owned)));
+        let items = page.client.find_all(fantoccini::Locator::Css("ol.timeline > li")).await.expect("the timeline");
+        assert_eq!(items.len(), api_terms.len(), "one entry per term");
+        for (item, term) in items.iter().zip(&api_terms) {
+            let text = item.text().await.expect("its text");
+            let last = term["last_day"].as_str().unwrap_or("geen");
+            assert!(text.contains(&format!("tot en met {last}")), "{text} shows {last}");
+            assert!(text.contains(status_words(term["status"].as_str().expect("a status"))), "{text} shows {}", term["status"]);
+        }
+        let status = page.text("#status").await;
+        assert_eq!(view["status"], "under_appeal", "{view}");
+        assert_eq!(status, "in beroep");
+        let appeals = page.text("table.appeals").await;
+        assert!(appeals.contains("CBb 27/0001") && appeals.contains("tijdig"), "{appeals}");
+
+        for screen in ["/regios", "/kalender", "/feestdagen", "/audit", "/invoeren"] {
+            page.goto(screen).await;
+            page.assert_accessible(screen).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_provider_sees_its_own_and_an_auditor_checks_the_chain() {
+    let app = TestApp::spawn().await;
+    // Provider A's tariff decision, recorded through the API.
+    let today = chrono::Utc::now().date_naive();
+    let year = chrono::Datelike::year(&today) + 1;
+    let decision = serde_json::json!({"decision_id": RCS, "kind": "establishment", "decided_on": days(today, -30),
+        "announced_on": days(today, -28), "reason": "vaststelling",
+        "spaces": [{"region": REGION, "year": year, "amount": "812345000.00"}]});
+    assert_eq!(app.post("/api/v1/contracting-space-decisions", Some(&app.legal), &decision).await.status, 201);
+    let tariff = serde_json::json!({"decision_id": TARIFF_A, "provider": PROVIDER_A, "year": year, "regions": [REGION],
+        "kind": "tariff", "amends": null, "decided_on": days(today, -3), "announced_on": days(today, -2),
+        "applied_space_decisions": null});
+    assert_eq!(app.post("/api/v1/tariff-decisions", Some(&app.legal), &tariff).await.status, 201);
+    let Some((_driver, page)) = browser::open(&app.server.base).await else { return };
+    let app = std::sync::Arc::new(app);
+    let shared = app.clone();
+    browser::scenario("provider-auditor", &page, move |page| async move {
+        let app = shared;
+        // Provider B: the term of A's tariff decision binds it too, without naming A.
+        page.login(&app.provider_b).await;
+        for screen in ["/", &format!("/regios/{REGION}/{year}"), "/regios", "/aanbieder", "/kalender", "/feestdagen"] {
+            page.goto(screen).await;
+            let body = page.body().await;
+            assert!(!body.contains(PROVIDER_A) && !body.contains(TARIFF_A), "{screen} shows provider A: {body}");
+            page.assert_accessible(screen).await;
+        }
+        page.goto(&format!("/regios/{REGION}/{year}")).await;
+        assert!(page.body().await.contains("tariefbeschikking van een andere zorgaanbieder"));
+        page.goto("/aanbieder").await;
+        assert!(page.body().await.contains(&format!("Voor zorgaanbieder {PROVIDER_B}")));
+        assert!(page.body().await.contains("Er is geen tariefbeschikking voor u geregistreerd"));
+        for refused in ["/audit", "/invoeren/besluit"] {
+            page.goto(refused).await;
+            assert_eq!(page.text("h1").await, "Geen toegang", "{refused}");
+        }
+        page.submit("form[action='/logout'] button").await;
+        assert!(page.body().await.contains("U bent uitgelogd"));
+
+        // Provider A: its own tariff decision, and until when the space is open for it.
+        page.login(&app.provider_a).await;
+        page.goto("/aanbieder").await;
+        let body = page.body().await;
+        assert!(body.contains(TARIFF_A) && body.contains("Groningen"), "{body}");
+        assert!(!body.contains(PROVIDER_B));
+        page.assert_accessible("Voor zorgaanbieders").await;
+        page.submit("form[action='/logout'] button").await;
+
+        // The auditor: the history as recorded, and the chain checked.
+        page.login(&app.auditor).await;
+        page.goto("/audit").await;
+        let history = page.text("table.history").await;
+        assert!(history.contains("SpaceDecisionRecorded") && history.contains("mr. A. Jurist"), "{history}");
+        page.assert_accessible("Audit").await;
+        page.submit("form[action='/audit/controle'] button").await;
+        assert!(page.text("#controle").await.starts_with("Intact:"), "{}", page.body().await);
+        page.goto("/invoeren").await;
+        assert_eq!(page.text("h1").await, "Geen toegang", "an auditor records nothing");
+    })
+    .await;
+}
+
+/// The session cookie a login through the form sets, read as a browser would get it.
+async fn session_cookie(app: &TestApp, token: &str) -> String {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
+    let response =
+        client.post(app.url("/login")).form(&[("token", token), ("terug", "/")]).send().await.expect("an answer");
+    assert_eq!(response.status().as_u16(), 303);
+    let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("a cookie").to_owned();
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    cookie.split(';').next().expect("name=value").to_owned()
+}
+
+#[tokio::test]
+async fn forms_without_their_token_are_refused_the_api_ignores_the_cookie_and_an_idle_session_ends() {
+    let mut app = TestApp::spawn().await;
+    let cookie = session_cookie(&app, &app.legal).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
+    let form = [
+        ("decision_id", "NZa-RCS-CSRF"),
+        ("kind", "establishment"),
+        ("decided_on", "2025-11-10"),
+        ("spaces[0].region", REGION),
+        ("spaces[0].year", "2027"),
+        ("spaces[0].amount", "1.00"),
+        ("actie", "vastleggen"),
+    ];
+    let before = history_len(&app).await;
+    let refused = client
+        .post(app.url("/invoeren/besluit"))
+        .header("cookie", &cookie)
+        .form(&form)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(refused.text().await.expect("a page").contains("Formulier geweigerd"));
+    let from_elsewhere = client
+        .post(app.url("/invoeren/besluit"))
+        .header("cookie", &cookie)
+        .header("origin", "http://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(from_elsewhere.status().as_u16(), 403);
+    assert_eq!(history_len(&app).await, before, "nothing recorded");
+    let api = client.get(app.url("/api/v1/deadlines")).header("cookie", &cookie).send().await.expect("an answer");
+    assert_eq!(api.status().as_u16(), 401, "/api takes bearer tokens only");
+
+    app.server = Server::start(&app.db, &[("TERMIJN_SESSION_IDLE_SECONDS", "2")]);
+    let Some((_driver, page)) = browser::open(&app.server.base).await else { return };
+    let app = std::sync::Arc::new(app);
+    let shared = app.clone();
+    browser::scenario("session", &page, move |page| async move {
+        let app = shared;
+        page.goto("/").await;
+        assert!(page.path().await.starts_with("/login"), "no session, the login page");
+        page.assert_accessible("Inloggen").await;
+        page.log_in_here("tmj_not-a-token").await;
+        assert!(page.text("#token-error").await.contains("niet bekend"));
+        page.assert_accessible("Inloggen with an error").await;
+        page.login(&app.legal).await;
+        assert_eq!(page.path().await, "/");
+        tokio::time::sleep(std::time::Duration::from_millis(3_000)).await;
+        page.goto("/regios").await;
+        assert!(page.path().await.starts_with("/login"), "an idle session ends: {}", page.path().await);
+        assert!(page.body().await.contains("Uw sessie is verlopen"));
+        page.log_in_here(&app.legal).await;
+        assert_eq!(page.path().await, "/regios", "back to the page asked for");
+    })
+    .await;
+}
