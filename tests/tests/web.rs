@@ -139,6 +139,23 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         record(&page).await;
         assert!(page.text("h1").await.contains(&format!("Tariefbeschikking {TARIFF_A} is vastgelegd")), "{}", page.body().await);
 
+        // An objection to it: the NZa's own decision term (art. 7:10 Awb) is shown at once, and on Termijnen.
+        page.goto("/invoeren/bezwaar").await;
+        field(&page, "tariff_decision", TARIFF_A).await;
+        field(&page, "objection_id", "BZ-2027-001").await;
+        select(&page, "objector.kind", "provider").await;
+        field(&page, "objector.id", PROVIDER_A).await;
+        field(&page, "received_on", &today.to_string()).await;
+        record(&page).await;
+        let recorded = page.text("#vastgelegd").await;
+        assert!(recorded.contains("Beslissen uiterlijk op") && recorded.contains("tijdig"), "{recorded}");
+        let tariff = app.get(&format!("/api/v1/tariff-decisions/{TARIFF_A}"), Some(&app.legal)).await.json();
+        let decide_by = tariff["objection_decision_term"]["last_day"].as_str().expect("a decision term").to_owned();
+        assert!(recorded.contains(&decide_by), "{recorded} shows {decide_by}");
+        page.goto("/?weken=26").await;
+        let own = page.text("#eigen + table").await;
+        assert!(own.contains(&decide_by) && own.contains("Beslistermijn op bezwaar (NZa)"), "{own}");
+
         // Termijnen shows the engine's term with its last day, and explains it.
         let api = app.get(&format!("/api/v1/deadlines?region={REGION}"), Some(&app.legal)).await.json();
         let term = api["terms"].as_array().expect("terms").iter().find(|t| t["basis"] == "art105_lid2").expect("the lid 2 term").clone();

@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(lodge_objection))
         .routes(routes!(record_postponement))
-        .routes(routes!(record_decision))
+        .routes(routes!(record_objection_decision))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -47,7 +47,7 @@ struct ObjectorRequest {
 /// An objection to a tariff decision.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ObjectionRequest {
+pub(super) struct ObjectionRequest {
     #[schema(example = "B-2026-0042")]
     objection_id: String,
     objector: ObjectorRequest,
@@ -66,7 +66,7 @@ struct ObjectionRequest {
 /// optional) or 4 (lid 4, with `until` and `ground`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PostponementRequest {
+pub(super) struct PostponementRequest {
     #[schema(example = 3)]
     paragraph: u8,
     #[serde(default)]
@@ -81,7 +81,7 @@ struct PostponementRequest {
 /// The NZa's decision on the objection.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DecisionRequest {
+pub(super) struct DecisionRequest {
     #[schema(format = Date, example = "2026-06-20")]
     decided_on: String,
     #[schema(format = Date, example = "2026-06-22")]
@@ -121,7 +121,7 @@ async fn view(
         problems::NotFoundProblem, problems::ConflictProblem, problems::UnsupportedMedia,
         problems::InvalidInput),
     security(("bearer" = [])))]
-async fn lodge_objection(
+pub(super) async fn lodge_objection(
     State(state): State<AppState>,
     Legal(caller): Legal,
     PathParams(raw): PathParams<String>,
@@ -177,7 +177,7 @@ async fn lodge_objection(
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_postponement(
+pub(super) async fn record_postponement(
     State(state): State<AppState>,
     Legal(caller): Legal,
     PathParams((raw_tariff, raw_objection)): PathParams<(String, String)>,
@@ -221,7 +221,7 @@ async fn record_postponement(
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
-async fn record_decision(
+pub(super) async fn record_objection_decision(
     State(state): State<AppState>,
     Legal(caller): Legal,
     PathParams((raw_tariff, raw_objection)): PathParams<(String, String)>,

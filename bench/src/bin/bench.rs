@@ -303,6 +303,9 @@ struct Latencies {
     space_p99: f64,
     deadlines_p50: f64,
     deadlines_p99: f64,
+    /// The web interface's Termijnen page (the next eight weeks) and a Regio-jaar page, rendered.
+    termijnen_page_p99: f64,
+    regio_jaar_page_p99: f64,
     peak_rss_mb: f64,
 }
 
@@ -353,9 +356,49 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         let year = first + rng.below((last - first + 1) as u64) as i32;
         deadlines.push(get(format!("/api/v1/deadlines?from={year}-01-01&to={year}-12-31&as_of={year}-06-30")).await);
     }
+    // The web pages, through a session opened with the login form, as a browser holds it.
+    let pages = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
+    let login = pages
+        .post(format!("{}/login", server.base))
+        .form(&[("token", auditor.as_str()), ("terug", "/")])
+        .send()
+        .await
+        .expect("answers");
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("a session")
+        .to_owned();
+    let page = |path: String| {
+        let (pages, cookie, base) = (pages.clone(), cookie.clone(), server.base.clone());
+        async move {
+            let started = Instant::now();
+            let response = pages.get(format!("{base}{path}")).header("cookie", &cookie).send().await.expect("answers");
+            assert!(response.status().is_success(), "{path}: {}", response.status());
+            std::hint::black_box(response.text().await.expect("a page"));
+            started.elapsed().as_secs_f64() * 1_000.0
+        }
+    };
+    page("/".to_owned()).await;
+    let mut termijnen = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        termijnen.push(page("/".to_owned()).await);
+    }
+    let mut regio_jaar = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        let region = &regions[rng.below(regions.len() as u64) as usize];
+        let year = first + rng.below((last - first + 1) as u64) as i32;
+        regio_jaar.push(page(format!("/regios/{region}/{year}?as_of={year}-06-30")).await);
+    }
     space.sort_by(f64::total_cmp);
     deadlines.sort_by(f64::total_cmp);
+    termijnen.sort_by(f64::total_cmp);
+    regio_jaar.sort_by(f64::total_cmp);
     Latencies {
+        termijnen_page_p99: percentile(&termijnen, 99.0),
+        regio_jaar_page_p99: percentile(&regio_jaar, 99.0),
         space_p50: percentile(&space, 50.0),
         space_p99: percentile(&space, 99.0),
         deadlines_p50: percentile(&deadlines, 50.0),
@@ -394,6 +437,9 @@ impl Figures {
             "deadlines_p99_ms_small": round3(self.small.deadlines_p99),
             "deadlines_p50_ms_large": round3(self.large.deadlines_p50),
             "deadlines_p99_ms_large": round3(self.large.deadlines_p99),
+            "termijnen_page_p99_ms_large": round3(self.large.termijnen_page_p99),
+            "regio_jaar_page_p99_ms_large": round3(self.large.regio_jaar_page_p99),
+            "page_p99_ms_large": round3(self.large.termijnen_page_p99.max(self.large.regio_jaar_page_p99)),
             "peak_rss_mb": round(self.large.peak_rss_mb),
             "events_small": self.events_small,
             "events_large": self.events_large,
@@ -433,6 +479,10 @@ impl Figures {
         println!(
             "  a year of deadlines p50/p99 {:>6} events  {:>7.2} / {:>7.2} ms",
             self.events_large, self.large.deadlines_p50, self.large.deadlines_p99
+        );
+        println!(
+            "  web pages p99 at {:>8} events     Termijnen {:>7.2} ms, Regio-jaar {:>7.2} ms",
+            self.events_large, self.large.termijnen_page_p99, self.large.regio_jaar_page_p99
         );
         println!("  server peak memory at {} events   {:>8.0} MB", self.events_large, self.large.peak_rss_mb);
     }

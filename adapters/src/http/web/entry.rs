@@ -19,7 +19,7 @@ use crate::http::auth::Legal;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, PathParams};
 use crate::http::idempotency::IdempotencyKey;
-use crate::http::{appeals, spaces, tariffs};
+use crate::http::{appeals, objections, spaces, tariffs};
 
 #[derive(Template)]
 #[template(path = "invoeren.html")]
@@ -49,6 +49,9 @@ enum Entry {
     Appeal,
     Withdrawal,
     Judgment,
+    Objection,
+    Postponement,
+    ObjectionDecision,
 }
 
 impl Entry {
@@ -60,6 +63,9 @@ impl Entry {
             "beroep" => Self::Appeal,
             "intrekking" => Self::Withdrawal,
             "uitspraak" => Self::Judgment,
+            "bezwaar" => Self::Objection,
+            "verdaging" => Self::Postponement,
+            "beslissing-op-bezwaar" => Self::ObjectionDecision,
             _ => return None,
         })
     }
@@ -72,6 +78,9 @@ impl Entry {
             Self::Appeal => "beroep",
             Self::Withdrawal => "intrekking",
             Self::Judgment => "uitspraak",
+            Self::Objection => "bezwaar",
+            Self::Postponement => "verdaging",
+            Self::ObjectionDecision => "beslissing-op-bezwaar",
         }
     }
 
@@ -83,6 +92,9 @@ impl Entry {
             Self::Appeal => "Beroep vastleggen",
             Self::Withdrawal => "Intrekking van een beroep vastleggen",
             Self::Judgment => "Uitspraak van het CBb vastleggen",
+            Self::Objection => "Bezwaar tegen een tariefbeschikking vastleggen",
+            Self::Postponement => "Verdaging van de beslissing op bezwaar vastleggen",
+            Self::ObjectionDecision => "Beslissing op bezwaar vastleggen",
         }
     }
 
@@ -101,6 +113,15 @@ impl Entry {
             Self::Withdrawal => "De dag waarop de appellant het beroep introk.",
             Self::Judgment => {
                 "De uitspraak van het CBb: ongegrond, gegrond (het besluit wordt vernietigd) of niet-ontvankelijk."
+            }
+            Self::Objection => {
+                "Een bezwaar wordt vastgelegd en de indiening beoordeeld; de beslistermijn van de NZa (art. 7:10 Awb) loopt vanaf het einde van de bezwaartermijn."
+            }
+            Self::Postponement => {
+                "Verdaging met ten hoogste zes weken (art. 7:10 lid 3 Awb) of verder uitstel (lid 4, met een grond en een einddatum)."
+            }
+            Self::ObjectionDecision => {
+                "De dag van de beslissing op bezwaar en van haar bekendmaking; daarmee eindigt de beslistermijn."
             }
         }
     }
@@ -211,6 +232,50 @@ fn fields_of(state: &AppState, entry: Entry, values: &Values, errors: &FormError
                 &[("dismissed", "ongegrond"), ("upheld", "gegrond"), ("inadmissible", "niet-ontvankelijk")],
             ),
         ],
+        Entry::Objection => vec![
+            text("tariff_decision", "Kenmerk van de tariefbeschikking"),
+            text("objection_id", "Kenmerk van het bezwaar"),
+            choose(
+                "objector.kind",
+                "Indiener",
+                &[("provider", "zorgaanbieder"), ("care_office", "zorgkantoor"), ("other", "anders")],
+            ),
+            text("objector.id", "AGB-code of naam van de indiener"),
+            date("received_on", "Datum van ontvangst"),
+            date("posted_on", "Datum van verzending per post (mag leeg)"),
+            choose(
+                "advisory_committee",
+                "Adviescommissie (art. 7:13 Awb)",
+                &[("false", "nee: zes weken"), ("true", "ja: twaalf weken")],
+            ),
+        ],
+        Entry::Postponement => vec![
+            text("tariff_decision", "Kenmerk van de tariefbeschikking"),
+            text("objection_id", "Kenmerk van het bezwaar"),
+            choose(
+                "paragraph",
+                "Grondslag",
+                &[("3", "art. 7:10 lid 3 Awb (ten hoogste zes weken)"), ("4", "art. 7:10 lid 4 Awb (verder uitstel)")],
+            ),
+            date("until", "Verdaagd tot en met (bij lid 4 verplicht)"),
+            choose(
+                "ground",
+                "Grond (bij lid 4)",
+                &[
+                    ("", "geen (lid 3)"),
+                    ("a", "a. alle belanghebbenden stemmen in"),
+                    ("b", "b. de indiener stemt in, anderen niet geschaad"),
+                    ("c", "c. nodig voor wettelijke procedurevoorschriften"),
+                ],
+            ),
+            date("announced_on", "Datum van de mededeling"),
+        ],
+        Entry::ObjectionDecision => vec![
+            text("tariff_decision", "Kenmerk van de tariefbeschikking"),
+            text("objection_id", "Kenmerk van het bezwaar"),
+            date("decided_on", "Datum van de beslissing"),
+            date("announced_on", "Datum van bekendmaking"),
+        ],
     }
 }
 
@@ -314,6 +379,24 @@ fn request(entry: Entry, values: &Values, lines: usize, errors: &mut FormErrors)
                                 "posted_on": values.optional("posted_on"), "received_by": values.optional("received_by")}),
         Entry::Withdrawal => json!({"withdrawn_on": values.get("withdrawn_on")}),
         Entry::Judgment => json!({"judgment_on": values.get("judgment_on"), "outcome": values.get("outcome")}),
+        Entry::Objection => json!({"objection_id": values.get("objection_id"),
+                                   "objector": {"kind": values.get("objector.kind"), "id": values.get("objector.id")},
+                                   "received_on": values.get("received_on"), "posted_on": values.optional("posted_on"),
+                                   "advisory_committee": values.get("advisory_committee") == "true"}),
+        Entry::Postponement => {
+            let paragraph = match values.get("paragraph").parse::<u8>() {
+                Ok(n) => json!(n),
+                Err(_) => {
+                    errors.add("paragraph", "moet 3 of 4 zijn");
+                    json!(0)
+                }
+            };
+            json!({"paragraph": paragraph, "until": values.optional("until"), "ground": values.optional("ground"),
+                   "announced_on": values.get("announced_on")})
+        }
+        Entry::ObjectionDecision => {
+            json!({"decided_on": values.get("decided_on"), "announced_on": values.get("announced_on")})
+        }
     }
 }
 
@@ -353,6 +436,18 @@ async fn record(
         Entry::Judgment => {
             let id = PathParams(values.get("appeal_id").to_owned());
             appeals::record_judgment(s, legal(), id, key, body(request)?).await
+        }
+        Entry::Objection => {
+            let id = PathParams(values.get("tariff_decision").to_owned());
+            objections::lodge_objection(s, legal(), id, key, body(request)?).await
+        }
+        Entry::Postponement => {
+            let ids = PathParams((values.get("tariff_decision").to_owned(), values.get("objection_id").to_owned()));
+            objections::record_postponement(s, legal(), ids, key, body(request)?).await
+        }
+        Entry::ObjectionDecision => {
+            let ids = PathParams((values.get("tariff_decision").to_owned(), values.get("objection_id").to_owned()));
+            objections::record_objection_decision(s, legal(), ids, key, body(request)?).await
         }
     }
 }
@@ -398,6 +493,20 @@ fn recorded(state: &AppState, user: &WebUser, entry: Entry, answer: &Value) -> R
                     space_link(region, &answer["year"]),
                     format!("{} {}", region_name(state, region), answer["year"]),
                 ));
+            }
+        }
+        Entry::Objection | Entry::Postponement | Entry::ObjectionDecision => {
+            heading = format!("Bezwaar {} is vastgelegd", text(&answer["objection_id"]));
+            let filing: Option<termijn_domain::filing::Filing> = serde_json::from_value(answer["filing"].clone()).ok();
+            facts.push(("Tegen tariefbeschikking".to_owned(), text(&answer["tariff_decision"])));
+            facts.push((
+                "Indiening".to_owned(),
+                filing.map_or_else(|| text(&answer["filing"]), |f| words::filing(f).to_owned()),
+            ));
+            if let Some(term) = answer["decision_term"].as_object() {
+                let last_day = term.get("last_day").map(text).unwrap_or_default();
+                facts.push(("Beslissen uiterlijk op".to_owned(), last_day));
+                steps = term.get("explanation").and_then(Value::as_array).into_iter().flatten().map(text).collect();
             }
         }
         Entry::Appeal | Entry::Withdrawal | Entry::Judgment => {
@@ -474,7 +583,16 @@ async fn record_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) ->
             Err(ApiError::NotFound(message))
                 if matches!(entry, Entry::Announcement | Entry::Withdrawal | Entry::Judgment) =>
             {
-                let field = if entry == Entry::Announcement { "decision_id" } else { "appeal_id" };
+                let field = match entry {
+                    Entry::Announcement => "decision_id",
+                    Entry::Objection | Entry::Postponement | Entry::ObjectionDecision
+                        if message.contains("tariff decision") =>
+                    {
+                        "tariff_decision"
+                    }
+                    Entry::Objection | Entry::Postponement | Entry::ObjectionDecision => "objection_id",
+                    _ => "appeal_id",
+                };
                 let mut errors = FormErrors::default();
                 errors.add(field, message);
                 render(state, user, filled, errors, StatusCode::NOT_FOUND)

@@ -392,6 +392,7 @@ pub async fn regios(State(state): State<AppState>, user: WebUser, Query(query): 
 }
 
 pub struct DecisionRow {
+    pub anchor: String,
     pub decision_id: String,
     pub kind: &'static str,
     pub amount: String,
@@ -404,15 +405,28 @@ pub struct DecisionRow {
 pub struct AppealRow {
     pub appeal_id: String,
     pub appellant: String,
-    pub against: String,
-    pub extended_to: String,
+    pub against: (String, String),
+    /// The later decisions the appeal reached by art. 6:19 Awb, each with the anchor of its row.
+    pub extended_to: Vec<(String, String)>,
     pub filing: &'static str,
     pub provisional: bool,
     pub status: &'static str,
     pub steps: Vec<String>,
 }
 
+/// The anchor of a decision's row on the Regio-jaar page.
+fn decision_anchor(decision_id: &str) -> String {
+    format!("besluit-{}", super::form::input_id(decision_id))
+}
+
+/// A tariff decision that applies the space, as its terms name it.
+pub struct TariffShown {
+    pub decision_id: String,
+    pub provider: String,
+}
+
 pub struct SpaceShown {
+    pub tariffs: Vec<TariffShown>,
     pub amount: String,
     pub current_decision: String,
     pub status: String,
@@ -436,7 +450,19 @@ impl SpaceShown {
         };
         let mut terms: Vec<&TermView> = view.terms.iter().collect();
         terms.sort_by_key(|t| (t.opens_on, t.last_day));
+        let mut tariffs: Vec<TariffShown> = Vec::new();
+        for term in &view.terms {
+            let Some(id) = &term.tariff_decision else { continue };
+            if !tariffs.iter().any(|t| t.decision_id == id.as_str()) {
+                let provider = term
+                    .provider
+                    .as_ref()
+                    .map_or_else(|| "een andere zorgaanbieder".to_owned(), |p| format!("zorgaanbieder {p}"));
+                tariffs.push(TariffShown { decision_id: id.to_string(), provider });
+            }
+        }
         Self {
+            tariffs,
             amount: view.amount.as_ref().map_or_else(|| "geen".to_owned(), words::euro),
             current_decision: view.current_decision.as_ref().map_or_else(|| "geen".to_owned(), ToString::to_string),
             status: status_text(view.status),
@@ -458,6 +484,7 @@ impl SpaceShown {
                 .decisions
                 .iter()
                 .map(|d| DecisionRow {
+                    anchor: decision_anchor(&d.decision_id.to_string()),
                     decision_id: d.decision_id.to_string(),
                     kind: words::decision_kind(d.kind),
                     amount: words::euro(&d.amount),
@@ -474,12 +501,12 @@ impl SpaceShown {
                 .map(|a| AppealRow {
                     appeal_id: a.appeal_id.to_string(),
                     appellant: words::appellant(&a.appellant),
-                    against: a.against_decision.to_string(),
-                    extended_to: if a.extended_to.is_empty() {
-                        "geen".to_owned()
-                    } else {
-                        a.extended_to.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-                    },
+                    against: (decision_anchor(&a.against_decision.to_string()), a.against_decision.to_string()),
+                    extended_to: a
+                        .extended_to
+                        .iter()
+                        .map(|d| (decision_anchor(&d.to_string()), d.to_string()))
+                        .collect(),
                     filing: words::filing(a.filing),
                     provisional: a.provisional,
                     status: words::appeal_status(a.status),
