@@ -323,6 +323,17 @@ async fn forms_without_their_token_are_refused_the_api_ignores_the_cookie_and_an
     assert_eq!(history_len(&app).await, before, "nothing recorded");
     let api = client.get(app.url("/api/v1/deadlines")).header("cookie", &cookie).send().await.expect("an answer");
     assert_eq!(api.status().as_u16(), 401, "/api takes bearer tokens only");
+    // A link followed from another site (an e-mail) comes without the SameSite=Strict cookie: the page asks for
+    // itself again from this site, where the browser sends it.
+    let linked = client
+        .get(app.url("/regios?as_of=2026-12-01"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(linked.status().as_u16(), 200);
+    let again = linked.text().await.expect("a page");
+    assert!(again.contains(r#"http-equiv="refresh" content="0; url=/regios?as_of=2026-12-01""#), "{again}");
 
     app.server = Server::start(&app.db, &[("TERMIJN_SESSION_IDLE_SECONDS", "2")]);
     let Some((_driver, page)) = browser::open(&app.server.base).await else { return };

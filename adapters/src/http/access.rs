@@ -28,6 +28,12 @@ impl Caller {
         Ok(own)
     }
 
+    /// Who looks at a contracting space when no provider is asked for: a provider as itself.
+    pub fn own_audience(&self) -> Audience {
+        let own = self.own_provider().cloned();
+        Audience { seen_by: own.clone(), appeals_of: own }
+    }
+
     /// Who looks at a contracting space: a provider sees its own appeals only.
     pub fn audience(&self, asked: Option<AgbCode>) -> Result<Audience, ApiError> {
         let seen_by = self.viewer(asked)?;

@@ -359,10 +359,7 @@ pub async fn regios(State(state): State<AppState>, user: WebUser, Query(query): 
     let mut errors = FormErrors::default();
     let may_as_at = user.role() != Role::Provider;
     let (as_of, as_at) = judged(&query, may_as_at, &mut errors);
-    let audience = match user.caller.audience(None) {
-        Ok(audience) => audience,
-        Err(error) => return error_page(&user, error),
-    };
+    let audience = user.caller.own_audience();
     let spaces = match state.service.spaces(as_of, as_at, &audience).await {
         Ok(spaces) => spaces,
         Err(error) => return error_page(&user, error.into()),
@@ -551,10 +548,7 @@ pub async fn regio_jaar(
     let mut errors = FormErrors::default();
     let may_as_at = user.role() != Role::Provider;
     let (as_of, as_at) = judged(&query, may_as_at, &mut errors);
-    let audience = match user.caller.audience(None) {
-        Ok(audience) => audience,
-        Err(error) => return error_page(&user, error),
-    };
+    let audience = user.caller.own_audience();
     let view = match state.service.space(&slug, year, as_of, as_at, &audience).await {
         Ok(view) => view,
         Err(error) => return error_page(&user, error.into()),
@@ -604,10 +598,7 @@ pub async fn aanbieder(State(state): State<AppState>, user: WebUser) -> Response
         return error_page(&user, error);
     }
     let as_of = today();
-    let audience = match user.caller.audience(None) {
-        Ok(audience) => audience,
-        Err(error) => return error_page(&user, error),
-    };
+    let audience = user.caller.own_audience();
     let Some(own) = audience.seen_by.clone() else {
         return error_page(&user, ApiError::Forbidden("dit token hoort bij geen zorgaanbieder".to_owned()));
     };

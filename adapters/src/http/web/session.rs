@@ -120,6 +120,26 @@ fn to_login(parts: &Parts, expired: bool) -> Response {
     Redirect::to(&format!("/login?{query}")).into_response()
 }
 
+/// Whether a page was opened by following a link on another site (an e-mail in a webmail, say): the browser then
+/// leaves out a `SameSite=Strict` cookie.
+fn followed_from_elsewhere(parts: &Parts) -> bool {
+    parts.method == axum::http::Method::GET
+        && parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
+}
+
+/// A page that asks for itself again from this site, so that the browser sends the session cookie it left out,
+/// instead of loosening the cookie.
+fn again_from_here(parts: &Parts) -> Response {
+    let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let here =
+        askama::filters::escape(here, askama::filters::Html).map(|h| h.to_string()).unwrap_or_else(|_| "/".to_owned());
+    let body = format!(
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url={here}\">\
+         <title>Doorsturen · termijn</title></head><body><p><a href=\"{here}\">Verder naar de pagina</a></p></body></html>"
+    );
+    (StatusCode::OK, axum::response::Html(body)).into_response()
+}
+
 impl FromRequestParts<AppState> for WebUser {
     type Rejection = Response;
 
@@ -127,7 +147,7 @@ impl FromRequestParts<AppState> for WebUser {
         let settings = &state.web;
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(session_id) = jar.get(settings.cookie_name()).map(|c| c.value().to_owned()) else {
-            return Err(to_login(parts, false));
+            return Err(if followed_from_elsewhere(parts) { again_from_here(parts) } else { to_login(parts, false) });
         };
         let store = state.service.store();
         let session_hash = sha256_hex(&session_id);
