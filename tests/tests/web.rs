@@ -320,6 +320,15 @@ async fn forms_without_their_token_are_refused_the_api_ignores_the_cookie_and_an
         .await
         .expect("an answer");
     assert_eq!(from_elsewhere.status().as_u16(), 403);
+    let oversized = "x".repeat(300 * 1024);
+    let too_large = client
+        .post(app.url("/invoeren/besluit"))
+        .header("cookie", &cookie)
+        .form(&[("reason", oversized.as_str()), ("actie", "vastleggen")])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(too_large.status().as_u16(), 413, "a form is limited in size");
     assert_eq!(history_len(&app).await, before, "nothing recorded");
     let api = client.get(app.url("/api/v1/deadlines")).header("cookie", &cookie).send().await.expect("an answer");
     assert_eq!(api.status().as_u16(), 401, "/api takes bearer tokens only");

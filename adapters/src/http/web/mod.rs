@@ -23,6 +23,9 @@ use super::error::ApiError;
 pub use session::WebSettings;
 use session::WebUser;
 
+/// The largest form body accepted.
+pub(super) const FORM_BYTES: usize = 256 * 1024;
+
 /// The pages of the web interface and their assets.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,6 +45,8 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/sessie/verlengen", post(session::extend))
         .route("/static/{name}", get(assets::asset))
+        // A form is small: a decision of 31 regions and five years is about 10 kB.
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
 }
 

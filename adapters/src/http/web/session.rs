@@ -223,6 +223,19 @@ impl axum::extract::FromRequest<AppState> for Posted {
         if !same_origin(&parts.headers) {
             return Err(refused(&user));
         }
+        let length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if length.is_some_and(|l| l > super::FORM_BYTES) {
+            let page = MessagePage {
+                user: Some(user.bar()),
+                nav: "",
+                heading: "Formulier te groot".to_owned(),
+                text: format!(
+                    "Er is niets vastgelegd: een formulier mag ten hoogste {} kB zijn.",
+                    super::FORM_BYTES / 1024
+                ),
+            };
+            return Err(html(StatusCode::PAYLOAD_TOO_LARGE, &page));
+        }
         let request = axum::extract::Request::from_parts(parts, body);
         let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(|rejection| {
             html(

@@ -1,19 +1,12 @@
-//! Invoeren: forms for legal staff that record through the API's own handlers, so that every check, message
-//! and idempotency rule is the API's. A form carries its session's form token and an idempotency key of its
-//! own, so that submitting it twice records once. On an error nothing is recorded and the form comes back with
-//! the API's message at the field it names.
+//! The forms of Invoeren: their fields, the API request each one makes, and the API handler that records it.
 
-use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::form::{Choice, FormErrors, FormField};
-use super::session::{Posted, UserBar, WebUser};
-use super::{error_page, html, words};
-use crate::auth::Role;
+use super::super::form::{Choice, FormErrors, FormField};
+use super::super::session::WebUser;
 use crate::http::AppState;
 use crate::http::auth::Legal;
 use crate::http::error::ApiError;
@@ -21,28 +14,9 @@ use crate::http::extract::{JsonBody, PathParams};
 use crate::http::idempotency::IdempotencyKey;
 use crate::http::{appeals, objections, spaces, tariffs};
 
-#[derive(Template)]
-#[template(path = "invoeren.html")]
-struct IndexPage {
-    user: Option<UserBar>,
-    nav: &'static str,
-}
-
-/// The page refusing anyone but legal staff, if the user is not.
-fn refusal(user: &WebUser) -> Option<Response> {
-    user.caller.require(&[Role::Legal]).err().map(|error| error_page(user, error))
-}
-
-pub async fn index(user: WebUser) -> Response {
-    if let Some(refused) = refusal(&user) {
-        return refused;
-    }
-    html(StatusCode::OK, &IndexPage { user: Some(user.bar()), nav: "invoeren" })
-}
-
 /// The forms, by the last part of their address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Entry {
+pub(super) enum Entry {
     Decision,
     Announcement,
     Tariff,
@@ -55,7 +29,7 @@ enum Entry {
 }
 
 impl Entry {
-    fn from_path(path: &str) -> Option<Self> {
+    pub(super) fn from_path(path: &str) -> Option<Self> {
         Some(match path {
             "besluit" => Self::Decision,
             "bekendmaking" => Self::Announcement,
@@ -70,7 +44,7 @@ impl Entry {
         })
     }
 
-    fn path(self) -> &'static str {
+    pub(super) fn path(self) -> &'static str {
         match self {
             Self::Decision => "besluit",
             Self::Announcement => "bekendmaking",
@@ -84,7 +58,7 @@ impl Entry {
         }
     }
 
-    fn heading(self) -> &'static str {
+    pub(super) fn heading(self) -> &'static str {
         match self {
             Self::Decision => "Besluit contracteerruimte vastleggen",
             Self::Announcement => "Bekendmaking van een besluit contracteerruimte vastleggen",
@@ -98,7 +72,7 @@ impl Entry {
         }
     }
 
-    fn intro(self) -> &'static str {
+    pub(super) fn intro(self) -> &'static str {
         match self {
             Self::Decision => {
                 "Een vaststelling of wijziging met al haar regels wordt in één keer vastgelegd, of niet. De bekendmaking kan later worden vastgelegd."
@@ -127,30 +101,15 @@ impl Entry {
     }
 }
 
-#[derive(Template)]
-#[template(path = "entry_form.html")]
-struct EntryPage {
-    user: Option<UserBar>,
-    nav: &'static str,
-    heading: &'static str,
-    intro: &'static str,
-    action: String,
-    csrf: String,
-    idempotency_key: String,
-    errors: FormErrors,
-    fields: Vec<FormField>,
-    line_groups: Vec<Vec<FormField>>,
-}
-
 /// What a form was filled in with: every value by its field name.
-struct Values<'a>(&'a [(String, String)]);
+pub(super) struct Values<'a>(pub(super) &'a [(String, String)]);
 
 impl Values<'_> {
-    fn get(&self, name: &str) -> &str {
+    pub(super) fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.trim())
     }
 
-    fn optional(&self, name: &str) -> Value {
+    pub(super) fn optional(&self, name: &str) -> Value {
         match self.get(name) {
             "" => Value::Null,
             value => json!(value),
@@ -158,7 +117,7 @@ impl Values<'_> {
     }
 }
 
-fn region_choices(state: &AppState, current: &str) -> Vec<Choice> {
+pub(super) fn region_choices(state: &AppState, current: &str) -> Vec<Choice> {
     let mut choices = vec![Choice::new("", "Kies een regio", current)];
     choices.extend(
         state.service.context().regions.all().iter().map(|r| Choice::new(r.slug.to_string(), r.name.clone(), current)),
@@ -166,7 +125,7 @@ fn region_choices(state: &AppState, current: &str) -> Vec<Choice> {
     choices
 }
 
-fn fields_of(state: &AppState, entry: Entry, values: &Values, errors: &FormErrors) -> Vec<FormField> {
+pub(super) fn fields_of(state: &AppState, entry: Entry, values: &Values, errors: &FormErrors) -> Vec<FormField> {
     let text = |name: &str, label: &str| FormField::text(name, label, values.get(name), errors);
     let date = |name: &str, label: &str| text(name, label).hint("JJJJ-MM-DD, bijvoorbeeld 2026-03-02");
     let choose = |name: &str, label: &str, options: &[(&str, &str)]| {
@@ -280,7 +239,7 @@ fn fields_of(state: &AppState, entry: Entry, values: &Values, errors: &FormError
 }
 
 /// The line rows of a decision form: `count` rows of region, year and amount.
-fn line_groups(state: &AppState, count: usize, values: &Values, errors: &FormErrors) -> Vec<Vec<FormField>> {
+pub(super) fn line_groups(state: &AppState, count: usize, values: &Values, errors: &FormErrors) -> Vec<Vec<FormField>> {
     (0..count)
         .map(|i| {
             let name = |field: &str| format!("spaces[{i}].{field}");
@@ -295,52 +254,8 @@ fn line_groups(state: &AppState, count: usize, values: &Values, errors: &FormErr
         .collect()
 }
 
-/// A form as filled in: which form, its values, how many lines it has, and its idempotency key.
-struct Filled<'a> {
-    entry: Entry,
-    values: Values<'a>,
-    lines: usize,
-    key: String,
-}
-
-fn render(state: &AppState, user: &WebUser, filled: &Filled<'_>, errors: FormErrors, status: StatusCode) -> Response {
-    let Filled { entry, values, lines, key } = filled;
-    let entry = *entry;
-    let page = EntryPage {
-        user: Some(user.bar()),
-        nav: "invoeren",
-        heading: entry.heading(),
-        intro: entry.intro(),
-        action: format!("/invoeren/{}", entry.path()),
-        csrf: user.csrf.clone(),
-        idempotency_key: key.clone(),
-        fields: fields_of(state, entry, values, &errors),
-        line_groups: if entry == Entry::Decision { line_groups(state, *lines, values, &errors) } else { Vec::new() },
-        errors,
-    };
-    html(status, &page)
-}
-
-pub async fn show(State(state): State<AppState>, user: WebUser, Path(form): Path<String>) -> Response {
-    if let Some(refused) = refusal(&user) {
-        return refused;
-    }
-    let Some(entry) = Entry::from_path(&form) else {
-        return error_page(&user, ApiError::NotFound(format!("er is geen formulier {form:?}")));
-    };
-    let filled = Filled { entry, values: Values(&[]), lines: 1, key: new_key() };
-    render(&state, &user, &filled, FormErrors::default(), StatusCode::OK)
-}
-
-/// A new idempotency key for a form: 128 random bits.
-fn new_key() -> String {
-    let mut key = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
-    hex::encode(key)
-}
-
 /// A whole number typed in a field, or an error at that field.
-fn number(values: &Values, name: &str, errors: &mut FormErrors) -> Value {
+pub(super) fn number(values: &Values, name: &str, errors: &mut FormErrors) -> Value {
     match values.get(name).parse::<i32>() {
         Ok(n) => json!(n),
         Err(_) => {
@@ -351,7 +266,7 @@ fn number(values: &Values, name: &str, errors: &mut FormErrors) -> Value {
 }
 
 /// The API's request body for a form.
-fn request(entry: Entry, values: &Values, lines: usize, errors: &mut FormErrors) -> Value {
+pub(super) fn request(entry: Entry, values: &Values, lines: usize, errors: &mut FormErrors) -> Value {
     match entry {
         Entry::Decision => {
             let spaces: Vec<Value> = (0..lines)
@@ -401,7 +316,7 @@ fn request(entry: Entry, values: &Values, lines: usize, errors: &mut FormErrors)
 }
 
 /// The request body in the shape the API's handler reads, with the SHA-256 its idempotency check uses.
-fn body<T: serde::de::DeserializeOwned>(value: &Value) -> Result<JsonBody<T>, ApiError> {
+pub(super) fn body<T: serde::de::DeserializeOwned>(value: &Value) -> Result<JsonBody<T>, ApiError> {
     let text = value.to_string();
     let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let mut deserializer = serde_json::Deserializer::from_str(&text);
@@ -410,7 +325,7 @@ fn body<T: serde::de::DeserializeOwned>(value: &Value) -> Result<JsonBody<T>, Ap
 }
 
 /// Records through the API's handler for the form; the response is the API's.
-async fn record(
+pub(super) async fn record(
     state: &AppState,
     user: &WebUser,
     entry: Entry,
@@ -450,160 +365,4 @@ async fn record(
             objections::record_objection_decision(s, legal(), ids, key, body(request)?).await
         }
     }
-}
-
-#[derive(Template)]
-#[template(path = "recorded.html")]
-struct RecordedPage {
-    user: Option<UserBar>,
-    nav: &'static str,
-    heading: String,
-    facts: Vec<(String, String)>,
-    steps: Vec<String>,
-    links: Vec<(String, String)>,
-}
-
-/// What the page after a recorded entry shows, from the API's answer: for an appeal, its classification at once.
-fn recorded(state: &AppState, user: &WebUser, entry: Entry, answer: &Value) -> Response {
-    let text = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
-    let space_link = |region: &Value, year: &Value| format!("/regios/{}/{}", text(region), year);
-    let mut facts = Vec::new();
-    let mut links = Vec::new();
-    let mut steps = Vec::new();
-    let heading;
-    match entry {
-        Entry::Decision | Entry::Announcement => {
-            heading = format!("Besluit {} is vastgelegd", text(&answer["decision_id"]));
-            facts.push((
-                "Bekendgemaakt".to_owned(),
-                answer["announced_on"].as_str().unwrap_or("nog niet geregistreerd").to_owned(),
-            ));
-            for line in answer["spaces"].as_array().into_iter().flatten() {
-                links.push((
-                    space_link(&line["region"], &line["year"]),
-                    format!("{} {}", region_name(state, &line["region"]), line["year"]),
-                ));
-            }
-        }
-        Entry::Tariff => {
-            heading = format!("Tariefbeschikking {} is vastgelegd", text(&answer["decision_id"]));
-            facts.push(("Zorgaanbieder".to_owned(), text(&answer["provider"])));
-            for region in answer["regions"].as_array().into_iter().flatten() {
-                links.push((
-                    space_link(region, &answer["year"]),
-                    format!("{} {}", region_name(state, region), answer["year"]),
-                ));
-            }
-        }
-        Entry::Objection | Entry::Postponement | Entry::ObjectionDecision => {
-            heading = format!("Bezwaar {} is vastgelegd", text(&answer["objection_id"]));
-            let filing: Option<termijn_domain::filing::Filing> = serde_json::from_value(answer["filing"].clone()).ok();
-            facts.push(("Tegen tariefbeschikking".to_owned(), text(&answer["tariff_decision"])));
-            facts.push((
-                "Indiening".to_owned(),
-                filing.map_or_else(|| text(&answer["filing"]), |f| words::filing(f).to_owned()),
-            ));
-            if let Some(term) = answer["decision_term"].as_object() {
-                let last_day = term.get("last_day").map(text).unwrap_or_default();
-                facts.push(("Beslissen uiterlijk op".to_owned(), last_day));
-                steps = term.get("explanation").and_then(Value::as_array).into_iter().flatten().map(text).collect();
-            }
-        }
-        Entry::Appeal | Entry::Withdrawal | Entry::Judgment => {
-            heading = format!("Beroep {} is vastgelegd", text(&answer["appeal_id"]));
-            let filing: Option<termijn_domain::filing::Filing> = serde_json::from_value(answer["filing"].clone()).ok();
-            let status: Option<termijn_domain::register::AppealStatus> =
-                serde_json::from_value(answer["status"].clone()).ok();
-            facts.push((
-                "Indiening".to_owned(),
-                filing.map_or_else(|| text(&answer["filing"]), |f| words::filing(f).to_owned()),
-            ));
-            facts.push((
-                "Status".to_owned(),
-                status.map_or_else(|| text(&answer["status"]), |s| words::appeal_status(s).to_owned()),
-            ));
-            steps = answer["explanation"].as_array().into_iter().flatten().map(text).collect();
-            links.push((
-                space_link(&answer["region"], &answer["year"]),
-                format!("{} {}", region_name(state, &answer["region"]), answer["year"]),
-            ));
-        }
-    }
-    let page = RecordedPage { user: Some(user.bar()), nav: "invoeren", heading, facts, steps, links };
-    html(StatusCode::OK, &page)
-}
-
-fn region_name(state: &AppState, region: &Value) -> String {
-    let slug = region.as_str().unwrap_or_default();
-    termijn_domain::values::RegionSlug::parse(slug)
-        .ok()
-        .and_then(|s| state.service.context().regions.get(&s).map(|r| r.name.clone()))
-        .unwrap_or_else(|| slug.to_owned())
-}
-
-pub async fn submit(State(state): State<AppState>, Path(form): Path<String>, posted: Posted) -> Response {
-    let user = &posted.user;
-    if let Some(refused) = refusal(user) {
-        return refused;
-    }
-    let Some(entry) = Entry::from_path(&form) else {
-        return error_page(user, ApiError::NotFound(format!("er is geen formulier {form:?}")));
-    };
-    let values = Values(&posted.fields);
-    let lines = values.get("regels").parse::<usize>().unwrap_or(1).clamp(1, 500);
-    let key = match values.get("idempotency_key") {
-        "" => new_key(),
-        key => key.to_owned(),
-    };
-    let action = values.get("actie").to_owned();
-    let mut filled = Filled { entry, values, lines, key };
-    match action.as_str() {
-        "regel-erbij" => filled.lines += 1,
-        "regel-eraf" => filled.lines = (filled.lines - 1).max(1),
-        _ => return record_filled(&state, user, &filled).await,
-    }
-    render(&state, user, &filled, FormErrors::default(), StatusCode::OK)
-}
-
-/// Records a filled-in form, and shows what was recorded; or the form again, with the errors at their fields.
-async fn record_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) -> Response {
-    let entry = filled.entry;
-    let mut errors = FormErrors::default();
-    let request = request(entry, &filled.values, filled.lines, &mut errors);
-    if !errors.is_empty() {
-        return render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    match record(state, user, entry, &filled.values, &request, filled.key.clone()).await {
-        Ok(response) => match answer(response).await {
-            Some(answer) => recorded(state, user, entry, &answer),
-            None => error_page(user, ApiError::Internal("the answer cannot be read".to_owned())),
-        },
-        Err(error) => match FormErrors::from_api(error) {
-            Ok(errors) => render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY),
-            Err(ApiError::NotFound(message))
-                if matches!(entry, Entry::Announcement | Entry::Withdrawal | Entry::Judgment) =>
-            {
-                let field = match entry {
-                    Entry::Announcement => "decision_id",
-                    Entry::Objection | Entry::Postponement | Entry::ObjectionDecision
-                        if message.contains("tariff decision") =>
-                    {
-                        "tariff_decision"
-                    }
-                    Entry::Objection | Entry::Postponement | Entry::ObjectionDecision => "objection_id",
-                    _ => "appeal_id",
-                };
-                let mut errors = FormErrors::default();
-                errors.add(field, message);
-                render(state, user, filled, errors, StatusCode::NOT_FOUND)
-            }
-            Err(other) => error_page(user, other),
-        },
-    }
-}
-
-/// The JSON body of the API's answer.
-async fn answer(response: Response) -> Option<Value> {
-    let bytes = axum::body::to_bytes(response.into_body(), 4 << 20).await.ok()?;
-    serde_json::from_slice(&bytes).ok()
 }
