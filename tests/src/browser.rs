@@ -131,14 +131,18 @@ impl Page {
         }
     }
 
-    pub async fn text(&self, css: &str) -> String {
+    /// An element of the page, waited for (a script may add it a moment after the page loads).
+    pub async fn element(&self, css: &str) -> fantoccini::elements::Element {
         self.client
-            .find(Locator::Css(css))
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{css} on the page: {e}"))
-            .text()
-            .await
-            .expect("its text")
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.element(css).await.text().await.expect("its text")
     }
 
     /// The text of the whole page, as a user reads it.
@@ -147,24 +151,18 @@ impl Page {
     }
 
     pub async fn fill(&self, css: &str, value: &str) {
-        let field = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} on the page: {e}"));
+        let field = self.element(css).await;
         field.clear().await.expect("cleared");
         field.send_keys(value).await.expect("typed");
     }
 
     pub async fn choose(&self, css: &str, value: &str) {
-        let field = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} on the page: {e}"));
+        let field = self.element(css).await;
         field.select_by_value(value).await.unwrap_or_else(|e| panic!("{value} in {css}: {e}"));
     }
 
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} on the page: {e}"))
-            .click()
-            .await
-            .expect("clicked");
+        self.element(css).await.click().await.expect("clicked");
     }
 
     /// Clicks a button that sends a form, and waits until the page it leads to has loaded.
@@ -193,6 +191,25 @@ impl Page {
     pub async fn log_in_here(&self, token: &str) {
         self.fill("#token", token).await;
         self.submit("main form button[type=submit]").await;
+    }
+
+    /// Presses keys on the keyboard, wherever the focus is, as a user does.
+    pub async fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys.chars() {
+            actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        }
+        self.client.perform_actions(actions).await.expect("keys pressed");
+    }
+
+    /// What has the focus: its tag, id and text, as a user would find it.
+    pub async fn focused(&self) -> String {
+        let focused = self.client.active_element().await.expect("an element with the focus");
+        let tag = focused.tag_name().await.unwrap_or_default();
+        let id = focused.attr("id").await.ok().flatten().unwrap_or_default();
+        let text = focused.text().await.unwrap_or_default();
+        format!("{tag}#{id} {text}").trim().to_owned()
     }
 
     /// Opens the login page and logs in with a token.

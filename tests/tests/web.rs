@@ -248,6 +248,14 @@ async fn a_provider_sees_its_own_and_an_auditor_checks_the_chain() {
             page.goto(refused).await;
             assert_eq!(page.text("h1").await, "Geen toegang", "{refused}");
         }
+        let csv = page
+            .client
+            .execute("return fetch('/termijnen.csv').then(r => r.text());", vec![])
+            .await
+            .expect("the CSV export");
+        let csv = csv.as_str().expect("text");
+        assert!(csv.contains("laatste_dag") && csv.contains("andere zorgaanbieder"), "{csv}");
+        assert!(!csv.contains(PROVIDER_A) && !csv.contains(TARIFF_A), "the export shows provider A: {csv}");
         page.submit("form[action='/logout'] button").await;
         assert!(page.body().await.contains("U bent uitgelogd"));
 
@@ -349,10 +357,24 @@ async fn forms_without_their_token_are_refused_the_api_ignores_the_cookie_and_an
     let app = std::sync::Arc::new(app);
     let shared = app.clone();
     browser::scenario("session", &page, move |page| async move {
+        const TAB: &str = "\u{e004}";
+        const ENTER: &str = "\u{e007}";
         let app = shared;
         page.goto("/").await;
         assert!(page.path().await.starts_with("/login"), "no session, the login page");
         page.assert_accessible("Inloggen").await;
+        page.press(TAB).await;
+        assert!(
+            page.focused().await.contains("Naar de inhoud"),
+            "every page starts with the skip link: {}",
+            page.focused().await
+        );
+        page.press(ENTER).await;
+        assert!(
+            page.focused().await.starts_with("main#inhoud"),
+            "the skip link moves the focus to the content: {}",
+            page.focused().await
+        );
         page.log_in_here("tmj_not-a-token").await;
         assert!(page.text("#token-error").await.contains("niet bekend"));
         page.assert_accessible("Inloggen with an error").await;
@@ -362,8 +384,26 @@ async fn forms_without_their_token_are_refused_the_api_ignores_the_cookie_and_an
         page.goto("/regios").await;
         assert!(page.path().await.starts_with("/login"), "an idle session ends: {}", page.path().await);
         assert!(page.body().await.contains("Uw sessie is verlopen"));
-        page.log_in_here(&app.legal).await;
+        // By keyboard alone: the skip link comes first, then the token field; Enter sends the form.
+        page.press(TAB).await;
+        assert!(page.focused().await.contains("Naar de inhoud"), "first the skip link: {}", page.focused().await);
+        page.press(TAB).await;
+        page.press(TAB).await;
+        assert!(page.focused().await.starts_with("input#token"), "then the token: {}", page.focused().await);
+        page.client.execute("window.__termijn_before = true;", vec![]).await.expect("a script");
+        page.press(&app.legal).await;
+        page.press(ENTER).await;
+        page.wait_for_new_page().await;
         assert_eq!(page.path().await, "/regios", "back to the page asked for");
+        // With two idle seconds the warning is due at once: a dialog, with the focus on "Ingelogd blijven".
+        let warning = page.text("dialog h2").await;
+        assert_eq!(warning, "Uw sessie verloopt bijna");
+        assert!(page.focused().await.contains("Ingelogd blijven"), "{}", page.focused().await);
+        page.client.execute("window.__termijn_before = true;", vec![]).await.expect("a script");
+        page.press(ENTER).await;
+        page.wait_for_new_page().await;
+        assert_eq!(page.path().await, "/regios", "extended, on the same page");
+        assert!(page.body().await.contains("Ingelogd als mr. A. Jurist"));
     })
     .await;
 }

@@ -225,6 +225,15 @@ impl axum::extract::FromRequest<AppState> for Posted {
         }
         let length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         if length.is_some_and(|l| l > super::FORM_BYTES) {
+            // Read on (within a bound) so that the client, still sending, receives the answer.
+            let mut stream = body.into_data_stream();
+            let mut read = 0usize;
+            while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut stream).await {
+                read += chunk.len();
+                if read > 16 * super::FORM_BYTES {
+                    break;
+                }
+            }
             let page = MessagePage {
                 user: Some(user.bar()),
                 nav: "",
