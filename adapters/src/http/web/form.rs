@@ -1,5 +1,6 @@
 //! What forms and filters show: the fields with their values, and the API's messages at the field they name.
 
+use crate::http::AppState;
 use crate::http::error::{ApiError, FieldError};
 
 /// The errors of a request, by the field they name (the API's own field names, which are the forms' too).
@@ -32,10 +33,15 @@ impl FormErrors {
 
     pub fn from_fields(errors: &[FieldError]) -> Self {
         let mut all = Self::default();
-        for error in errors {
-            all.add(&error.field, error.message.clone());
-        }
+        all.add_fields(errors);
         all
+    }
+
+    /// Adds the field errors of an API error.
+    pub fn add_fields(&mut self, errors: &[FieldError]) {
+        for error in errors {
+            self.add(&error.field, error.message.clone());
+        }
     }
 
     /// The field errors of an API error, or the error itself when it is about no field.
@@ -83,6 +89,18 @@ impl Choice {
         let selected = value == current;
         Self { value, label: label.into(), selected }
     }
+}
+
+/// The regions as choices of a select, by name, with `current` (a slug) chosen.
+pub fn region_choices(state: &AppState, current: &str) -> Vec<Choice> {
+    state
+        .service
+        .context()
+        .regions
+        .all()
+        .iter()
+        .map(|r| Choice::new(r.slug.to_string(), r.name.clone(), current))
+        .collect()
 }
 
 /// One input of a form, with its value, hint and error.

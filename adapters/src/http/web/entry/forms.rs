@@ -117,11 +117,10 @@ impl Values<'_> {
     }
 }
 
+/// The regions to choose from, after "Kies een regio".
 pub(super) fn region_choices(state: &AppState, current: &str) -> Vec<Choice> {
     let mut choices = vec![Choice::new("", "Kies een regio", current)];
-    choices.extend(
-        state.service.context().regions.all().iter().map(|r| Choice::new(r.slug.to_string(), r.name.clone(), current)),
-    );
+    choices.extend(super::super::form::region_choices(state, current));
     choices
 }
 

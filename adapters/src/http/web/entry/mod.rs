@@ -178,12 +178,11 @@ fn recorded(state: &AppState, user: &WebUser, entry: Entry, answer: &Value) -> R
     html(StatusCode::OK, &page)
 }
 
+/// The name of the region an answer names by its slug.
 fn region_name(state: &AppState, region: &Value) -> String {
     let slug = region.as_str().unwrap_or_default();
     termijn_domain::values::RegionSlug::parse(slug)
-        .ok()
-        .and_then(|s| state.service.context().regions.get(&s).map(|r| r.name.clone()))
-        .unwrap_or_else(|| slug.to_owned())
+        .map_or_else(|_| slug.to_owned(), |slug| super::pages::region_name(state, &slug))
 }
 
 pub async fn submit(State(state): State<AppState>, Path(form): Path<String>, posted: Posted) -> Response {

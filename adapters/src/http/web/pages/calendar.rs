@@ -13,8 +13,7 @@ use termijn_domain::aggregates::YEARS;
 use super::super::form::FormErrors;
 use super::super::session::{UserBar, WebUser};
 use super::super::{error_page, html, words};
-use super::{Params, download, region_name, space_link};
-use crate::auth::Role;
+use super::{Params, download, region_name, shown_to, space_link};
 use crate::http::AppState;
 use crate::http::deadlines::{find, ics};
 use crate::service::today;
@@ -67,9 +66,8 @@ pub async fn kalender(State(state): State<AppState>, user: WebUser, Query(query)
         Ok(found) => found,
         Err(error) => return error_page(&user, error),
     };
-    let is_legal = user.role() == Role::Legal;
     let mut by_day: BTreeMap<NaiveDate, Vec<CalendarItem>> = BTreeMap::new();
-    for d in found.terms.iter().filter(|d| is_legal || !d.term.basis.is_nza_deadline()) {
+    for d in found.terms.iter().filter(|d| shown_to(&user, d)) {
         let Some(day) = d.term.last_day else { continue };
         by_day.entry(day).or_default().push(CalendarItem {
             text: format!("{} {}: {}", region_name(&state, &d.region), d.year, words::basis(d.term.basis)),

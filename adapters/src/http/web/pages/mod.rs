@@ -20,7 +20,9 @@ pub use spaces::{aanbieder, regio_jaar, regios};
 pub use termijnen::{termijnen, termijnen_csv};
 
 use super::form::FormErrors;
+use super::session::WebUser;
 use super::words;
+use crate::auth::Role;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
@@ -48,7 +50,7 @@ pub(super) fn date_text(date: Option<NaiveDate>) -> String {
     date.map_or_else(|| "geen".to_owned(), |d| d.to_string())
 }
 
-pub(super) fn region_name(state: &AppState, region: &RegionSlug) -> String {
+pub(in crate::http::web) fn region_name(state: &AppState, region: &RegionSlug) -> String {
     state.service.context().regions.get(region).map_or_else(|| region.to_string(), |r| r.name.clone())
 }
 
@@ -102,22 +104,24 @@ pub(super) fn judged(
     may_as_at: bool,
     errors: &mut FormErrors,
 ) -> (NaiveDate, Option<chrono::DateTime<chrono::Utc>>) {
-    let mut api: Params = query
+    let api: Params = query
         .iter()
         .filter(|(k, v)| (k.as_str() == "as_of" || (may_as_at && k.as_str() == "as_at")) && !v.trim().is_empty())
         .map(|(k, v)| (k.clone(), v.trim().to_owned()))
         .collect();
+    // A field that does not parse is left out of the judgment, as the API leaves it out, and shown at the field.
     let mut fields = crate::http::extract::Fields::new();
     let judged = crate::http::judged(&mut fields, &api);
     if let Err(ApiError::Invalid(bad)) = fields.finish() {
-        for field in bad {
-            errors.add(&field.field, field.message);
-            api.remove(&field.field);
-        }
-        let mut fields = crate::http::extract::Fields::new();
-        return crate::http::judged(&mut fields, &api);
+        errors.add_fields(&bad);
     }
     judged
+}
+
+/// Whether a page shows a deadline to the user: the NZa's own deadlines (decision terms on objections, a new
+/// decision after annulment, forwarding an appeal) are for legal staff.
+pub(super) fn shown_to(user: &WebUser, deadline: &DeadlineView) -> bool {
+    user.role() == Role::Legal || !deadline.term.basis.is_nza_deadline()
 }
 
 pub(super) fn status_text(status: Option<DecisionStatus>) -> String {

@@ -10,10 +10,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use termijn_domain::register::TermBasis;
 use termijn_projections::views::DeadlineView;
 
-use super::super::form::{Choice, FormErrors};
+use super::super::form::{Choice, FormErrors, region_choices};
 use super::super::session::{UserBar, WebUser};
 use super::super::{error_page, html, words};
-use super::{Params, TermRow, download};
+use super::{Params, TermRow, download, shown_to};
 use crate::auth::Role;
 use crate::http::AppState;
 use crate::http::deadlines::{Deadlines, find};
@@ -52,17 +52,6 @@ struct TermijnenPage {
     csv_link: String,
 }
 
-fn region_choices(state: &AppState, current: &str) -> Vec<Choice> {
-    state
-        .service
-        .context()
-        .regions
-        .all()
-        .iter()
-        .map(|r| Choice::new(r.slug.to_string(), r.name.clone(), current))
-        .collect()
-}
-
 /// The deadlines a page asks for: the API's query (`from`, `to`, `region`, `provider`, `as_of`) with its
 /// checks; a bad field is an error at that field and an empty list.
 async fn deadlines_for(
@@ -74,9 +63,7 @@ async fn deadlines_for(
     match find(state, &user.caller, query).await {
         Ok(found) => Ok(Some(found)),
         Err(ApiError::Invalid(fields)) => {
-            for field in fields {
-                errors.add(&field.field, field.message);
-            }
+            errors.add_fields(&fields);
             Ok(None)
         }
         Err(other) => Err(other),
@@ -120,15 +107,12 @@ pub async fn termijnen(State(state): State<AppState>, user: WebUser, Query(query
     };
     let as_of = api.get("as_of").and_then(|a| a.parse().ok()).unwrap_or_else(today);
     let wanted = basis_filter(&query);
-    let is_legal = user.role() == Role::Legal;
     let terms: Vec<&DeadlineView> = found
         .as_ref()
         .map(|f| f.terms.iter().filter(|d| wanted.is_none_or(|b| d.term.basis == b)).collect())
         .unwrap_or_default();
-    let (own, theirs): (Vec<&DeadlineView>, Vec<&DeadlineView>) = terms
-        .into_iter()
-        .filter(|d| is_legal || !d.term.basis.is_nza_deadline())
-        .partition(|d| d.term.basis.is_nza_deadline());
+    let (own, theirs): (Vec<&DeadlineView>, Vec<&DeadlineView>) =
+        terms.into_iter().filter(|d| shown_to(&user, d)).partition(|d| d.term.basis.is_nza_deadline());
     let mut counts: BTreeMap<usize, Count> = BTreeMap::new();
     for d in own.iter().chain(&theirs) {
         let i = words::BASES.iter().position(|b| *b == d.term.basis).unwrap_or(0);
@@ -186,7 +170,6 @@ pub async fn termijnen_csv(State(state): State<AppState>, user: WebUser, Query(q
         Ok(found) => found,
         Err(error) => return error_page(&user, error),
     };
-    let is_legal = user.role() == Role::Legal;
     let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
     let header = [
         "laatste_dag",
@@ -203,7 +186,7 @@ pub async fn termijnen_csv(State(state): State<AppState>, user: WebUser, Query(q
         "uitleg",
     ];
     let mut rows = vec![header.map(str::to_owned).to_vec()];
-    for d in found.terms.iter().filter(|d| is_legal || !d.term.basis.is_nza_deadline()) {
+    for d in found.terms.iter().filter(|d| shown_to(&user, d)) {
         let row = TermRow::of(&state, d, today());
         rows.push(vec![
             row.last_day,
