@@ -204,7 +204,10 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         let appeals = page.text("table.appeals").await;
         assert!(appeals.contains("CBb 27/0001") && appeals.contains("tijdig"), "{appeals}");
 
-        for screen in ["/regios", "/kalender", "/feestdagen", "/audit", "/invoeren"] {
+        for screen in ["/regios", "/kalender", "/feestdagen", "/audit", "/invoeren", "/invoeren/bekendmaking",
+            "/invoeren/tariefbeschikking", "/invoeren/beroep", "/invoeren/intrekking", "/invoeren/uitspraak",
+            "/invoeren/bezwaar", "/invoeren/verdaging", "/invoeren/beslissing-op-bezwaar"]
+        {
             page.goto(screen).await;
             page.assert_accessible(screen).await;
         }
@@ -248,6 +251,7 @@ async fn a_provider_sees_its_own_and_an_auditor_checks_the_chain() {
             page.goto(refused).await;
             assert_eq!(page.text("h1").await, "Geen toegang", "{refused}");
         }
+        page.assert_accessible("Geen toegang").await;
         let csv = page
             .client
             .execute("return fetch('/termijnen.csv').then(r => r.text());", vec![])
@@ -276,6 +280,7 @@ async fn a_provider_sees_its_own_and_an_auditor_checks_the_chain() {
         page.assert_accessible("Audit").await;
         page.submit("form[action='/audit/controle'] button").await;
         assert!(page.text("#controle").await.starts_with("Intact:"), "{}", page.body().await);
+        page.assert_accessible("Audit with the chain checked").await;
         page.goto("/invoeren").await;
         assert_eq!(page.text("h1").await, "Geen toegang", "an auditor records nothing");
     })
