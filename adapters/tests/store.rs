@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use common::TestDb;
-use termijn::service::{CommandError, JudgmentOrder, NewObjection, NewSpaceDecision, Service};
+use termijn::service::{CommandError, Entry, JudgmentOrder, NewObjection, NewSpaceDecision, Service};
 use termijn::store::{ChainProblem, EventQuery, Provenance, Written};
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
 use termijn_domain::aggregates::space_decision::SpaceLine;
@@ -17,6 +17,7 @@ use termijn_domain::record::{Consequence, Postponement};
 use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{Appellant, DecisionStatus, SpaceDecisionKind, TariffKind};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, Euro, ObjectionId, RegionSlug};
+use termijn_projections::difference::ChangeKind;
 use termijn_projections::facts::RegionYearRows;
 use termijn_projections::views::Audience;
 
@@ -552,6 +553,83 @@ async fn an_inserted_event_row_is_found_and_named(db: &TestDb) {
     assert_eq!(service.store().verify(|_, _| {}).await.unwrap().expect("found").position, 4);
 }
 
+/// What-if applies entries through the same checks, aggregates and fact changes as recording them: its answer is
+/// what the register says once they are recorded, and until then nothing in the register changed.
+async fn a_what_if_answers_as_recording_would_and_changes_nothing(db: &TestDb) {
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    service.lodge_appeal(&jurist(), appeal("CBb 26/0001", d(2026, 3, 2))).await.unwrap();
+    let amount = |a: &str| Euro::parse(a).unwrap();
+    let amendment = NewSpaceDecision {
+        decision_id: id("NZa-RCS-2026-06"),
+        kind: SpaceDecisionKind::Amendment,
+        decided_on: d(2026, 6, 1),
+        announced_on: Some(d(2026, 6, 3)),
+        reason: "wijziging".to_owned(),
+        spaces: vec![
+            SpaceLine { region: region("groningen"), year: 2027, amount: amount("830000000.00") },
+            SpaceLine { region: region("friesland"), year: 2027, amount: amount("650000000.00") },
+        ],
+    };
+    let mut second = appeal("CBb 26/0002", d(2026, 6, 10));
+    second.region = region("friesland");
+    second.against_decision = id("NZa-RCS-2026-06");
+    let entries = vec![
+        Entry::SpaceDecision(amendment),
+        Entry::Appeal(second),
+        Entry::Withdrawal { appeal_id: AppealId::parse("CBb 26/0001").unwrap(), withdrawn_on: d(2026, 6, 12) },
+    ];
+    let as_of = d(2026, 6, 15);
+    let views = service.store().dump_views().await.unwrap();
+    let head = service.store().chain_head().await.unwrap();
+    let answer = service.what_if("mr. A. Jurist", as_of, entries.clone(), &Audience::default()).await.unwrap();
+    assert_eq!(service.store().dump_views().await.unwrap(), views, "a what-if changes no view");
+    assert_eq!(service.store().chain_head().await.unwrap(), head, "a what-if records nothing");
+
+    let shown: Vec<(String, i32)> = answer.spaces.iter().map(|s| (s.region.to_string(), s.year)).collect();
+    assert_eq!(shown, [("friesland".to_owned(), 2027), ("groningen".to_owned(), 2027)]);
+    let kinds = |region: &str| -> Vec<ChangeKind> {
+        answer.changes.iter().filter(|c| c.region.as_str() == region).map(|c| c.change).collect()
+    };
+    assert!(kinds("groningen").contains(&ChangeKind::AppealExtended), "{:?}", answer.changes);
+    assert!(kinds("groningen").contains(&ChangeKind::AppealStatusChanges), "withdrawn: {:?}", answer.changes);
+    assert!(kinds("friesland").contains(&ChangeKind::AppealLodged), "{:?}", answer.changes);
+    assert!(kinds("friesland").contains(&ChangeKind::TermOpens), "the amendment's own term: {:?}", answer.changes);
+
+    for entry in entries {
+        service.record(&jurist(), entry).await.unwrap();
+    }
+    for would_be in &answer.spaces {
+        let recorded =
+            service.space(&would_be.region, would_be.year, as_of, None, &Audience::default()).await.unwrap().unwrap();
+        assert_eq!(&recorded, would_be, "the what-if of {} {} is what recording says", would_be.region, would_be.year);
+    }
+}
+
+/// A what-if entry is checked like the command it stands for: an appeal against a decision that sets no space
+/// for its region-year is refused, naming the entry.
+async fn a_what_if_entry_is_checked_like_a_recorded_one(db: &TestDb) {
+    let service = service(db).await;
+    service.record_space_decision(&jurist(), establishment()).await.unwrap();
+    let mut stray = appeal("CBb 26/0003", d(2026, 3, 2));
+    stray.region = region("drenthe");
+    let refused = service
+        .what_if(
+            "mr. A. Jurist",
+            d(2026, 3, 2),
+            vec![Entry::Appeal(appeal("CBb 26/0004", d(2026, 3, 2))), Entry::Appeal(stray)],
+            &Audience::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.entry, 1);
+    assert!(
+        matches!(&refused.error, CommandError::Invalid { field: Some(f), .. } if f == "against_decision"),
+        "{:?}",
+        refused.error
+    );
+}
+
 on_both_stores!(
     a_recorded_decision_reads_back_with_its_terms_and_the_history_proves_itself,
     a_region_year_without_a_decision_is_not_found,
@@ -570,4 +648,6 @@ on_both_stores!(
     a_deleted_last_row_is_found_against_the_chain_head,
     reordered_event_rows_are_found_and_named,
     an_inserted_event_row_is_found_and_named,
+    a_what_if_answers_as_recording_would_and_changes_nothing,
+    a_what_if_entry_is_checked_like_a_recorded_one,
 );

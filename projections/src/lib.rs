@@ -3,6 +3,7 @@
 //! the way the public API shows it. Nothing here does I/O: the store applies the fact changes and reads rows.
 #![forbid(unsafe_code)]
 
+pub mod difference;
 pub mod event;
 pub mod facts;
 pub mod packed;

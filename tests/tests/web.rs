@@ -96,6 +96,15 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         page.assert_accessible("the decision form with an error").await;
         assert_eq!(history_len(&app).await, before, "nothing is recorded on an error");
         field(&page, "spaces[1].amount", "5.00").await;
+        // Before recording, the form shows which terms the decision would open; nothing is recorded.
+        page.submit("button[value=voorbeeld]").await;
+        let preview = page.text("section.preview").await;
+        assert!(preview.contains("Wat deze invoer zou veranderen"), "{preview}");
+        let opens = format!("Beroepstermijn vanaf 1 maart tegen besluit {RCS}: nieuwe termijn, laatste dag ");
+        assert!(preview.contains(&opens), "the lid 3 term it would open: {preview}");
+        let previewed_last_day: String = preview.split(&opens).nth(1).expect("a day").chars().take(10).collect();
+        assert_eq!(history_len(&app).await, before, "a preview records nothing");
+        page.assert_accessible("the decision form with its preview").await;
         let sent = page
             .client
             .execute(
@@ -109,6 +118,8 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         assert!(page.text("h1").await.contains(&format!("Besluit {RCS} is vastgelegd")), "{}", page.body().await);
         let after = history_len(&app).await;
         assert!(after > before, "recorded");
+        let view = app.get(&format!("/api/v1/contracting-spaces/drenthe/{year}"), Some(&app.legal)).await.json();
+        assert_eq!(view["terms"][0]["last_day"], previewed_last_day.as_str(), "the preview showed the day recorded: {view}");
         // The same form sent once more (a double click, a resubmission) records nothing new.
         page.client
             .execute(
@@ -178,10 +189,34 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         field(&page, "year", &year.to_string()).await;
         field(&page, "against_decision", RCS).await;
         field(&page, "received_on", &today.to_string()).await;
+        page.submit("button[value=voorbeeld]").await;
+        let preview = page.text("section.preview").await;
+        assert!(preview.contains(&format!("Beroep CBb 27/0001 tegen besluit {RCS}: indiening tijdig")), "{preview}");
         record(&page).await;
         let recorded = page.text("#vastgelegd").await;
         assert!(recorded.contains("Indiening") && recorded.contains("tijdig"), "{recorded}");
         page.assert_accessible("the recorded appeal").await;
+
+        // Wat als: an amendment of the region-year under appeal, beside the register as it is; nothing recorded.
+        let before = history_len(&app).await;
+        page.goto("/wat-als").await;
+        page.assert_accessible("Wat als").await;
+        select(&page, "regio", REGION).await;
+        field(&page, "van", &year.to_string()).await;
+        field(&page, "bedrag", "900000000.00").await;
+        page.submit("button.primary").await;
+        let changes = page.text("ul.changes").await;
+        assert!(changes.contains("Beroep CBb 27/0001 richt zich ook tegen besluit Wat-als-wijziging (art. 6:19 Awb)"), "{changes}");
+        assert!(changes.contains("€ 812.345.000,00 wordt € 900.000.000,00"), "{changes}");
+        let now = page.text(".side-by-side .now").await;
+        let then = page.text(".side-by-side .then").await;
+        assert!(now.contains(RCS) && !now.contains("Wat-als-wijziging"), "{now}");
+        assert!(then.contains("Wat-als-wijziging") && then.contains("ook tegen Wat-als-wijziging"), "{then}");
+        page.assert_accessible("Wat als with its answer").await;
+        assert_eq!(history_len(&app).await, before, "a what-if records nothing");
+        field(&page, "van", "twee").await;
+        page.submit("button.primary").await;
+        assert!(page.text("#van-error").await.starts_with("Fout:"), "an error at its field");
 
         // Regio-jaar shows the same dates and statuses as the API for the same region-year and date.
         let path = format!("/regios/{REGION}/{year}?as_of={today}");

@@ -74,15 +74,15 @@ pub(super) struct AppealRequest {
 #[serde(deny_unknown_fields)]
 pub(super) struct WithdrawalRequest {
     #[schema(format = Date, example = "2026-06-03")]
-    withdrawn_on: String,
+    pub(super) withdrawn_on: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct JudgmentRequest {
     #[schema(format = Date, example = "2026-10-08")]
-    judgment_on: String,
-    outcome: JudgmentOutcome,
+    pub(super) judgment_on: String,
+    pub(super) outcome: JudgmentOutcome,
     /// R14: the decisions the judgment annuls; a bare id means the appeal's own region-year.
     #[serde(default)]
     annuls: Option<Vec<AnnulsItem>>,
@@ -117,7 +117,7 @@ struct AnnulsLine {
 
 impl JudgmentRequest {
     /// The judgment's order, when it names any part of it; the region-year of a bare id is filled in later.
-    fn order(&self) -> Result<Option<JudgmentOrder>, ApiError> {
+    pub(super) fn order(&self) -> Result<Option<JudgmentOrder>, ApiError> {
         if self.annuls.is_none()
             && self.consequence.is_none()
             && self.amount.is_none()
@@ -153,6 +153,18 @@ impl JudgmentRequest {
 }
 
 impl AppealRequest {
+    /// The appeal, with the rules it breaks on its own (the aggregate's) as field errors.
+    pub(super) fn checked(self, context: &termijn_domain::reference::LegalContext) -> Result<AppealRecord, ApiError> {
+        let record = self.parse()?;
+        let breaks = rule_breaks(&record, context);
+        if !breaks.is_empty() {
+            return Err(ApiError::Invalid(
+                breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
+            ));
+        }
+        Ok(record)
+    }
+
     fn parse(self) -> Result<AppealRecord, ApiError> {
         let mut fields = Fields::new();
         let appeal_id = fields.check("appeal_id", AppealId::parse(&self.appeal_id));
@@ -208,13 +220,7 @@ pub(super) async fn lodge_appeal(
     key: IdempotencyKey,
     body: JsonBody<AppealRequest>,
 ) -> Result<Response, ApiError> {
-    let record = body.value.parse()?;
-    let breaks = rule_breaks(&record, state.service.context());
-    if !breaks.is_empty() {
-        return Err(ApiError::Invalid(
-            breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
-        ));
-    }
+    let record = body.value.checked(state.service.context())?;
     let id = record.appeal_id.clone();
     let (region, year) = (record.region.clone(), record.year);
     let as_of = today();

@@ -14,6 +14,7 @@ mod reference;
 mod spaces;
 mod tariffs;
 pub mod web;
+pub(crate) mod what_if;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -109,6 +110,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(deadlines::router())
         .merge(history::router())
         .merge(reference::router())
+        .merge(what_if::router())
         .with_state(state)
         .split_for_parts();
     let (service, service_doc) = OpenApiRouter::new()

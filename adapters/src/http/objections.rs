@@ -88,6 +88,56 @@ pub(super) struct DecisionRequest {
     announced_on: String,
 }
 
+impl ObjectionRequest {
+    pub(super) fn parse(&self, tariff: &DecisionId) -> Result<NewObjection, ApiError> {
+        let mut fields = Fields::new();
+        let id = fields.check("objection_id", ObjectionId::parse(&self.objection_id));
+        let objector = match self.objector.kind {
+            ObjectorKind::Provider => {
+                fields.check("objector.id", AgbCode::parse(&self.objector.id)).map(Appellant::Provider)
+            }
+            ObjectorKind::CareOffice => Some(Appellant::CareOffice(self.objector.id.clone())),
+            ObjectorKind::Other => Some(Appellant::Other(self.objector.id.clone())),
+        };
+        let received_on = fields.date("received_on", &self.received_on);
+        let posted_on = self.posted_on.as_deref().map(|p| fields.date("posted_on", p));
+        fields.finish()?;
+        Ok(NewObjection {
+            objection_id: id.expect("checked"),
+            tariff_decision: tariff.clone(),
+            objector: objector.expect("checked"),
+            received_on: received_on.expect("checked"),
+            posted_on: posted_on.map(|p| p.expect("checked")),
+            advisory_committee: self.advisory_committee,
+        })
+    }
+}
+
+impl PostponementRequest {
+    pub(super) fn parse(&self) -> Result<Postponement, ApiError> {
+        let mut fields = Fields::new();
+        let until = self.until.as_deref().map(|u| fields.date("until", u));
+        let announced_on = fields.date("announced_on", &self.announced_on);
+        fields.finish()?;
+        Ok(Postponement {
+            paragraph: self.paragraph,
+            until: until.map(|u| u.expect("checked")),
+            ground: self.ground,
+            announced_on: announced_on.expect("checked"),
+        })
+    }
+}
+
+impl DecisionRequest {
+    pub(super) fn parse(&self) -> Result<ObjectionDecision, ApiError> {
+        let mut fields = Fields::new();
+        let decided_on = fields.date("decided_on", &self.decided_on);
+        let announced_on = fields.date("announced_on", &self.announced_on);
+        fields.finish()?;
+        Ok(ObjectionDecision { decided_on: decided_on.expect("checked"), announced_on: announced_on.expect("checked") })
+    }
+}
+
 fn tariff_id(raw: &str) -> Result<DecisionId, ApiError> {
     DecisionId::parse(raw).map_err(|_| ApiError::NotFound(format!("no tariff decision {raw:?} is recorded")))
 }
@@ -129,27 +179,7 @@ pub(super) async fn lodge_objection(
     body: JsonBody<ObjectionRequest>,
 ) -> Result<Response, ApiError> {
     let tariff = tariff_id(&raw)?;
-    let request = &body.value;
-    let mut fields = Fields::new();
-    let id = fields.check("objection_id", ObjectionId::parse(&request.objection_id));
-    let objector = match request.objector.kind {
-        ObjectorKind::Provider => {
-            fields.check("objector.id", AgbCode::parse(&request.objector.id)).map(Appellant::Provider)
-        }
-        ObjectorKind::CareOffice => Some(Appellant::CareOffice(request.objector.id.clone())),
-        ObjectorKind::Other => Some(Appellant::Other(request.objector.id.clone())),
-    };
-    let received_on = fields.date("received_on", &request.received_on);
-    let posted_on = request.posted_on.as_deref().map(|p| fields.date("posted_on", p));
-    fields.finish()?;
-    let new = NewObjection {
-        objection_id: id.expect("checked"),
-        tariff_decision: tariff.clone(),
-        objector: objector.expect("checked"),
-        received_on: received_on.expect("checked"),
-        posted_on: posted_on.map(|p| p.expect("checked")),
-        advisory_committee: request.advisory_committee,
-    };
+    let new = body.value.parse(&tariff)?;
     let objection = new.objection_id.clone();
     let as_of = today().max(new.received_on);
     let route = format!("POST /api/v1/tariff-decisions/{tariff}/objections");
@@ -186,17 +216,7 @@ pub(super) async fn record_postponement(
 ) -> Result<Response, ApiError> {
     let tariff = tariff_id(&raw_tariff)?;
     let objection = objection_id(&raw_objection)?;
-    let request = &body.value;
-    let mut fields = Fields::new();
-    let until = request.until.as_deref().map(|u| fields.date("until", u));
-    let announced_on = fields.date("announced_on", &request.announced_on);
-    fields.finish()?;
-    let postponement = Postponement {
-        paragraph: request.paragraph,
-        until: until.map(|u| u.expect("checked")),
-        ground: request.ground,
-        announced_on: announced_on.expect("checked"),
-    };
+    let postponement = body.value.parse()?;
     let as_of = today().max(postponement.announced_on);
     let route = format!("POST /api/v1/tariff-decisions/{tariff}/objections/{objection}/postponement");
     let (s, t, o) = (&state, &tariff, &objection);
@@ -230,12 +250,7 @@ pub(super) async fn record_objection_decision(
 ) -> Result<Response, ApiError> {
     let tariff = tariff_id(&raw_tariff)?;
     let objection = objection_id(&raw_objection)?;
-    let mut fields = Fields::new();
-    let decided_on = fields.date("decided_on", &body.value.decided_on);
-    let announced_on = fields.date("announced_on", &body.value.announced_on);
-    fields.finish()?;
-    let decision =
-        ObjectionDecision { decided_on: decided_on.expect("checked"), announced_on: announced_on.expect("checked") };
+    let decision = body.value.parse()?;
     let as_of = today().max(decision.announced_on);
     let route = format!("POST /api/v1/tariff-decisions/{tariff}/objections/{objection}/decision");
     let (s, t, o) = (&state, &tariff, &objection);

@@ -71,7 +71,7 @@ pub(super) struct AnnouncementRequest {
 impl DecisionRequest {
     /// The decision, or every bad field at once: values that do not parse, and the rules the lines that do
     /// parse break (the same rules the aggregate applies).
-    fn parse(self, context: &LegalContext) -> Result<NewSpaceDecision, ApiError> {
+    pub(super) fn parse(self, context: &LegalContext) -> Result<NewSpaceDecision, ApiError> {
         let mut fields = Fields::new();
         let decision_id = fields.check("decision_id", DecisionId::parse(&self.decision_id));
         let decided_on = fields.date("decided_on", &self.decided_on);

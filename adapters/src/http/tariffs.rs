@@ -58,6 +58,21 @@ pub(super) struct TariffRequest {
 }
 
 impl TariffRequest {
+    /// The decision, with the rules it breaks on its own (the aggregate's) as field errors.
+    pub(super) fn checked(
+        self,
+        context: &termijn_domain::reference::LegalContext,
+    ) -> Result<(TariffDecisionRecord, Option<chrono::NaiveDate>), ApiError> {
+        let (record, announced_on) = self.parse()?;
+        let breaks = rule_breaks(&record, announced_on, context);
+        if !breaks.is_empty() {
+            return Err(ApiError::Invalid(
+                breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
+            ));
+        }
+        Ok((record, announced_on))
+    }
+
     fn parse(self) -> Result<(TariffDecisionRecord, Option<chrono::NaiveDate>), ApiError> {
         let mut fields = Fields::new();
         let decision_id = fields.check("decision_id", DecisionId::parse(&self.decision_id));
@@ -126,13 +141,7 @@ pub(super) async fn record_tariff_decision(
     key: IdempotencyKey,
     body: JsonBody<TariffRequest>,
 ) -> Result<Response, ApiError> {
-    let (record, announced_on) = body.value.parse()?;
-    let breaks = rule_breaks(&record, announced_on, state.service.context());
-    if !breaks.is_empty() {
-        return Err(ApiError::Invalid(
-            breaks.iter().map(|e| FieldError::new(e.field().unwrap_or_else(|| "body".into()), e)).collect(),
-        ));
-    }
+    let (record, announced_on) = body.value.checked(state.service.context())?;
     let id = record.decision_id.clone();
     let (year, regions) = (record.year, record.regions.clone());
     let today = today();

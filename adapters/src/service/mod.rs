@@ -7,6 +7,7 @@ mod commands;
 mod deadlines;
 mod error;
 mod queries;
+mod what_if;
 
 use std::sync::Arc;
 
@@ -22,10 +23,11 @@ use termijn_domain::reference::LegalContext;
 use crate::store::{EventRepository, Store};
 
 pub use clock::{legal_date_at, today};
-pub use commands::{JudgmentOrder, NamedAnnulment, NewObjection, NewSpaceDecision};
+pub use commands::{Entry, JudgmentOrder, NamedAnnulment, NewObjection, NewSpaceDecision};
 pub use deadlines::keep_deadlines_fresh;
 pub use error::CommandError;
 pub use queries::{AppealDetail, SpaceDecisionDetail};
+pub use what_if::{EntryRefused, WhatIf};
 
 type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
 

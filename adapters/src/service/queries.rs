@@ -13,7 +13,7 @@ use termijn_projections::RecordedEvent;
 use termijn_projections::facts::RegionYearRows;
 use termijn_projections::views::{Audience, ObjectionView, SpaceView, TariffView};
 
-use crate::store::{EventQuery, StoreError, Written};
+use crate::store::{EventQuery, RegionYears, StoreError, Written};
 
 use super::Service;
 
@@ -59,8 +59,22 @@ impl Service {
         objection_id: &ObjectionId,
         as_of: NaiveDate,
     ) -> Result<Option<ObjectionView>, StoreError> {
-        let Some(view) = self.tariff_decision(tariff_decision, as_of, None).await? else { return Ok(None) };
-        Ok(view.objections.into_iter().find(|o| &o.objection_id == objection_id))
+        self.objection_in(&*self.store, tariff_decision, objection_id, as_of).await
+    }
+
+    /// The same, in the register `facts` holds.
+    pub(super) async fn objection_in(
+        &self,
+        facts: &(dyn RegionYears + Sync),
+        tariff_decision: &DecisionId,
+        objection_id: &ObjectionId,
+        as_of: NaiveDate,
+    ) -> Result<Option<ObjectionView>, StoreError> {
+        let rows = facts.tariff_rows(tariff_decision).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let regions: Vec<RegionSlug> = rows.iter().map(|r| r.region.clone()).collect();
+        let view = self.tariff_decision_from(facts, tariff_decision, first.year, &regions, as_of, None).await?;
+        Ok(view.and_then(|view| view.objections.into_iter().find(|o| &o.objection_id == objection_id)))
     }
 
     /// A region-year judged on `as_of`, from what was recorded by `as_at` (everything when `None`); `None` when
@@ -74,12 +88,26 @@ impl Service {
         audience: &Audience,
     ) -> Result<Option<SpaceView>, StoreError> {
         let rows = self.store.region_year_rows(region, year).await?;
+        Ok(self.judge(&rows, region, year, as_of, as_at, audience))
+    }
+
+    /// A region-year's rows judged on `as_of`, as they stood at `as_at` (all of them when `None`); `None` when
+    /// no decision for it was recorded by then.
+    pub(super) fn judge(
+        &self,
+        rows: &RegionYearRows,
+        region: &RegionSlug,
+        year: i32,
+        as_of: NaiveDate,
+        as_at: Option<DateTime<Utc>>,
+        audience: &Audience,
+    ) -> Option<SpaceView> {
         let facts = rows.facts(region, year, as_at);
         if facts.decisions.is_empty() {
-            return Ok(None);
+            return None;
         }
         let assessment = assess_region_year(&facts, &self.context, as_of);
-        Ok(Some(SpaceView::new(&assessment, audience, as_at, &self.context.commencement)))
+        Some(SpaceView::new(&assessment, audience, as_at, &self.context.commencement))
     }
 
     /// Every region-year with a decision recorded by `as_at`, judged on `as_of`, by region and year.
@@ -124,19 +152,19 @@ impl Service {
         just_recorded: Option<(i32, &[RegionSlug])>,
     ) -> Result<Option<TariffView>, StoreError> {
         if let Some((year, regions)) = just_recorded {
-            return self
-                .tariff_decision_from(decision_id, year, regions, as_of, Some(Written::TariffDecision(decision_id)))
-                .await;
+            let written = Some(Written::TariffDecision(decision_id));
+            return self.tariff_decision_from(&*self.store, decision_id, year, regions, as_of, written).await;
         }
         let rows = self.store.tariff_rows(decision_id).await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let regions: Vec<RegionSlug> = rows.iter().map(|r| r.region.clone()).collect();
-        self.tariff_decision_from(decision_id, first.year, &regions, as_of, None).await
+        self.tariff_decision_from(&*self.store, decision_id, first.year, &regions, as_of, None).await
     }
 
     /// A tariff decision whose year and regions are known, read with the rows of its region-years alone.
     async fn tariff_decision_from(
         &self,
+        facts: &(dyn RegionYears + Sync),
         decision_id: &DecisionId,
         year: i32,
         regions: &[RegionSlug],
@@ -148,7 +176,7 @@ impl Service {
         regions.dedup();
         let mut region_years = Vec::with_capacity(regions.len());
         for region in regions {
-            let rows = self.rows(&region, year, written).await?;
+            let rows = rows_of(facts, &region, year, written).await?;
             region_years.push((region, rows));
         }
         let rows: Vec<_> = region_years
@@ -178,19 +206,6 @@ impl Service {
         self.appeal_from(&row.region, row.year, appeal_id, as_of, None).await
     }
 
-    /// The rows of a region-year: the latest, or when `written` is given, any that include what was written.
-    async fn rows(
-        &self,
-        region: &RegionSlug,
-        year: i32,
-        written: Option<Written<'_>>,
-    ) -> Result<Arc<RegionYearRows>, StoreError> {
-        match written {
-            Some(written) => self.store.region_year_rows_including(region, year, written).await,
-            None => self.store.region_year_rows(region, year).await,
-        }
-    }
-
     /// An appeal whose region-year is known, read with the rows of that region-year alone.
     async fn appeal_from(
         &self,
@@ -200,7 +215,7 @@ impl Service {
         as_of: NaiveDate,
         written: Option<Written<'_>>,
     ) -> Result<Option<AppealDetail>, StoreError> {
-        let rows = self.rows(region, year, written).await?;
+        let rows = rows_of(&*self.store, region, year, written).await?;
         let Some(row) = rows.appeals.iter().find(|a| &a.appeal_id == appeal_id).cloned() else { return Ok(None) };
         let facts = rows.facts(&row.region, row.year, None);
         // Judged on the later of `as_of` and the day it was received, so the appeal itself is always known.
@@ -230,5 +245,18 @@ impl Service {
 
     pub async fn history(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {
         self.store.events(query).await
+    }
+}
+
+/// The rows of a region-year: the latest, or when `written` is given, any that include what was written.
+async fn rows_of(
+    facts: &(dyn RegionYears + Sync),
+    region: &RegionSlug,
+    year: i32,
+    written: Option<Written<'_>>,
+) -> Result<Arc<RegionYearRows>, StoreError> {
+    match written {
+        Some(written) => facts.region_year_rows_including(region, year, written).await,
+        None => facts.region_year_rows(region, year).await,
     }
 }

@@ -306,12 +306,15 @@ struct Latencies {
     /// The web interface's Termijnen page (the next eight weeks) and a Regio-jaar page, rendered.
     termijnen_page_p99: f64,
     regio_jaar_page_p99: f64,
+    /// A what-if amending one region-year.
+    what_if_p99: f64,
     peak_rss_mb: f64,
 }
 
 /// Region-year views and a year of deadlines, sampled from the middle of the history.
 async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, seed: u64) -> Latencies {
     let auditor = token(place, Role::Auditor).await;
+    let legal = token(place, Role::Legal).await;
     place.settle().await;
     let server = Served::start(binary, &place.args());
     let http = reqwest::Client::new();
@@ -356,6 +359,33 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         let year = first + rng.below((last - first + 1) as u64) as i32;
         deadlines.push(get(format!("/api/v1/deadlines?from={year}-01-01&to={year}-12-31&as_of={year}-06-30")).await);
     }
+    // What-if: an amendment of one region-year, judged in the middle of its year; nothing is recorded.
+    let what_if = |region: String, year: i32| {
+        let (http, legal, base) = (http.clone(), legal.clone(), server.base.clone());
+        async move {
+            let body = json!({"as_of": format!("{year}-06-30"), "entries": [{"contracting_space_decision": {
+                "decision_id": "BENCH-WAT-ALS", "kind": "amendment", "decided_on": format!("{year}-06-01"),
+                "announced_on": format!("{year}-06-02"), "reason": "wat als",
+                "spaces": [{"region": region, "year": year, "amount": "1000000.00"}]}}]});
+            let started = Instant::now();
+            let response = http
+                .post(format!("{base}/api/v1/what-if"))
+                .bearer_auth(&legal)
+                .json(&body)
+                .send()
+                .await
+                .expect("answers");
+            assert!(response.status().is_success(), "what-if: {}", response.status());
+            std::hint::black_box(response.json::<Value>().await.expect("JSON"));
+            started.elapsed().as_secs_f64() * 1_000.0
+        }
+    };
+    let mut what_ifs = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        let region = regions[rng.below(regions.len() as u64) as usize].clone();
+        let year = first + rng.below((last - first + 1) as u64) as i32;
+        what_ifs.push(what_if(region, year).await);
+    }
     // The web pages, through a session opened with the login form, as a browser holds it.
     let pages = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
     let login = pages
@@ -396,7 +426,9 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
     deadlines.sort_by(f64::total_cmp);
     termijnen.sort_by(f64::total_cmp);
     regio_jaar.sort_by(f64::total_cmp);
+    what_ifs.sort_by(f64::total_cmp);
     Latencies {
+        what_if_p99: percentile(&what_ifs, 99.0),
         termijnen_page_p99: percentile(&termijnen, 99.0),
         regio_jaar_page_p99: percentile(&regio_jaar, 99.0),
         space_p50: percentile(&space, 50.0),
@@ -440,6 +472,7 @@ impl Figures {
             "termijnen_page_p99_ms_large": round3(self.large.termijnen_page_p99),
             "regio_jaar_page_p99_ms_large": round3(self.large.regio_jaar_page_p99),
             "page_p99_ms_large": round3(self.large.termijnen_page_p99.max(self.large.regio_jaar_page_p99)),
+            "what_if_p99_ms_large": round3(self.large.what_if_p99),
             "peak_rss_mb": round(self.large.peak_rss_mb),
             "events_small": self.events_small,
             "events_large": self.events_large,
@@ -483,6 +516,10 @@ impl Figures {
         println!(
             "  web pages p99 at {:>8} events     Termijnen {:>7.2} ms, Regio-jaar {:>7.2} ms",
             self.events_large, self.large.termijnen_page_p99, self.large.regio_jaar_page_p99
+        );
+        println!(
+            "  what-if of one region-year p99 at {:>8} events {:>7.2} ms",
+            self.events_large, self.large.what_if_p99
         );
         println!("  server peak memory at {} events   {:>8.0} MB", self.events_large, self.large.peak_rss_mb);
     }

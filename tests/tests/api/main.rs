@@ -7,6 +7,7 @@ mod idempotency;
 mod postgres;
 mod reads;
 mod terms;
+mod what_if;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};

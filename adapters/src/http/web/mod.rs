@@ -8,6 +8,7 @@ mod entry;
 mod form;
 mod pages;
 mod session;
+mod what_if;
 mod words;
 
 use askama::Template;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/controle", post(audit::verify))
         .route("/invoeren", get(entry::index))
         .route("/invoeren/{form}", get(entry::show).post(entry::submit))
+        .route("/wat-als", get(what_if::wat_als))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/sessie/verlengen", post(session::extend))

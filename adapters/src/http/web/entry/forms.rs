@@ -314,8 +314,41 @@ pub(super) fn request(entry: Entry, values: &Values, lines: usize, errors: &mut 
     }
 }
 
+/// The form's entry in the shape of the API's what-if: the request under its kind, with the ids the command
+/// has in its path.
+pub(super) fn hypothetical(entry: Entry, values: &Values, mut request: Value) -> Value {
+    let mut with = |key: &str| request[key] = json!(values.get(key));
+    let kind = match entry {
+        Entry::Decision => "contracting_space_decision",
+        Entry::Announcement => {
+            with("decision_id");
+            "announcement"
+        }
+        Entry::Tariff => "tariff_decision",
+        Entry::Appeal => "appeal",
+        Entry::Withdrawal => {
+            with("appeal_id");
+            "withdrawal"
+        }
+        Entry::Judgment => {
+            with("appeal_id");
+            "judgment"
+        }
+        Entry::Objection => {
+            with("tariff_decision");
+            "objection"
+        }
+        Entry::Postponement | Entry::ObjectionDecision => {
+            with("tariff_decision");
+            with("objection_id");
+            if entry == Entry::Postponement { "postponement" } else { "objection_decision" }
+        }
+    };
+    json!({ kind: request })
+}
+
 /// The request body in the shape the API's handler reads, with the SHA-256 its idempotency check uses.
-pub(super) fn body<T: serde::de::DeserializeOwned>(value: &Value) -> Result<JsonBody<T>, ApiError> {
+pub(in crate::http::web) fn body<T: serde::de::DeserializeOwned>(value: &Value) -> Result<JsonBody<T>, ApiError> {
     let text = value.to_string();
     let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let mut deserializer = serde_json::Deserializer::from_str(&text);

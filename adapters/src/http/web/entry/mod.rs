@@ -13,11 +13,13 @@ use serde_json::Value;
 
 use super::form::{FormErrors, FormField};
 use super::session::{Posted, UserBar, WebUser};
+use super::what_if::{ChangeRow, ask, change_rows, entry_errors};
 use super::{error_page, html, words};
 use crate::auth::Role;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use forms::{Entry, Values, fields_of, line_groups, record, request};
+pub(in crate::http::web) use forms::body as api_body;
+use forms::{Entry, Values, fields_of, hypothetical, line_groups, record, request};
 
 #[derive(Template)]
 #[template(path = "invoeren.html")]
@@ -51,6 +53,13 @@ struct EntryPage {
     errors: FormErrors,
     fields: Vec<FormField>,
     line_groups: Vec<Vec<FormField>>,
+    preview: Option<Preview>,
+}
+
+/// What an entry would change, shown on its form before it is recorded.
+struct Preview {
+    as_of: String,
+    changes: Vec<ChangeRow>,
 }
 
 /// A form as filled in: which form, its values, how many lines it has, and its idempotency key.
@@ -61,7 +70,14 @@ struct Filled<'a> {
     key: String,
 }
 
-fn render(state: &AppState, user: &WebUser, filled: &Filled<'_>, errors: FormErrors, status: StatusCode) -> Response {
+fn render(
+    state: &AppState,
+    user: &WebUser,
+    filled: &Filled<'_>,
+    errors: FormErrors,
+    status: StatusCode,
+    preview: Option<Preview>,
+) -> Response {
     let Filled { entry, values, lines, key } = filled;
     let entry = *entry;
     let page = EntryPage {
@@ -75,6 +91,7 @@ fn render(state: &AppState, user: &WebUser, filled: &Filled<'_>, errors: FormErr
         fields: fields_of(state, entry, values, &errors),
         line_groups: if entry == Entry::Decision { line_groups(state, *lines, values, &errors) } else { Vec::new() },
         errors,
+        preview,
     };
     html(status, &page)
 }
@@ -87,7 +104,7 @@ pub async fn show(State(state): State<AppState>, user: WebUser, Path(form): Path
         return error_page(&user, ApiError::NotFound(format!("er is geen formulier {form:?}")));
     };
     let filled = Filled { entry, values: Values(&[]), lines: 1, key: new_key() };
-    render(&state, &user, &filled, FormErrors::default(), StatusCode::OK)
+    render(&state, &user, &filled, FormErrors::default(), StatusCode::OK, None)
 }
 
 /// A new idempotency key for a form: 128 random bits.
@@ -204,9 +221,10 @@ pub async fn submit(State(state): State<AppState>, Path(form): Path<String>, pos
     match action.as_str() {
         "regel-erbij" => filled.lines += 1,
         "regel-eraf" => filled.lines = (filled.lines - 1).max(1),
+        "voorbeeld" => return preview_filled(&state, user, &filled).await,
         _ => return record_filled(&state, user, &filled).await,
     }
-    render(&state, user, &filled, FormErrors::default(), StatusCode::OK)
+    render(&state, user, &filled, FormErrors::default(), StatusCode::OK, None)
 }
 
 /// Records a filled-in form, and shows what was recorded; or the form again, with the errors at their fields.
@@ -215,7 +233,7 @@ async fn record_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) ->
     let mut errors = FormErrors::default();
     let request = request(entry, &filled.values, filled.lines, &mut errors);
     if !errors.is_empty() {
-        return render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY, None);
     }
     match record(state, user, entry, &filled.values, &request, filled.key.clone()).await {
         Ok(response) => match answer(response).await {
@@ -223,7 +241,7 @@ async fn record_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) ->
             None => error_page(user, ApiError::Internal("the answer cannot be read".to_owned())),
         },
         Err(error) => match FormErrors::from_api(error) {
-            Ok(errors) => render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY),
+            Ok(errors) => render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY, None),
             Err(ApiError::NotFound(message))
                 if matches!(entry, Entry::Announcement | Entry::Withdrawal | Entry::Judgment) =>
             {
@@ -239,8 +257,30 @@ async fn record_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) ->
                 };
                 let mut errors = FormErrors::default();
                 errors.add(field, message);
-                render(state, user, filled, errors, StatusCode::NOT_FOUND)
+                render(state, user, filled, errors, StatusCode::NOT_FOUND, None)
             }
+            Err(other) => error_page(user, other),
+        },
+    }
+}
+
+/// Shows a filled-in form with what its entry would change, judged today by the API's what-if; or with the
+/// errors at their fields. Nothing is recorded, and the form keeps its idempotency key.
+async fn preview_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) -> Response {
+    let mut errors = FormErrors::default();
+    let request = request(filled.entry, &filled.values, filled.lines, &mut errors);
+    if !errors.is_empty() {
+        return render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY, None);
+    }
+    let entry = hypothetical(filled.entry, &filled.values, request);
+    let as_of = crate::service::today().to_string();
+    match ask(state, user, vec![entry], &as_of).await {
+        Ok(answer) => {
+            let preview = Preview { as_of, changes: change_rows(state, &answer) };
+            render(state, user, filled, FormErrors::default(), StatusCode::OK, Some(preview))
+        }
+        Err(error) => match FormErrors::from_api(entry_errors(error)) {
+            Ok(errors) => render(state, user, filled, errors, StatusCode::UNPROCESSABLE_ENTITY, None),
             Err(other) => error_page(user, other),
         },
     }

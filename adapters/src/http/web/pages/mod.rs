@@ -16,7 +16,7 @@ use termijn_domain::values::RegionSlug;
 use termijn_projections::views::{DeadlineView, TermView};
 
 pub use calendar::{feestdagen, kalender, kalender_ics};
-pub use spaces::{aanbieder, regio_jaar, regios};
+pub use spaces::{SpaceShown, aanbieder, regio_jaar, regios};
 pub use termijnen::{termijnen, termijnen_csv};
 
 use super::form::FormErrors;
@@ -26,7 +26,7 @@ use crate::auth::Role;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
-pub(super) type Params = HashMap<String, String>;
+pub(in crate::http::web) type Params = HashMap<String, String>;
 
 /// A term as a row of a table: the engine's dates, status and explanation, in words.
 pub struct TermRow {
@@ -54,7 +54,7 @@ pub(in crate::http::web) fn region_name(state: &AppState, region: &RegionSlug) -
     state.service.context().regions.get(region).map_or_else(|| region.to_string(), |r| r.name.clone())
 }
 
-pub(super) fn space_link(region: &RegionSlug, year: i32, as_of: NaiveDate) -> String {
+pub(in crate::http::web) fn space_link(region: &RegionSlug, year: i32, as_of: NaiveDate) -> String {
     format!("/regios/{region}/{year}?as_of={as_of}")
 }
 

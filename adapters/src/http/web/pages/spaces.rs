@@ -125,7 +125,7 @@ pub struct SpaceShown {
 }
 
 impl SpaceShown {
-    fn new(state: &AppState, view: &SpaceView) -> Self {
+    pub(in crate::http::web) fn new(state: &AppState, view: &SpaceView) -> Self {
         let finality = match (view.irrevocable_since, view.status) {
             (Some(since), _) => format!("onherroepelijk sinds {since}"),
             (None, Some(status)) => format!("nog niet onherroepelijk: {}", words::decision_status(status)),
