@@ -54,6 +54,28 @@ enum Command {
         #[command(flatten)]
         store: StoreOptions,
     },
+    /// The reference data: what a new version would change before a server adopts it.
+    Reference {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReferenceCommand {
+    /// Compares the reference data of --reference-dir with the version the register recorded last (the data
+    /// shipped with termijn when none is recorded): what changed, and every term, filing and decision that the
+    /// change moves, judged on --as-of (default today).
+    Diff {
+        /// The legal date to judge at.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Prints the difference as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +189,9 @@ pub async fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::Reference { command: ReferenceCommand::Diff { as_of, json, store: options } } => {
+            reference_diff(&options, as_of, json).await
+        }
         Command::Demo { store: options } => {
             let (store, context) = match (options.open().await, options.legal_context()) {
                 (Ok(s), Ok(c)) => (s, Arc::new(c)),
@@ -182,4 +207,80 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+/// `termijn reference diff`: the reference data of `--reference-dir` against the version recorded last.
+async fn reference_diff(options: &StoreOptions, as_of: Option<chrono::NaiveDate>, json: bool) -> ExitCode {
+    if options.reference_dir.is_none() {
+        return fail("--reference-dir names the directory of the new reference data");
+    }
+    let (store, files) = match (options.open().await, options.reference_files()) {
+        (Ok(s), Ok(f)) => (s, f),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    let after = match files.context() {
+        Ok(context) => Arc::new(context),
+        Err(e) => return fail(e),
+    };
+    let mut service = Service::new(store, after.clone());
+    if let Err(e) = service.read_reference_versions().await {
+        return fail(e);
+    }
+    let recorded = service.reference_versions().last().cloned();
+    let shipped = termijn_domain::versions::ReferenceFiles::shipped();
+    let (before_hash, before) = match &recorded {
+        Some(version) => (version.hash.clone(), version.context.clone()),
+        None => match shipped.context() {
+            Ok(context) => (shipped.hash(), Arc::new(context)),
+            Err(e) => return fail(e),
+        },
+    };
+    let as_of = as_of.unwrap_or_else(crate::service::today);
+    let effects = match service.reference_effects(&before, &after, as_of).await {
+        Ok(effects) => effects,
+        Err(e) => return fail(e),
+    };
+    let change = termijn_domain::versions::ReferenceChange::between(&before, &after);
+    if json {
+        let answer = serde_json::json!({
+            "as_of": as_of, "before_hash": before_hash, "after_hash": files.hash(),
+            "before": if recorded.is_some() { "recorded" } else { "shipped" },
+            "change": change, "summary": change.sentences(), "effects": effects,
+        });
+        println!("{answer:#}");
+        return ExitCode::SUCCESS;
+    }
+    let source = if recorded.is_some() { "recorded last" } else { "shipped with termijn; none recorded yet" };
+    println!("reference data {} ({source}) against {}", before_hash, files.hash());
+    for sentence in change.sentences() {
+        println!("  {sentence}");
+    }
+    println!("{} effects, judged on {as_of}:", effects.len());
+    for effect in &effects {
+        let what =
+            serde_json::to_value(effect.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let basis = effect.basis.and_then(|b| serde_json::to_value(b).ok()).and_then(|v| v.as_str().map(str::to_owned));
+        let subject = [
+            basis,
+            effect.decision_id.as_ref().map(ToString::to_string),
+            effect.tariff_decision.as_ref().map(ToString::to_string),
+            effect.appeal_id.as_ref().map(ToString::to_string),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+        println!(
+            "  {} {} {what} {subject}: {} -> {}",
+            effect.region,
+            effect.year,
+            value(&effect.before),
+            value(&effect.after)
+        );
+        for step in effect.explanation.steps() {
+            println!("      {step}");
+        }
+    }
+    ExitCode::SUCCESS
 }

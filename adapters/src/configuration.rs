@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use termijn_domain::reference::{LegalContext, ReferenceDataError};
+use termijn_domain::versions::ReferenceFiles;
 
 use crate::store::{Store, StoreError, StoreLocation};
 
@@ -30,6 +31,8 @@ pub enum ConfigError {
     Read { file: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Reference(#[from] ReferenceDataError),
+    #[error("the reference data cannot be recorded: {0}")]
+    Adopt(crate::service::CommandError),
 }
 
 impl StoreOptions {
@@ -43,18 +46,26 @@ impl StoreOptions {
 
     /// The reference data: the files in --reference-dir, or those shipped with termijn.
     pub fn legal_context(&self) -> Result<LegalContext, ConfigError> {
+        Ok(self.reference_files()?.context()?)
+    }
+
+    /// The reference data files: those shipped, or those of `--reference-dir`.
+    pub fn reference_files(&self) -> Result<ReferenceFiles, ConfigError> {
         match &self.reference_dir {
-            None => Ok(LegalContext::shipped()?),
-            Some(dir) => {
-                let read = |name: &str| read_file(&dir.join(name));
-                Ok(LegalContext::from_toml(
-                    &read("atw-equated-days.toml")?,
-                    &read("regions.toml")?,
-                    &read("law.toml")?,
-                )?)
-            }
+            None => Ok(ReferenceFiles::shipped()),
+            Some(dir) => reference_files_in(dir),
         }
     }
+}
+
+/// The reference data files in a directory.
+pub fn reference_files_in(dir: &Path) -> Result<ReferenceFiles, ConfigError> {
+    let read = |name: &str| read_file(&dir.join(name));
+    Ok(ReferenceFiles {
+        equated_days: read("atw-equated-days.toml")?,
+        regions: read("regions.toml")?,
+        law: read("law.toml")?,
+    })
 }
 
 fn read_file(path: &Path) -> Result<String, ConfigError> {

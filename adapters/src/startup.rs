@@ -32,13 +32,23 @@ impl Application {
         let started = std::time::Instant::now();
         let (held, total) = store.hold_register().await.map_err(ConfigError::from)?;
         tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory");
-        let context = Arc::new(options.legal_context()?);
-        let service = Arc::new(Service::new(store, context));
+        let files = options.reference_files()?;
+        let context = Arc::new(files.context().map_err(ConfigError::from)?);
+        let mut service = Service::new(store, context);
+        let adopted = service.adopt_reference_data(&started_by(), files).await.map_err(ConfigError::Adopt)?;
+        if adopted {
+            tracing::info!("recorded the reference data as a new version: the history shows the change");
+        }
+        let service = Arc::new(service);
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| StartError::Listen { address: listen, source })?;
         let (router, _) = router(service.clone(), web);
         Ok(Self { listener, router, service })
+    }
+
+    pub fn service(&self) -> &Service {
+        &self.service
     }
 
     pub fn port(&self) -> u16 {
@@ -75,4 +85,13 @@ async fn shutdown_signal() {
     }
     tracing::info!("stopping: finishing requests in flight");
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+/// Who starts the server, as the history records who adopted its reference data: the operating system's user
+/// on this host.
+fn started_by() -> crate::store::Provenance {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "onbekend".to_owned());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
+    let by = if host.is_empty() { user } else { format!("{user}@{host}") };
+    crate::store::Provenance { recorded_by: format!("termijn serve ({by})"), ..Default::default() }
 }

@@ -7,6 +7,7 @@ pub mod dutch;
 pub mod explanation;
 pub mod reference;
 pub mod values;
+pub mod versions;
 
 pub use explanation::Explanation;
 pub mod aggregates;

@@ -28,12 +28,16 @@ pub enum ChangeKind {
     TermMoves,
     /// A term's status changes otherwise.
     TermStatusChanges,
+    /// A term's last day becomes certain (`before` `true`, `after` `false`), or provisional again.
+    TermProvisionalChanges,
     /// An appeal that was not there, with its filing.
     AppealLodged,
     /// An appeal reaches another decision by art. 6:19 Awb.
     AppealExtended,
     /// An appeal's status changes (withdrawn, judged).
     AppealStatusChanges,
+    /// An appeal's filing is classified otherwise.
+    FilingChanges,
     /// A decision that was not there.
     DecisionAdded,
     /// A decision that was irrevocable no longer is.
@@ -202,6 +206,13 @@ pub fn differences(
             };
             changes.push(change(kind).about_term(term).values(Some(word(&old.status)), Some(word(&term.status))));
         }
+        if old.provisional != term.provisional {
+            changes.push(
+                change(ChangeKind::TermProvisionalChanges)
+                    .about_term(term)
+                    .values(Some(old.provisional.to_string()), Some(term.provisional.to_string())),
+            );
+        }
         if old.last_day != term.last_day {
             changes.push(
                 change(ChangeKind::TermMoves)
@@ -228,6 +239,11 @@ pub fn differences(
             extended.change = ChangeKind::AppealExtended;
             extended.decision_id = Some(reached.clone());
             changes.push(extended.values(None, Some(word(reached))));
+        }
+        if old.filing != appeal.filing {
+            let mut filed = about.clone();
+            filed.change = ChangeKind::FilingChanges;
+            changes.push(filed.values(Some(word(&old.filing)), Some(word(&appeal.filing))));
         }
         if old.status != appeal.status {
             let mut ended = about.clone();

@@ -5,6 +5,7 @@ use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 use termijn_domain::aggregates::appeal::{Appeal, AppealEvent};
 use termijn_domain::aggregates::objection::{Objection, ObjectionEvent};
+use termijn_domain::aggregates::reference_data::{ReferenceData, ReferenceDataEvent};
 use termijn_domain::aggregates::space_decision::{SpaceDecision, SpaceDecisionEvent};
 use termijn_domain::aggregates::tariff_decision::{TariffDecision, TariffDecisionEvent};
 
@@ -34,6 +35,7 @@ pub enum RegisterEvent {
     Tariff(TariffDecisionEvent),
     Appeal(AppealEvent),
     Objection(ObjectionEvent),
+    Reference(ReferenceDataEvent),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +61,7 @@ pub fn decode(aggregate_type: &str, payload: &serde_json::Value) -> Result<Regis
         TariffDecision::TYPE => TariffDecisionEvent::deserialize(payload).map(RegisterEvent::Tariff).map_err(fail),
         Appeal::TYPE => AppealEvent::deserialize(payload).map(RegisterEvent::Appeal).map_err(fail),
         Objection::TYPE => ObjectionEvent::deserialize(payload).map(RegisterEvent::Objection).map_err(fail),
+        ReferenceData::TYPE => ReferenceDataEvent::deserialize(payload).map(RegisterEvent::Reference).map_err(fail),
         other => Err(DecodeError::UnknownAggregate(other.to_owned())),
     }
 }

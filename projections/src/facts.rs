@@ -103,12 +103,25 @@ pub struct NoteRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FactChange {
     AddSpaceLines(Vec<SpaceLineRow>),
-    AnnounceSpaceDecision { decision_id: DecisionId, announced: LaterDate },
+    AnnounceSpaceDecision {
+        decision_id: DecisionId,
+        announced: LaterDate,
+    },
     AddTariffRows(Vec<TariffRow>),
-    AnnounceTariffDecision { decision_id: DecisionId, announced: LaterDate },
+    AnnounceTariffDecision {
+        decision_id: DecisionId,
+        announced: LaterDate,
+    },
     AddAppeal(AppealRow),
-    EndAppeal { appeal_id: AppealId, ending: AppealEnding, recorded_at: DateTime<Utc> },
+    EndAppeal {
+        appeal_id: AppealId,
+        ending: AppealEnding,
+        recorded_at: DateTime<Utc>,
+    },
     AddNotes(Vec<NoteRow>),
+    /// The reference data changed: no fact changes, but what was computed from the facts with the data before
+    /// (the deadlines index) is out of date.
+    ReferenceDataChanged,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -223,6 +236,7 @@ pub fn changes(event: &RecordedEvent) -> Result<Vec<FactChange>, ProjectionError
                 note: Note::NoAppealConfirmed(NoAppealConfirmation { decision_id, confirmed_on }),
             }])]
         }
+        RegisterEvent::Reference(_) => vec![FactChange::ReferenceDataChanged],
         RegisterEvent::Objection(objection_event) => {
             let objection_id = || ObjectionId::parse(&event.aggregate_id).map_err(|_| bad_id());
             let (regions, year, note) = match objection_event {
@@ -405,6 +419,9 @@ pub trait FactRows {
     fn announce(&mut self, rows: DecisionRows, decision_id: &DecisionId, announced: LaterDate);
     /// Records how an appeal ended on its row.
     fn end_appeal(&mut self, appeal_id: &AppealId, ending: AppealEnding, recorded_at: DateTime<Utc>);
+    /// The reference data changed. Rows hold facts only, which stay as they are; only a place that also keeps
+    /// what was computed from them with the reference data (the store's deadlines index) does something.
+    fn reference_data_changed(&mut self) {}
 }
 
 impl FactChange {
@@ -425,6 +442,7 @@ impl FactChange {
                 rows.end_appeal(&appeal_id, ending, recorded_at)
             }
             FactChange::AddNotes(notes) => rows.add_notes(notes),
+            FactChange::ReferenceDataChanged => rows.reference_data_changed(),
         }
     }
 }

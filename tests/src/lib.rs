@@ -273,13 +273,24 @@ impl TestApp {
     }
 
     pub async fn spawn_on(db: Db) -> Self {
+        Self::spawn_with(db, &[]).await
+    }
+
+    /// A server started with these environment variables (such as `TERMIJN_REFERENCE_DIR`).
+    pub async fn spawn_with(db: Db, env: &[(&str, &str)]) -> Self {
         // Migrations run at the first command; the tokens need the schema.
         let legal = db.token("legal", "mr. A. Jurist", None);
         let auditor = db.token("auditor", "drs. B. Auditor", None);
         let provider_a = db.token("provider", "Zorggroep Noord", Some(PROVIDER_A));
         let provider_b = db.token("provider", "Zorggroep Zuid", Some(PROVIDER_B));
-        let server = Server::start(&db, &[]);
+        let server = Server::start(&db, env);
         Self { db, server, http: reqwest::Client::new(), legal, auditor, provider_a, provider_b }
+    }
+
+    /// Stops the server and starts it again on the same store, with these environment variables.
+    pub fn restart(&mut self, env: &[(&str, &str)]) {
+        self.server.kill();
+        self.server = Server::start(&self.db, env);
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -239,7 +239,7 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         let appeals = page.text("table.appeals").await;
         assert!(appeals.contains("CBb 27/0001") && appeals.contains("tijdig"), "{appeals}");
 
-        for screen in ["/regios", "/kalender", "/feestdagen", "/audit", "/invoeren", "/invoeren/bekendmaking",
+        for screen in ["/regios", "/kalender", "/feestdagen", "/audit", "/referentie", "/invoeren", "/invoeren/bekendmaking",
             "/invoeren/tariefbeschikking", "/invoeren/beroep", "/invoeren/intrekking", "/invoeren/uitspraak",
             "/invoeren/bezwaar", "/invoeren/verdaging", "/invoeren/beslissing-op-bezwaar"]
         {

@@ -15,10 +15,14 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::auth::Caller;
 use super::error::{ApiError, problems};
-use super::extract::PathParams;
+use super::extract::{Fields, PathParams, QueryParams};
+use crate::auth::Role;
+use crate::service::today;
+use termijn_domain::versions::ReferenceChange;
+use termijn_projections::difference::Change;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(regions)).routes(routes!(calendar))
+    OpenApiRouter::new().routes(routes!(regions)).routes(routes!(calendar)).routes(routes!(reference_changes))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,4 +162,73 @@ async fn calendar(
         }),
         days,
     }))
+}
+
+/// One recorded version of the reference data, with what changed and what that moves in the register.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReferenceChangeView {
+    /// Where the version is in the history.
+    pub(crate) position: i64,
+    pub(crate) recorded_at: chrono::DateTime<chrono::Utc>,
+    /// Who started the server that adopted it.
+    pub(crate) recorded_by: String,
+    pub(crate) hash: String,
+    /// `null` for the first version recorded.
+    pub(crate) previous_hash: Option<String>,
+    pub(crate) change: ReferenceChange,
+    /// The change in Dutch sentences.
+    pub(crate) summary: Vec<String>,
+    /// What judging the register on `as_of` with this version instead of the one before moves: terms whose last
+    /// day moved or whose provisional mark changed, filings classified otherwise, decisions whose status or
+    /// finality changed, deadlines that come or go (`changes` as the what-if lists them).
+    pub(crate) effects: Vec<Change>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReferenceChanges {
+    #[schema(format = Date)]
+    pub(crate) as_of: NaiveDate,
+    /// The hash of the version in force now.
+    pub(crate) current_hash: Option<String>,
+    /// Every recorded version, the latest first.
+    pub(crate) changes: Vec<ReferenceChangeView>,
+}
+
+/// Every version of the reference data the register recorded (regions, the decrees of equated days, the
+/// commencement date), the latest first, each with what changed and what that moves in the register, judged on
+/// `as_of` (auditor, legal).
+#[utoipa::path(get, path = "/api/v1/reference/changes", tag = "reference data",
+    params(("as_of" = Option<String>, Query, description = "Legal date to judge at (default today)")),
+    responses((status = 200, body = ReferenceChanges), problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::InvalidInput),
+    security(("bearer" = [])))]
+pub(crate) async fn reference_changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryParams(query): QueryParams,
+) -> Result<Json<ReferenceChanges>, ApiError> {
+    caller.require(&[Role::Legal, Role::Auditor])?;
+    let mut fields = Fields::new();
+    let as_of = query.get("as_of").map(|a| fields.date("as_of", a));
+    fields.finish()?;
+    let as_of = as_of.flatten().unwrap_or_else(today);
+    let versions = state.service.reference_versions();
+    let mut changes = Vec::with_capacity(versions.len());
+    for (i, version) in versions.iter().enumerate().rev() {
+        let effects = match i.checked_sub(1).map(|p| &versions[p]) {
+            Some(before) => state.service.reference_effects(&before.context, &version.context, as_of).await?,
+            None => Vec::new(),
+        };
+        changes.push(ReferenceChangeView {
+            position: version.position,
+            recorded_at: version.adopted_at,
+            recorded_by: version.adopted_by.clone(),
+            hash: version.hash.clone(),
+            previous_hash: version.previous_hash.clone(),
+            summary: if version.previous_hash.is_some() { version.change.sentences() } else { Vec::new() },
+            change: version.change.clone(),
+            effects,
+        });
+    }
+    Ok(Json(ReferenceChanges { as_of, current_hash: versions.last().map(|v| v.hash.clone()), changes }))
 }

@@ -4,6 +4,7 @@
 use cqrs_es::AggregateError;
 use termijn_domain::aggregates::appeal::AppealError;
 use termijn_domain::aggregates::objection::ObjectionError;
+use termijn_domain::aggregates::reference_data::ReferenceDataError;
 use termijn_domain::aggregates::space_decision::SpaceDecisionError;
 use termijn_domain::aggregates::tariff_decision::TariffDecisionError;
 
@@ -64,6 +65,18 @@ rejection!(SpaceDecisionError, conflicts: SpaceDecisionError::AlreadyRecorded(_)
 rejection!(TariffDecisionError, conflicts: TariffDecisionError::AlreadyRecorded(_) | TariffDecisionError::AlreadyAnnounced(_),
     not_found: TariffDecisionError::NotRecorded);
 rejection!(AppealError, conflicts: AppealError::AlreadyLodged(_) | AppealError::AlreadyEnded(_), not_found: AppealError::NotLodged);
+/// Reference data that cannot be read is neither a conflict nor missing.
+impl Rejection for ReferenceDataError {
+    fn field(&self) -> Option<String> {
+        ReferenceDataError::field(self)
+    }
+    fn is_conflict(&self) -> bool {
+        false
+    }
+    fn is_not_found(&self) -> bool {
+        false
+    }
+}
 rejection!(ObjectionError, conflicts: ObjectionError::AlreadyLodged(_) | ObjectionError::AlreadyDecided(_),
     not_found: ObjectionError::NotLodged);
 

@@ -7,6 +7,7 @@ mod commands;
 mod deadlines;
 mod error;
 mod queries;
+mod reference;
 mod what_if;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, CqrsFramework};
 use termijn_domain::aggregates::appeal::Appeal;
 use termijn_domain::aggregates::objection::Objection;
+use termijn_domain::aggregates::reference_data::ReferenceData;
 use termijn_domain::aggregates::space_decision::SpaceDecision;
 use termijn_domain::aggregates::tariff_decision::TariffDecision;
 use termijn_domain::aggregates::{Services, upcasters};
@@ -27,6 +29,7 @@ pub use commands::{Entry, JudgmentOrder, NamedAnnulment, NewObjection, NewSpaceD
 pub use deadlines::keep_deadlines_fresh;
 pub use error::CommandError;
 pub use queries::{AppealDetail, SpaceDecisionDetail};
+pub use reference::ReferenceVersion;
 pub use what_if::{EntryRefused, WhatIf};
 
 type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
@@ -38,6 +41,9 @@ pub struct Service {
     tariffs: Cqrs<TariffDecision>,
     appeals: Cqrs<Appeal>,
     objections: Cqrs<Objection>,
+    reference: Cqrs<ReferenceData>,
+    /// The recorded versions of the reference data, oldest first; read when the server adopts its data.
+    versions: Vec<ReferenceVersion>,
 }
 
 fn framework<A: Aggregate<Services = Services>>(store: &Store, context: &Services) -> Cqrs<A> {
@@ -52,6 +58,8 @@ impl Service {
             tariffs: framework(&store, &context),
             appeals: framework(&store, &context),
             objections: framework(&store, &context),
+            reference: framework(&store, &context),
+            versions: Vec::new(),
             store,
             context,
         }

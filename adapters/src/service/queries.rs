@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use termijn_domain::Explanation;
 use termijn_domain::aggregates::space_decision::SpaceLine;
 use termijn_domain::filing::Filing;
+use termijn_domain::reference::LegalContext;
 use termijn_domain::register::{AppealEnding, AppealStatus, Appellant, SpaceDecisionKind, assess_region_year};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, ObjectionId, RegionSlug};
 use termijn_projections::RecordedEvent;
@@ -91,10 +92,25 @@ impl Service {
         Ok(self.judge(&rows, region, year, as_of, as_at, audience))
     }
 
-    /// A region-year's rows judged on `as_of`, as they stood at `as_at` (all of them when `None`); `None` when
-    /// no decision for it was recorded by then.
+    /// A region-year's rows judged on `as_of`, as they stood at `as_at` (all of them when `None`) with the
+    /// reference data then in force; `None` when no decision for it was recorded by then.
     pub(super) fn judge(
         &self,
+        rows: &RegionYearRows,
+        region: &RegionSlug,
+        year: i32,
+        as_of: NaiveDate,
+        as_at: Option<DateTime<Utc>>,
+        audience: &Audience,
+    ) -> Option<SpaceView> {
+        self.judge_with(self.context_at(as_at), rows, region, year, as_of, as_at, audience)
+    }
+
+    /// The same, with the reference data `context`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn judge_with(
+        &self,
+        context: &LegalContext,
         rows: &RegionYearRows,
         region: &RegionSlug,
         year: i32,
@@ -106,8 +122,8 @@ impl Service {
         if facts.decisions.is_empty() {
             return None;
         }
-        let assessment = assess_region_year(&facts, &self.context, as_of);
-        Some(SpaceView::new(&assessment, audience, as_at, &self.context.commencement))
+        let assessment = assess_region_year(&facts, context, as_of);
+        Some(SpaceView::new(&assessment, audience, as_at, &context.commencement))
     }
 
     /// Every region-year with a decision recorded by `as_at`, judged on `as_of`, by region and year.

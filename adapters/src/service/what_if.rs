@@ -203,6 +203,7 @@ impl<'a> Scenario<'a> {
             FactChange::EndAppeal { appeal_id, .. } => {
                 self.appeal_row(appeal_id).await?.into_iter().map(|a| (a.region, a.year)).collect()
             }
+            FactChange::ReferenceDataChanged => Vec::new(),
         };
         for (region, year) in region_years {
             if !self.held.0.contains_key(&(region.clone(), year)) {

@@ -1,8 +1,9 @@
-//! The four aggregates of the register, on cqrs-es 0.5: a contracting-space decision, a tariff decision, an
-//! appeal and an objection to a tariff decision. Commands are imperative, events past tense; every event carries its type and version.
+//! The aggregates of the register, on cqrs-es 0.5: a contracting-space decision, a tariff decision, an appeal,
+//! an objection to a tariff decision, and the reference data the register judges with. Commands are imperative, events past tense; every event carries its type and version.
 
 pub mod appeal;
 pub mod objection;
+pub mod reference_data;
 pub mod space_decision;
 pub mod tariff_decision;
 

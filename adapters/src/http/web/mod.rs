@@ -7,6 +7,7 @@ mod audit;
 mod entry;
 mod form;
 mod pages;
+mod referentie;
 mod session;
 mod what_if;
 mod words;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/invoeren", get(entry::index))
         .route("/invoeren/{form}", get(entry::show).post(entry::submit))
         .route("/wat-als", get(what_if::wat_als))
+        .route("/referentie", get(referentie::referentie))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/sessie/verlengen", post(session::extend))

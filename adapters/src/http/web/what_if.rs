@@ -34,18 +34,17 @@ pub struct ChangeRow {
 /// The changes of a what-if, in words, each with the region-year it is in. An appeal term's deadline that comes
 /// or goes is listed once, as the term's change; the NZa's own deadlines, which are no term of the space, as
 /// deadlines.
-pub(super) fn change_rows(state: &AppState, answer: &WhatIfAnswer) -> Vec<ChangeRow> {
+pub(super) fn change_rows(state: &AppState, changes: &[Change], as_of: chrono::NaiveDate) -> Vec<ChangeRow> {
     let said_as_term = |c: &&Change| {
         matches!(c.change, ChangeKind::DeadlineAdded | ChangeKind::DeadlineRemoved | ChangeKind::DeadlineMoves)
             && matches!(c.basis, Some(TermBasis::Art105Lid2 | TermBasis::Art105Lid3 | TermBasis::Awb6_8))
     };
-    answer
-        .changes
+    changes
         .iter()
         .filter(|c| !said_as_term(c))
         .map(|c| ChangeRow {
             place: format!("{} {}", region_name(state, &c.region), c.year),
-            link: space_link(&c.region, c.year, answer.as_of),
+            link: space_link(&c.region, c.year, as_of),
             text: change_text(c),
             steps: c.explanation.steps().to_vec(),
         })
@@ -84,6 +83,15 @@ fn change_text(c: &Change) -> String {
             format!("{}: {} wordt {}", term(), term_status(&c.before), term_status(&c.after))
         }
         ChangeKind::TermMoves => format!("{}: laatste dag {before} wordt {after}", term()),
+        ChangeKind::TermProvisionalChanges => {
+            let word = |v: &str| if v == "true" { "voorlopig" } else { "niet voorlopig" };
+            format!("{}: {} wordt {}", term(), word(before), word(after))
+        }
+        ChangeKind::FilingChanges => {
+            let filing =
+                |v: &Option<String>| typed(v).map_or_else(|| "geen".to_owned(), |f| words::filing(f).to_owned());
+            format!("Beroep {appeal}: indiening {} wordt {}", filing(&c.before), filing(&c.after))
+        }
         ChangeKind::AppealLodged => {
             let filing = typed(&c.after).map_or_else(|| after.to_owned(), |f| words::filing(f).to_owned());
             format!("Beroep {appeal} tegen besluit {decision}: indiening {filing}")
@@ -192,7 +200,7 @@ pub async fn wat_als(State(state): State<AppState>, user: WebUser, Query(query):
         {
             match ask(&state, &user, vec![entry], &as_of).await {
                 Ok(answer) => {
-                    changes = change_rows(&state, &answer);
+                    changes = change_rows(&state, &answer.changes, answer.as_of);
                     compared = answer
                         .spaces
                         .iter()

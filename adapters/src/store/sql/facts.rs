@@ -73,6 +73,9 @@ macro_rules! facts_sql {
                     .await?;
                 touched.extend(touch_where(tx, "appeal_rows", "appeal_id", appeal_id.as_str()).await?);
             }
+            if write.reference_data_changed {
+                sqlx::query("UPDATE region_years SET deadlines_version = 0").execute(&mut **tx).await?;
+            }
             for (region, year, after) in touched {
                 match versions.iter_mut().find(|(r, y, _, _)| *r == region && *y == year) {
                     Some((_, _, held, changes)) => {

@@ -19,6 +19,8 @@ pub(super) struct FactWrite {
     pub(super) added: FactSet,
     pub(super) announced: Vec<(DecisionRows, DecisionId, LaterDate)>,
     pub(super) ended: Vec<(AppealId, AppealEnding, DateTime<Utc>)>,
+    /// The reference data changed: every region-year's deadlines are computed again.
+    pub(super) reference_data_changed: bool,
 }
 
 impl FactRows for FactWrite {
@@ -53,6 +55,10 @@ impl FactRows for FactWrite {
         } else {
             self.ended.push((appeal_id.clone(), ending, recorded_at));
         }
+    }
+
+    fn reference_data_changed(&mut self) {
+        self.reference_data_changed = true;
     }
 }
 

@@ -276,7 +276,7 @@ async fn preview_filled(state: &AppState, user: &WebUser, filled: &Filled<'_>) -
     let as_of = crate::service::today().to_string();
     match ask(state, user, vec![entry], &as_of).await {
         Ok(answer) => {
-            let preview = Preview { as_of, changes: change_rows(state, &answer) };
+            let preview = Preview { as_of, changes: change_rows(state, &answer.changes, answer.as_of) };
             render(state, user, filled, FormErrors::default(), StatusCode::OK, Some(preview))
         }
         Err(error) => match FormErrors::from_api(entry_errors(error)) {

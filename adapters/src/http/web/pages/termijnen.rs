@@ -50,6 +50,8 @@ struct TermijnenPage {
     own: Vec<TermRow>,
     weeks_list: Vec<WeekGroup>,
     csv_link: String,
+    /// For legal staff: the latest change of the reference data, in sentences, with when and by whom.
+    reference_notice: Option<(String, Vec<String>)>,
 }
 
 /// The deadlines a page asks for: the API's query (`from`, `to`, `region`, `provider`, `as_of`) with its
@@ -158,6 +160,7 @@ pub async fn termijnen(State(state): State<AppState>, user: WebUser, Query(query
         own: own.iter().map(|d| TermRow::of(&state, d, as_of)).collect(),
         weeks_list,
         csv_link: format!("/termijnen.csv?{csv_query}"),
+        reference_notice: reference_notice(&state, &user),
         errors,
     };
     html(StatusCode::OK, &page)
@@ -212,4 +215,14 @@ pub async fn termijnen_csv(State(state): State<AppState>, user: WebUser, Query(q
         Ok(body) => download(body, "text/csv; charset=utf-8", &format!("termijnen-{}-{}.csv", found.from, found.to)),
         Err(_) => error_page(&user, ApiError::Internal("the CSV cannot be written".to_owned())),
     }
+}
+
+/// The latest change of the reference data, for legal staff: when it was adopted and by whom, and what changed.
+fn reference_notice(state: &AppState, user: &WebUser) -> Option<(String, Vec<String>)> {
+    if user.role() != Role::Legal {
+        return None;
+    }
+    let latest = state.service.reference_versions().last().filter(|v| v.previous_hash.is_some())?;
+    let when = crate::service::legal_date_at(latest.adopted_at);
+    Some((format!("{when}, door {}", latest.adopted_by), latest.change.sentences()))
 }
