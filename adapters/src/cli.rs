@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use termijn_domain::values::AgbCode;
 
-use crate::auth::{Role, create_token};
+use crate::auth::Role;
 use crate::configuration::StoreOptions;
 use crate::service::Service;
 
@@ -90,6 +90,26 @@ enum TokenCommand {
         /// The provider's AGB code, for a provider token.
         #[arg(long)]
         provider: Option<String>,
+        /// The token is refused from this day on (Europe/Amsterdam, from midnight).
+        #[arg(long, conflicts_with = "expires_in")]
+        expires_on: Option<chrono::NaiveDate>,
+        /// The token is refused from this many days after today on.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+        expires_in: Option<u32>,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Lists every token: name, role, provider, created, expires, last used, and whether it may be used; never the
+    /// token itself.
+    List {
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Revokes a token by its id (from `token list`), or every usable token of a name; it is refused at once by
+    /// this store's servers, within a few seconds by those that saw it already, and its web sessions end.
+    Revoke {
+        /// The token's id, or its name.
+        token: String,
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -123,7 +143,9 @@ pub async fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Token { command: TokenCommand::Create { role, name, provider, store } } => {
+        Command::Token { command: TokenCommand::List { store } } => list_tokens(&store).await,
+        Command::Token { command: TokenCommand::Revoke { token, store } } => revoke_tokens(&store, &token).await,
+        Command::Token { command: TokenCommand::Create { role, name, provider, expires_on, expires_in, store } } => {
             let provider = match provider.as_deref().map(AgbCode::parse).transpose() {
                 Ok(p) => p,
                 Err(e) => return fail(format!("--provider {e}")),
@@ -132,7 +154,10 @@ pub async fn run(cli: Cli) -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            match create_token(&store, role, &name, provider).await {
+            let expires_on = expires_on
+                .or_else(|| expires_in.map(|days| crate::service::today() + chrono::Duration::days(i64::from(days))));
+            let expires_at = expires_on.map(crate::service::start_of_legal_day);
+            match crate::auth::create_token_until(&store, role, &name, provider, expires_at).await {
                 Ok(token) => {
                     println!("{token}");
                     ExitCode::SUCCESS
@@ -280,6 +305,73 @@ async fn reference_diff(options: &StoreOptions, as_of: Option<chrono::NaiveDate>
         );
         for step in effect.explanation.steps() {
             println!("      {step}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `termijn token list`.
+async fn list_tokens(options: &StoreOptions) -> ExitCode {
+    let store = match options.open().await {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let tokens = match store.tokens().await {
+        Ok(tokens) => tokens,
+        Err(e) => return fail(e),
+    };
+    let now = chrono::Utc::now();
+    let instant = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map_or_else(|| "-".to_owned(), |at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    println!(
+        "{:<16}  {:<8}  {:<9}  {:<20}  {:<20}  {:<20}  {:<10}  name",
+        "id", "role", "provider", "created", "expires", "last used", "state"
+    );
+    for token in &tokens {
+        let state = match (token.revoked_at, token.usable_at(now)) {
+            (Some(_), _) => "revoked",
+            (None, false) => "expired",
+            (None, true) => "usable",
+        };
+        println!(
+            "{:<16}  {:<8}  {:<9}  {:<20}  {:<10}  {:<20}  {:<8}  {}",
+            token.id(),
+            token.role,
+            token.provider.as_ref().map_or("-", |p| p.as_str()),
+            instant(Some(token.created_at)),
+            token.expires_at.map_or_else(|| "-".to_owned(), |at| crate::service::legal_date_at(at).to_string()),
+            instant(token.last_used_at),
+            state,
+            token.name
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `termijn token revoke ID|NAME`: the token with that id, or every usable token of that name.
+async fn revoke_tokens(options: &StoreOptions, which: &str) -> ExitCode {
+    let store = match options.open().await {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let tokens = match store.tokens().await {
+        Ok(tokens) => tokens,
+        Err(e) => return fail(e),
+    };
+    let now = chrono::Utc::now();
+    let chosen: Vec<_> = match tokens.iter().find(|t| t.id() == which) {
+        Some(token) => vec![token],
+        None => tokens.iter().filter(|t| t.name == which && t.revoked_at.is_none()).collect(),
+    };
+    if chosen.is_empty() {
+        return fail(format!("no token has the id or name {which:?} (termijn token list shows them)"));
+    }
+    for token in chosen {
+        match store.revoke_token(&token.token_hash, now).await {
+            Ok(true) => println!("revoked {} ({}, {})", token.id(), token.name, token.role),
+            Ok(false) => println!("{} ({}) was revoked before", token.id(), token.name),
+            Err(e) => return fail(e),
         }
     }
     ExitCode::SUCCESS

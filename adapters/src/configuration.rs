@@ -85,6 +85,10 @@ pub struct WebOptions {
     /// `__Host-` prefix.
     #[arg(long, env = "TERMIJN_HTTPS")]
     pub https: bool,
+    /// Failed token attempts allowed from one address at once; one more is allowed every six seconds, and past
+    /// them every token from that address is refused with 429 for a while.
+    #[arg(long, env = "TERMIJN_FAILED_TOKEN_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub failed_token_attempts: u32,
 }
 
 impl WebOptions {
@@ -93,6 +97,6 @@ impl WebOptions {
             Some(seconds) => chrono::Duration::seconds(i64::from(seconds.max(1))),
             None => chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
         };
-        crate::http::web::WebSettings { idle, https: self.https }
+        crate::http::web::WebSettings { idle, https: self.https, failed_token_attempts: self.failed_token_attempts }
     }
 }

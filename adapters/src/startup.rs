@@ -61,7 +61,8 @@ impl Application {
         let refresher = tokio::spawn(crate::service::keep_deadlines_fresh(self.service.clone()));
         tracing::info!("listening on http://{address}");
         println!("termijn: web interface at http://{address}/ (API at http://{address}/api/v1)");
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
         refresher.abort();
         served
     }

@@ -20,6 +20,12 @@ const APPEAL_B: &str = "CBb 26/0202";
 const APPEAL_TO_WITHDRAW: &str = "CBb 26/0303";
 const APPEAL_TO_JUDGE: &str = "CBb 26/0404";
 
+/// A server for the matrix: every endpoint is asked with wrong tokens, more than the allowance of failed attempts
+/// from one address (which `tokens.rs` tests) would let through.
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(termijn_tests::Db::sqlite(), &[("TERMIJN_FAILED_TOKEN_ATTEMPTS", "100000")]).await
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     Nobody,
@@ -179,7 +185,7 @@ fn expected_read(kind: Read, who: Who) -> u16 {
 
 #[tokio::test]
 async fn every_read_answers_each_caller_by_role_and_ownership() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     seed(&app).await;
     let reads: Vec<(String, Read)> = vec![
         ("/healthz".into(), Read::Public),
@@ -216,7 +222,7 @@ async fn every_read_answers_each_caller_by_role_and_ownership() {
 
 #[tokio::test]
 async fn every_write_is_for_legal_staff_only_and_a_refused_write_records_nothing() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     seed(&app).await;
     let writes: Vec<(String, Value)> = vec![
         (
@@ -289,7 +295,7 @@ async fn every_write_is_for_legal_staff_only_and_a_refused_write_records_nothing
 
 #[tokio::test]
 async fn another_providers_tariff_decision_or_appeal_is_answered_like_one_that_does_not_exist() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     seed(&app).await;
     let pairs = [
         (format!("{TARIFFS}/{TARIFF_B}"), TARIFF_B, format!("{TARIFFS}/NZa-TB-Nobody-2026-1"), "NZa-TB-Nobody-2026-1"),
@@ -313,7 +319,7 @@ async fn another_providers_tariff_decision_or_appeal_is_answered_like_one_that_d
 
 #[tokio::test]
 async fn a_provider_never_sees_another_providers_tariff_decisions_agb_code_or_appeals() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     seed(&app).await;
     let views = [
         "/api/v1/contracting-spaces/groningen/2026?as_of=2026-03-10",
@@ -358,7 +364,7 @@ async fn a_provider_never_sees_another_providers_tariff_decisions_agb_code_or_ap
 
 #[tokio::test]
 async fn a_provider_asking_for_another_providers_terms_is_refused() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     seed(&app).await;
     for path in [
         "/api/v1/deadlines?from=2026-01-01&to=2026-12-31&provider=",
@@ -375,7 +381,7 @@ async fn a_provider_asking_for_another_providers_terms_is_refused() {
 
 #[tokio::test]
 async fn no_token_ever_appears_in_the_server_log() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     seed(&app).await;
     let paths = [
         "/api/v1/regions",
@@ -405,7 +411,7 @@ async fn no_token_ever_appears_in_the_server_log() {
 
 #[tokio::test]
 async fn the_bearer_scheme_is_accepted_in_any_letter_case() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let answer = app
             .http
@@ -420,7 +426,7 @@ async fn the_bearer_scheme_is_accepted_in_any_letter_case() {
 
 #[tokio::test]
 async fn a_write_by_a_caller_without_the_legal_role_is_403_whatever_its_body() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     for token in [&app.auditor, &app.provider_a] {
         for (content_type, body) in
             [("application/json", "{\"decision_id\":"), ("application/json", "{\"x\": 1}"), ("text/plain", "hello")]

@@ -211,7 +211,7 @@ async fn detail(state: &AppState, id: &AppealId, as_of: chrono::NaiveDate) -> Re
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, description = "The recorded appeal with its filing classification", body = AppealDetail),
-        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 pub(super) async fn lodge_appeal(
@@ -247,7 +247,7 @@ pub(super) async fn lodge_appeal(
 /// An appeal as recorded, with its filing classification and status.
 #[utoipa::path(get, path = "/api/v1/appeals/{appeal_id}", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("as_of" = Option<String>, Query)),
-    responses((status = 200, body = AppealDetail), problems::Unauthenticated, problems::NotFoundProblem,
+    responses((status = 200, body = AppealDetail), problems::Unauthenticated, problems::TooManyAttempts, problems::NotFoundProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_appeal(
@@ -272,7 +272,7 @@ async fn get_appeal(
 #[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/withdrawal", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = WithdrawalRequest,
-    responses((status = 200, body = AppealDetail), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = AppealDetail), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
@@ -304,7 +304,7 @@ pub(super) async fn record_withdrawal(
 #[utoipa::path(post, path = "/api/v1/appeals/{appeal_id}/judgment", tag = "appeals",
     params(("appeal_id" = String, Path, description = "URL-encoded"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = JudgmentRequest,
-    responses((status = 200, body = AppealDetail), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = AppealDetail), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]

@@ -25,9 +25,23 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
             .ok_or(ApiError::Unauthorized)?;
-        let principal = state.tokens.authenticate(state.service.store(), token).await?.ok_or(ApiError::Unauthorized)?;
-        Ok(Self(principal))
+        let address = client_address(parts);
+        if let Some(wait) = address.and_then(|a| state.failures.refused(a)) {
+            return Err(ApiError::TooManyAttempts(wait.as_secs().max(1)));
+        }
+        match state.tokens.authenticate(state.service.store(), token).await? {
+            Some(principal) => Ok(Self(principal)),
+            None => match address.and_then(|a| state.failures.failed(a)) {
+                Some(wait) => Err(ApiError::TooManyAttempts(wait.as_secs().max(1))),
+                None => Err(ApiError::Unauthorized),
+            },
+        }
     }
+}
+
+/// The address the request came from, as the connection says (a proxy in front is not looked behind).
+pub fn client_address(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
 }
 
 impl Caller {

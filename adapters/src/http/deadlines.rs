@@ -72,7 +72,7 @@ pub(crate) async fn find(
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date")),
-    responses((status = 200, body = Deadlines), problems::Unauthenticated, problems::ForbiddenForRole,
+    responses((status = 200, body = Deadlines), problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::InvalidInput),
     security(("bearer" = [])))]
 async fn deadlines(
@@ -87,7 +87,7 @@ async fn deadlines(
 #[utoipa::path(get, path = "/api/v1/deadlines.ics", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query)),
-    responses((status = 200, content_type = "text/calendar", body = String), problems::Unauthenticated,
+    responses((status = 200, content_type = "text/calendar", body = String), problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn deadlines_ics(

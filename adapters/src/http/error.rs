@@ -44,6 +44,9 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("a valid bearer token is needed")]
     Unauthorized,
+    /// Too many failed token attempts from the client's address: 429, with `Retry-After` in seconds.
+    #[error("too many failed token attempts from this address; try again in {0} seconds")]
+    TooManyAttempts(u64),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -71,6 +74,7 @@ impl ApiError {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -86,6 +90,7 @@ impl ApiError {
             Self::Malformed(_) => ("malformed-request", "Malformed request"),
             Self::Invalid(_) => ("invalid-input", "Invalid input"),
             Self::Unauthorized => ("unauthorized", "Not authenticated"),
+            Self::TooManyAttempts(_) => ("too-many-attempts", "Too many failed token attempts"),
             Self::Forbidden(_) => ("forbidden", "Not allowed for this role"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::Conflict(_) => ("conflict", "Conflict"),
@@ -127,6 +132,9 @@ impl IntoResponse for ApiError {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Self::TooManyAttempts(seconds) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -173,6 +181,7 @@ pub mod problems {
 
     problem_response!(BadRequest, 400, "The body is not JSON, or not readable");
     problem_response!(Unauthenticated, 401, "A valid bearer token is needed");
+    problem_response!(TooManyAttempts, 429, "Too many failed token attempts from this address; see Retry-After");
     problem_response!(ForbiddenForRole, 403, "Not allowed for this role");
     problem_response!(NotFoundProblem, 404, "Not found");
     problem_response!(ConflictProblem, 409, "Conflicts with what is recorded");

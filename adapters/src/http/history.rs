@@ -60,7 +60,7 @@ const MAX_LIMIT: i64 = 1_000;
         ("as_at" = Option<String>, Query, description = "Only events recorded by this RFC 3339 instant"),
         ("after" = Option<i64>, Query, description = "Only events after this position"),
         ("limit" = Option<i64>, Query, description = "At most this many events (1-1000, default 100)")),
-    responses((status = 200, body = History), problems::Unauthenticated, problems::ForbiddenForRole,
+    responses((status = 200, body = History), problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::InvalidInput),
     security(("bearer" = [])))]
 async fn history(

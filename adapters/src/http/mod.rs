@@ -39,6 +39,7 @@ use crate::service::{Service, legal_date_at, today};
 pub struct AppState {
     pub service: Arc<Service>,
     pub tokens: Arc<crate::auth::TokenCache>,
+    pub failures: Arc<crate::auth::FailedAttempts>,
     pub web: Arc<web::WebSettings>,
 }
 
@@ -94,13 +95,37 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
+/// The headers every answer carries, the API's as well as the pages' (which add their own Content-Security-Policy):
+/// no content sniffing, no referrer to other sites, and with `--https` (TLS ends in front of the server) HSTS.
+async fn security_headers(State(https): State<bool>, request: Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if !headers.contains_key(header::REFERRER_POLICY) {
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    if https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
+}
+
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::Internal("a handler panicked".to_owned()).into_response()
 }
 
 /// The API router with the web interface beside it, and the API's OpenAPI description.
 pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, utoipa::openapi::OpenApi) {
-    let state = AppState { service, tokens: Arc::default(), web: Arc::new(web) };
+    let https = web.https;
+    let failures = Arc::new(crate::auth::FailedAttempts::new(web.failed_token_attempts));
+    let state = AppState { service, tokens: Arc::default(), failures, web: Arc::new(web) };
     let pages = web::router().with_state(state.clone());
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(spaces::router())
@@ -127,6 +152,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .method_not_allowed_fallback(method_not_allowed)
         // JSON bodies are limited, and drained past the limit, by `extract::JsonBody` itself.
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(https, security_headers))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()

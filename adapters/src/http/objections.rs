@@ -167,7 +167,7 @@ async fn view(
     request_body = ObjectionRequest,
     responses(
         (status = 201, description = "The recorded objection with its classification and decision term", body = ObjectionView),
-        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::NotFoundProblem, problems::ConflictProblem, problems::UnsupportedMedia,
         problems::InvalidInput),
     security(("bearer" = [])))]
@@ -203,7 +203,7 @@ pub(super) async fn lodge_objection(
     params(("decision_id" = String, Path), ("objection_id" = String, Path, description = "URL-encoded"),
         ("Idempotency-Key" = Option<String>, Header)),
     request_body = PostponementRequest,
-    responses((status = 200, body = ObjectionView), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = ObjectionView), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
@@ -237,7 +237,7 @@ pub(super) async fn record_postponement(
     params(("decision_id" = String, Path), ("objection_id" = String, Path, description = "URL-encoded"),
         ("Idempotency-Key" = Option<String>, Header)),
     request_body = DecisionRequest,
-    responses((status = 200, body = ObjectionView), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = ObjectionView), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]

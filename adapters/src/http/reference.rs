@@ -86,7 +86,7 @@ struct Regions {
 /// The care-office regions, with their validity, source, CBS and iWlz codes and the other names they are
 /// published under.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "reference data",
-    responses((status = 200, body = Regions), problems::Unauthenticated), security(("bearer" = [])))]
+    responses((status = 200, body = Regions), problems::Unauthenticated, problems::TooManyAttempts), security(("bearer" = [])))]
 async fn regions(State(state): State<AppState>, _caller: Caller) -> Json<Regions> {
     Json(Regions { regions: state.service.context().regions.all().iter().map(RegionView::from).collect() })
 }
@@ -129,7 +129,7 @@ struct CalendarYear {
 /// The non-working days of a year under the Algemene termijnenwet, each with its legal basis.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "reference data",
     params(("year" = i32, Path, example = 2026)),
-    responses((status = 200, body = CalendarYear), problems::Unauthenticated, problems::NotFoundProblem),
+    responses((status = 200, body = CalendarYear), problems::Unauthenticated, problems::TooManyAttempts, problems::NotFoundProblem),
     security(("bearer" = [])))]
 async fn calendar(
     State(state): State<AppState>,
@@ -199,7 +199,7 @@ pub(crate) struct ReferenceChanges {
 /// `as_of` (auditor, legal).
 #[utoipa::path(get, path = "/api/v1/reference/changes", tag = "reference data",
     params(("as_of" = Option<String>, Query, description = "Legal date to judge at (default today)")),
-    responses((status = 200, body = ReferenceChanges), problems::Unauthenticated, problems::ForbiddenForRole,
+    responses((status = 200, body = ReferenceChanges), problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::InvalidInput),
     security(("bearer" = [])))]
 pub(crate) async fn reference_changes(

@@ -131,7 +131,7 @@ async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDeci
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a write safely")),
     responses(
         (status = 201, description = "The recorded decision", body = SpaceDecisionDetail),
-        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 pub(super) async fn record_decision(
@@ -164,7 +164,7 @@ pub(super) async fn record_decision(
 /// A contracting-space decision as recorded.
 #[utoipa::path(get, path = "/api/v1/contracting-space-decisions/{decision_id}", tag = "contracting spaces",
     params(("decision_id" = String, Path)),
-    responses((status = 200, body = SpaceDecisionDetail), problems::Unauthenticated, problems::NotFoundProblem),
+    responses((status = 200, body = SpaceDecisionDetail), problems::Unauthenticated, problems::TooManyAttempts, problems::NotFoundProblem),
     security(("bearer" = [])))]
 async fn get_decision(
     State(state): State<AppState>,
@@ -180,7 +180,7 @@ async fn get_decision(
     request_body = AnnouncementRequest,
     responses(
         (status = 200, body = SpaceDecisionDetail),
-        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::NotFoundProblem, problems::ConflictProblem, problems::InvalidInput),
     security(("bearer" = [])))]
 pub(super) async fn record_announcement(
@@ -214,7 +214,7 @@ pub(super) async fn record_announcement(
         ("as_of" = Option<String>, Query, description = "Legal date to judge at (default today, Europe/Amsterdam)"),
         ("as_at" = Option<String>, Query, description = "Show what the register held at this RFC 3339 instant"),
         ("provider" = Option<String>, Query, description = "Only the terms that count for this AGB code")),
-    responses((status = 200, body = SpaceView), problems::Unauthenticated, problems::ForbiddenForRole,
+    responses((status = 200, body = SpaceView), problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::NotFoundProblem, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_space(
@@ -253,7 +253,7 @@ struct ConfirmationRequest {
     params(("region" = String, Path, example = "groningen"), ("year" = i32, Path, example = 2026),
         ("Idempotency-Key" = Option<String>, Header)),
     request_body = ConfirmationRequest,
-    responses((status = 200, body = SpaceView), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = SpaceView), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]

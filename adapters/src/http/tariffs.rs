@@ -132,7 +132,7 @@ async fn view(state: &AppState, id: &DecisionId, as_of: chrono::NaiveDate) -> Re
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, description = "The recorded decision with its terms", body = TariffView),
-        problems::BadRequest, problems::Unauthenticated, problems::ForbiddenForRole,
+        problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::ConflictProblem, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 pub(super) async fn record_tariff_decision(
@@ -169,7 +169,7 @@ pub(super) async fn record_tariff_decision(
 /// appeal terms against contracting spaces it opened (or not, and why).
 #[utoipa::path(get, path = "/api/v1/tariff-decisions/{decision_id}", tag = "tariff decisions",
     params(("decision_id" = String, Path), ("as_of" = Option<String>, Query, description = "Legal date (default today)")),
-    responses((status = 200, body = TariffView), problems::Unauthenticated, problems::NotFoundProblem,
+    responses((status = 200, body = TariffView), problems::Unauthenticated, problems::TooManyAttempts, problems::NotFoundProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_tariff_decision(
@@ -198,7 +198,7 @@ async fn get_tariff_decision(
 #[utoipa::path(post, path = "/api/v1/tariff-decisions/{decision_id}/announcement", tag = "tariff decisions",
     params(("decision_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AnnouncementRequest,
-    responses((status = 200, body = TariffView), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = TariffView), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::NotFoundProblem, problems::ConflictProblem,
         problems::InvalidInput),
     security(("bearer" = [])))]

@@ -63,7 +63,7 @@ pub(crate) struct WhatIfAnswer {
 /// extend, finality lost or gained, deadlines added, moved and removed). Nothing is recorded.
 #[utoipa::path(post, path = "/api/v1/what-if", tag = "contracting spaces",
     request_body = WhatIfRequest,
-    responses((status = 200, body = WhatIfAnswer), problems::BadRequest, problems::Unauthenticated,
+    responses((status = 200, body = WhatIfAnswer), problems::BadRequest, problems::Unauthenticated, problems::TooManyAttempts,
         problems::ForbiddenForRole, problems::UnsupportedMedia, problems::InvalidInput),
     security(("bearer" = [])))]
 pub(crate) async fn what_if(

@@ -24,7 +24,7 @@ use termijn_domain::reference::LegalContext;
 
 use crate::store::{EventRepository, Store};
 
-pub use clock::{legal_date_at, today};
+pub use clock::{legal_date_at, start_of_legal_day, today};
 pub use commands::{Entry, JudgmentOrder, NamedAnnulment, NewObjection, NewSpaceDecision};
 pub use deadlines::keep_deadlines_fresh;
 pub use error::CommandError;

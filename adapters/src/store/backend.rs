@@ -118,6 +118,15 @@ pub trait Access {
 
     async fn token(&self, token_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
 
+    /// Every token, revoked and expired ones included, oldest first.
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Revokes a token and ends its web sessions; whether it was not revoked before.
+    async fn revoke_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Marks a token as used at `at`.
+    async fn touch_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
     async fn idempotency(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
 
     async fn complete_idempotency(&self, scope: &str, key: &str, status: u16, response: &str)

@@ -197,6 +197,22 @@ pub struct TokenRecord {
     pub name: String,
     pub provider: Option<AgbCode>,
     pub created_at: DateTime<Utc>,
+    /// The token is refused from this instant on.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRecord {
+    /// The public identifier of the token: the first 16 hex digits of its hash, which say nothing of the token.
+    pub fn id(&self) -> &str {
+        self.token_hash.get(..16).unwrap_or(&self.token_hash)
+    }
+
+    /// Whether the token may be used at `now`: not revoked, not expired.
+    pub fn usable_at(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|expires| now < expires)
+    }
 }
 
 /// A web session: the token it was opened with, and when it was last used.

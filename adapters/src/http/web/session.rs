@@ -29,11 +29,13 @@ pub struct WebSettings {
     /// Whether the server is reached over https (TLS ends in front of it): the cookie is then `Secure`, with
     /// the `__Host-` prefix.
     pub https: bool,
+    /// Failed token attempts allowed from one address at once (see `auth::FailedAttempts`).
+    pub failed_token_attempts: u32,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { idle: chrono::Duration::minutes(30), https: false }
+        Self { idle: chrono::Duration::minutes(30), https: false, failed_token_attempts: 10 }
     }
 }
 
@@ -160,7 +162,7 @@ impl FromRequestParts<AppState> for WebUser {
             store.end_session(&session_hash, now - settings.idle).await.map_err(failed)?;
             return Err(to_login(parts, true));
         }
-        let Some(principal) = crate::auth::principal_of(session.token) else {
+        let Some(principal) = crate::auth::principal_of(session.token, now) else {
             return Err(to_login(parts, false));
         };
         // A session used within the last few seconds need not be written again.
@@ -299,6 +301,7 @@ pub async fn login_page(Query(query): Query<HashMap<String, String>>) -> Respons
 
 pub async fn login(
     State(state): State<AppState>,
+    connection: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
@@ -322,13 +325,24 @@ pub async fn login(
     if token.is_empty() {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "Vul het token in.");
     }
+    let address = connection.map(|c| c.0.0.ip());
+    let too_many = |wait: std::time::Duration| {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        format!("Te veel onjuiste tokens vanaf dit adres. Probeer het over {minutes} minuut/minuten opnieuw.")
+    };
+    if let Some(wait) = address.and_then(|a| state.failures.refused(a)) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &too_many(wait));
+    }
     let store = state.service.store();
     match state.tokens.authenticate(store, token).await {
         Ok(Some(_)) => {}
         Ok(None) => {
+            if let Some(wait) = address.and_then(|a| state.failures.failed(a)) {
+                return refuse(StatusCode::TOO_MANY_REQUESTS, &too_many(wait));
+            }
             return refuse(
                 StatusCode::UNAUTHORIZED,
-                "Dit token is niet bekend. Controleer of u het hele token hebt geplakt.",
+                "Dit token is niet bekend, ingetrokken of verlopen. Controleer of u het hele token hebt geplakt.",
             );
         }
         Err(_) => return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed()),

@@ -3,18 +3,33 @@
 /// Expands this part of the store for `$store` on database `$db`, inside `store_impl!`.
 macro_rules! access_sql {
     ($store:ident, $db:ty) => {
-        const TOKEN_BY_HASH: &str =
-            "SELECT token_hash, role, name, provider, created_at FROM tokens WHERE token_hash = $1";
+        const TOKEN_BY_HASH: &str = "SELECT t.token_hash, t.role, t.name, t.provider, t.created_at, t.expires_at, \
+                                     t.revoked_at, t.last_used_at FROM tokens t WHERE t.token_hash = $1";
+        const ALL_TOKENS: &str = "SELECT t.token_hash, t.role, t.name, t.provider, t.created_at, t.expires_at, \
+                                  t.revoked_at, t.last_used_at FROM tokens t ORDER BY t.created_at, t.token_hash";
+        const SESSION_BY_HASH: &str = "SELECT t.token_hash, t.role, t.name, t.provider, t.created_at, t.expires_at, \
+                                       t.revoked_at, t.last_used_at, s.last_seen \
+                                       FROM web_sessions s JOIN tokens t ON t.token_hash = s.token_hash \
+                                       WHERE s.session_hash = $1";
 
-        type TokenColumns = (String, String, String, Option<String>, String);
+        type TokenColumns =
+            (String, String, String, Option<String>, String, Option<String>, Option<String>, Option<String>);
 
-        fn token_record((token_hash, role, name, provider, created_at): TokenColumns) -> Result<TokenRecord, StoreError> {
+        fn token_record(
+            (token_hash, role, name, provider, created_at, expires_at, revoked_at, last_used_at): TokenColumns,
+        ) -> Result<TokenRecord, StoreError> {
+            let instant = |text: Option<String>, what: &str| {
+                text.map(|t| parse_instant(&t).ok_or_else(|| corrupt(what))).transpose()
+            };
             Ok(TokenRecord {
                 token_hash,
                 role,
                 name,
                 provider: provider.map(|p| AgbCode::parse(&p).map_err(|_| corrupt("a token's AGB code"))).transpose()?,
                 created_at: parse_instant(&created_at).ok_or_else(|| corrupt("a token's creation instant"))?,
+                expires_at: instant(expires_at, "a token's expiry")?,
+                revoked_at: instant(revoked_at, "a token's revocation")?,
+                last_used_at: instant(last_used_at, "a token's last use")?,
             })
         }
 
@@ -22,13 +37,15 @@ macro_rules! access_sql {
         impl crate::store::backend::Access for $store {
             async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
                 sqlx::query(
-                    "INSERT INTO tokens (token_hash, role, name, provider, created_at) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO tokens (token_hash, role, name, provider, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&token.token_hash)
                 .bind(&token.role)
                 .bind(&token.name)
                 .bind(token.provider.as_ref().map(AgbCode::as_str))
                 .bind(format_instant(token.created_at))
+                .bind(token.expires_at.map(format_instant))
                 .execute(&self.pool)
                 .await?;
                 Ok(())
@@ -37,6 +54,29 @@ macro_rules! access_sql {
                 let row: Option<TokenColumns> =
                     sqlx::query_as(TOKEN_BY_HASH).bind(token_hash).fetch_optional(&self.pool).await?;
                 row.map(token_record).transpose()
+            }
+            async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+                let rows: Vec<TokenColumns> = sqlx::query_as(ALL_TOKENS).fetch_all(&self.pool).await?;
+                rows.into_iter().map(token_record).collect()
+            }
+            async fn revoke_token(&self, token_hash: &str, at: chrono::DateTime<Utc>) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+                )
+                .bind(format_instant(at))
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+                sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(done.rows_affected() > 0)
+            }
+            async fn touch_token(&self, token_hash: &str, at: chrono::DateTime<Utc>) -> Result<(), StoreError> {
+                sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
+                    .bind(format_instant(at))
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
             async fn idempotency(&self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
                 let row: Option<(String, Option<i32>, Option<String>)> = sqlx::query_as(
@@ -84,16 +124,22 @@ macro_rules! access_sql {
                 Ok(())
             }
             async fn session(&self, session_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-                let row: Option<(String, String, String, Option<String>, String, String)> = sqlx::query_as(
-                    "SELECT t.token_hash, t.role, t.name, t.provider, t.created_at, s.last_seen \
-                     FROM web_sessions s JOIN tokens t ON t.token_hash = s.token_hash WHERE s.session_hash = $1",
-                )
-                .bind(session_hash)
-                .fetch_optional(&self.pool)
-                .await?;
-                row.map(|(token_hash, role, name, provider, created_at, last_seen)| {
+                type SessionColumns = (
+                    String,
+                    String,
+                    String,
+                    Option<String>,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    String,
+                );
+                let row: Option<SessionColumns> =
+                    sqlx::query_as(SESSION_BY_HASH).bind(session_hash).fetch_optional(&self.pool).await?;
+                row.map(|(hash, role, name, provider, created, expires, revoked, used, last_seen)| {
                     Ok(SessionRecord {
-                        token: token_record((token_hash, role, name, provider, created_at))?,
+                        token: token_record((hash, role, name, provider, created, expires, revoked, used))?,
                         last_seen: parse_instant(&last_seen).ok_or_else(|| corrupt("a session's last use"))?,
                     })
                 })
