@@ -58,6 +58,8 @@ pub struct Principal {
     pub name: String,
     /// The provider a `provider` token belongs to.
     pub provider: Option<AgbCode>,
+    /// The hash of the token presented: what a calendar subscription is made by.
+    pub token_hash: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +145,7 @@ pub fn principal_of(record: TokenRecord, now: chrono::DateTime<Utc>) -> Option<P
         return None;
     }
     let role = record.role.parse().ok()?;
-    Some(Principal { role, name: record.name, provider: record.provider })
+    Some(Principal { role, name: record.name, provider: record.provider, token_hash: record.token_hash })
 }
 
 /// How long a server answers a token from memory before it reads the token again: a token revoked on any server

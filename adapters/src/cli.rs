@@ -310,15 +310,20 @@ async fn reference_diff(options: &StoreOptions, as_of: Option<chrono::NaiveDate>
     ExitCode::SUCCESS
 }
 
+/// The store and every token in it, or the exit code of the failure, said.
+async fn stored_tokens(
+    options: &StoreOptions,
+) -> Result<(crate::store::Store, Vec<crate::store::TokenRecord>), ExitCode> {
+    let store = options.open().await.map_err(fail)?;
+    let tokens = store.tokens().await.map_err(fail)?;
+    Ok((store, tokens))
+}
+
 /// `termijn token list`.
 async fn list_tokens(options: &StoreOptions) -> ExitCode {
-    let store = match options.open().await {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let tokens = match store.tokens().await {
-        Ok(tokens) => tokens,
-        Err(e) => return fail(e),
+    let (_, tokens) = match stored_tokens(options).await {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     let now = chrono::Utc::now();
     let instant = |at: Option<chrono::DateTime<chrono::Utc>>| {
@@ -351,13 +356,9 @@ async fn list_tokens(options: &StoreOptions) -> ExitCode {
 
 /// `termijn token revoke ID|NAME`: the token with that id, or every usable token of that name.
 async fn revoke_tokens(options: &StoreOptions, which: &str) -> ExitCode {
-    let store = match options.open().await {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let tokens = match store.tokens().await {
-        Ok(tokens) => tokens,
-        Err(e) => return fail(e),
+    let (store, tokens) = match stored_tokens(options).await {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     let now = chrono::Utc::now();
     let chosen: Vec<_> = match tokens.iter().find(|t| t.id() == which) {

@@ -428,8 +428,13 @@ impl DeadlineView {
         )
     }
 
-    /// The calendar entry's title: what must be done by the day, with its article.
+    /// The calendar entry's title: what must be done by the day, with its article, the region by its slug.
     pub fn summary(&self) -> String {
+        self.summary_in(self.region.as_str())
+    }
+
+    /// The same, with the region named as `region` (its published name).
+    pub fn summary_in(&self, region: &str) -> String {
         let term = &self.term;
         let basis = term.basis.citation();
         let mut summary = match term.basis {
@@ -440,7 +445,7 @@ impl DeadlineView {
             ),
             TermBasis::Awb8_72 => format!(
                 "NZa: nieuw besluit contracteerruimte {} {} na vernietiging van besluit {} ({basis})",
-                self.region, self.year, term.decision_id
+                region, self.year, term.decision_id
             ),
             TermBasis::Awb6_15 => format!(
                 "NZa: beroepschrift {} doorzenden aan het CBb ({basis}, besluit {})",
@@ -450,7 +455,7 @@ impl DeadlineView {
             _ => {
                 let mut summary = format!(
                     "Laatste dag beroep contracteerruimte {} {} ({basis}, besluit {})",
-                    self.region, self.year, term.decision_id
+                    region, self.year, term.decision_id
                 );
                 if let Some(tariff) = &term.tariff_decision {
                     summary.push_str(&format!(", tariefbeschikking {tariff}"));

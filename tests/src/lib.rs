@@ -338,6 +338,26 @@ impl TestApp {
     }
 }
 
+/// A client that does not follow redirects, as a test reading the web pages wants it, and the session cookie
+/// (`name=value`) of a login through the login form of the server at `base`.
+pub async fn web_session(base: &str, token: &str) -> (reqwest::Client, String) {
+    let pages = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
+    let login = pages
+        .post(format!("{base}/login"))
+        .form(&[("token", token), ("terug", "/")])
+        .send()
+        .await
+        .expect("the login form answers");
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    (pages, cookie)
+}
+
 /// Percent-encodes a path segment (an appeal id such as `CBb 26/0123`): everything but the unreserved
 /// characters of RFC 3986.
 pub fn segment(raw: &str) -> String {

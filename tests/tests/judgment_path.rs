@@ -510,8 +510,15 @@ async fn judge(
         *seen.statuses.entry(text(&term["status"]).unwrap_or_default()).or_default() += 1;
     }
 
-    // 2. The calendar feed: one all-day event per deadline, on its last day, citing its basis, its decision and
-    // its tariff decision, described by its explanation.
+    // 2. The calendar feed: one all-day event per deadline, on its last day, naming its region by its published
+    // name, citing its basis, its decision and its tariff decision, described by its explanation.
+    let regions = app.get("/api/v1/regions", Some(&app.legal)).await.json();
+    let region_name = regions["regions"]
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["slug"] == region))
+        .and_then(|r| r["name"].as_str())
+        .unwrap_or(region)
+        .to_owned();
     let feed = app.get(&format!("/api/v1/deadlines.ics?{query}"), Some(&app.legal)).await;
     // Unfolded first (RFC 5545 section 3.1: a line break followed by one space or tab is removed): the parser
     // trims each physical line's end, which would drop a space the feed folded after.
@@ -535,7 +542,7 @@ async fn judge(
         let fits = |event: &IcalEvent| {
             let summary = event_value(event, "SUMMARY").unwrap_or_default();
             event_value(event, "DTSTART").as_deref() == Some(start.as_str())
-                && summary.contains(&format!("{region} {}", term["year"]))
+                && summary.contains(&format!("{region_name} {}", term["year"]))
                 && summary.contains(citation(&basis))
                 && summary.contains(&format!("besluit {decision}"))
                 && tariff.as_ref().is_none_or(|t| summary.contains(&format!("tariefbeschikking {t}")))

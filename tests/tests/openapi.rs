@@ -192,6 +192,18 @@ async fn every_path_in_the_description_is_served() {
         let answer = match method.as_str() {
             "GET" => app.get(&url, Some(&app.legal)).await,
             "POST" => app.post(&url, Some(&app.legal), &json!({})).await,
+            // Deleting a resource that is not there: 404 from the handler, not the fallback's.
+            "DELETE" => {
+                let response =
+                    app.http.delete(app.url(&url)).bearer_auth(&app.legal).send().await.expect("the server answers");
+                let status = response.status().as_u16();
+                termijn_tests::Answer {
+                    status,
+                    content_type: String::new(),
+                    headers: response.headers().clone(),
+                    text: response.text().await.expect("a body"),
+                }
+            }
             other => {
                 not_served.push(format!("{other} {path}: a method the test does not know"));
                 continue;

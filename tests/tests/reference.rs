@@ -158,20 +158,7 @@ async fn a_new_decree_moves_exactly_the_terms_it_reaches_and_as_at_before_it_giv
     assert_eq!((&lid2(&then)["last_day"], &lid2(&then)["provisional"]), (&json!("2029-05-11"), &json!(true)), "{then}");
 
     // Legal staff see the change as a notice on Termijnen, and what it moved on its page.
-    let pages = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-    let login = pages
-        .post(app.url("/login"))
-        .form(&[("token", app.legal.as_str()), ("terug", "/")])
-        .send()
-        .await
-        .expect("an answer");
-    let cookie = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .expect("a session")
-        .to_owned();
+    let (pages, cookie) = termijn_tests::web_session(&app.server.base, &app.legal).await;
     let page = |path: &'static str| {
         let (pages, cookie, url) = (pages.clone(), cookie.clone(), app.url(path));
         async move { pages.get(url).header("cookie", cookie).send().await.expect("an answer").text().await.expect("a page") }

@@ -88,20 +88,7 @@ async fn revoked_everywhere(db: Db, servers: usize) {
         assert_eq!(status(&http, server, &token).await, 200, "known to every server before the revocation");
     }
     // A web session opened with the token.
-    let pages = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-    let login = pages
-        .post(format!("{}/login", started[0].base))
-        .form(&[("token", token.as_str()), ("terug", "/")])
-        .send()
-        .await
-        .expect("answers");
-    let cookie = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .expect("a session")
-        .to_owned();
+    let (pages, cookie) = termijn_tests::web_session(&started[0].base, &token).await;
     let home = pages.get(format!("{}/", started[0].base)).header("cookie", &cookie).send().await.expect("answers");
     assert_eq!(home.status().as_u16(), 200);
 

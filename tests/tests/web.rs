@@ -305,6 +305,25 @@ async fn a_provider_sees_its_own_and_an_auditor_checks_the_chain() {
         assert!(body.contains(TARIFF_A) && body.contains("Groningen"), "{body}");
         assert!(!body.contains(PROVIDER_B));
         page.assert_accessible("Voor zorgaanbieders").await;
+        // "Abonneren": a link for its calendar program, which works without any header, until it is revoked.
+        page.goto("/kalender").await;
+        page.click("a[href='/kalender/abonneren']").await;
+        page.assert_accessible("Abonneren").await;
+        field(&page, "herinnering", "3").await;
+        page.submit("button.primary").await;
+        let link = page.text("#abonnementslink").await;
+        assert!(
+            link.starts_with("http://") && link.contains("/ics/"),
+            "an address as the browser reached this server: {link}"
+        );
+        let feed = reqwest::get(&link).await.expect("answers");
+        assert_eq!(feed.status().as_u16(), 200);
+        let feed = feed.text().await.expect("a feed");
+        assert!(feed.contains(TARIFF_A) && feed.contains("TRIGGER;RELATED=START:-PT259200S"), "{feed}");
+        page.assert_accessible("Abonneren with its link").await;
+        page.submit("table.links-table button").await;
+        assert!(page.body().await.contains("U hebt geen actieve abonnementen"));
+        assert_eq!(reqwest::get(&link).await.expect("answers").status().as_u16(), 404, "revoked");
         page.submit("form[action='/logout'] button").await;
 
         // The auditor: the history as recorded, and the chain checked.

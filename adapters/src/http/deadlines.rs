@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use icalendar::{Calendar, Component, EventLike};
 use serde::Serialize;
 use termijn_domain::values::{AgbCode, RegionSlug};
@@ -18,6 +18,7 @@ use super::auth::Caller;
 use super::error::{ApiError, problems};
 use super::extract::{Fields, QueryParams};
 use crate::service::today;
+use crate::store::StoreError;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(deadlines)).routes(routes!(deadlines_ics))
@@ -96,32 +97,85 @@ async fn deadlines_ics(
     QueryParams(query): QueryParams,
 ) -> Result<Response, ApiError> {
     let found = find(&state, &caller, &query).await?;
-    let body = ics(&found);
+    let body = ics(&state, &found, &Feed::default()).await?;
     let mut response = body.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
     Ok(response)
 }
 
-/// The terms found as an iCalendar feed: one all-day event per term on its last day, with a stable UID.
-pub(crate) fn ics(found: &Deadlines) -> String {
+/// What a feed adds to its terms.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Feed {
+    /// A reminder this many days before each last day.
+    pub(crate) alarm_days: Option<u32>,
+}
+
+/// How often a calendar program is asked to fetch a feed again.
+const REFRESH: chrono::Duration = chrono::Duration::hours(1);
+
+/// The terms found as an iCalendar feed (RFC 5545, with RFC 7986's refresh interval): one all-day event per term
+/// on its last day, with a stable UID, the region by its name, the term's explanation as its description, and a
+/// DTSTAMP that moves only when the region-year's facts or the reference data change, so that fetching an
+/// unchanged feed again gives the same text.
+pub(crate) async fn ics(state: &AppState, found: &Deadlines, feed: &Feed) -> Result<String, StoreError> {
     let mut calendar = Calendar::new();
     calendar.name("termijn: beroepstermijnen regionale contracteerruimte");
+    calendar.timezone("Europe/Amsterdam");
+    calendar.ttl(&REFRESH);
+    let reference = state.service.reference_versions().last().map(|v| v.adopted_at);
+    let mut stamps: std::collections::HashMap<(RegionSlug, i32), DateTime<Utc>> = std::collections::HashMap::new();
     for (deadline, uid) in found.terms.iter().zip(DeadlineView::uids(&found.terms)) {
         let Some(last_day) = deadline.term.last_day else { continue };
-        let summary = deadline.summary();
-        calendar.push(
-            icalendar::Event::new()
-                .uid(&uid)
-                .summary(&summary)
-                .description(&deadline.term.explanation.steps().join("\n"))
-                .starts(last_day)
-                // An all-day event ends, exclusively, on the next day (RFC 5545, section 3.6.1).
-                .ends(last_day + Days::new(1))
-                .done(),
-        );
+        let key = (deadline.region.clone(), deadline.year);
+        let stamp = match stamps.get(&key) {
+            Some(stamp) => *stamp,
+            None => {
+                let rows = state.service.store().region_year_rows(&deadline.region, deadline.year).await?;
+                let stamp = last_change(&rows).max(reference.unwrap_or(DateTime::<Utc>::UNIX_EPOCH));
+                stamps.insert(key, stamp);
+                stamp
+            }
+        };
+        let region = state
+            .service
+            .context()
+            .regions
+            .get(&deadline.region)
+            .map_or_else(|| deadline.region.to_string(), |r| r.name.clone());
+        let summary = deadline.summary_in(&region);
+        let mut event = icalendar::Event::new();
+        event
+            .uid(&uid)
+            .timestamp(stamp)
+            .summary(&summary)
+            .description(&deadline.term.explanation.steps().join("\n"))
+            .starts(last_day)
+            // An all-day event ends, exclusively, on the next day (RFC 5545, section 3.6.1).
+            .ends(last_day + Days::new(1));
+        if let Some(days) = feed.alarm_days {
+            let before = icalendar::Trigger::before_start(chrono::Duration::days(i64::from(days)));
+            // The crate gives an alarm a random UID and the current DTSTAMP: both fixed here, so that fetching an
+            // unchanged feed again gives the same text (RFC 9074 lets an alarm have a UID).
+            let mut alarm = icalendar::Alarm::display(&summary, before);
+            alarm.uid(&format!("alarm.{uid}")).timestamp(stamp);
+            event.alarm(alarm.done());
+        }
+        calendar.push(event.done());
     }
     // icalendar 0.17 folds before it escapes, so a line with escaped commas can exceed 75 octets: fold again.
-    fold_lines(&calendar.done().to_string())
+    Ok(fold_lines(&calendar.done().to_string()))
+}
+
+/// The last instant anything of a region-year was recorded: a row, an announcement or an appeal's ending.
+fn last_change(rows: &termijn_projections::facts::RegionYearRows) -> DateTime<Utc> {
+    let recorded = rows
+        .lines
+        .iter()
+        .map(|l| l.announced.map_or(l.recorded.at, |a| a.recorded_at.max(l.recorded.at)))
+        .chain(rows.tariffs.iter().map(|t| t.announced.map_or(t.recorded.at, |a| a.recorded_at.max(t.recorded.at))))
+        .chain(rows.appeals.iter().map(|a| a.ending_recorded_at.unwrap_or(a.recorded.at).max(a.recorded.at)))
+        .chain(rows.notes.iter().map(|n| n.recorded.at));
+    recorded.max().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 /// Folds every content line at 75 octets, continuation lines starting with one space (RFC 5545, section 3.1),

@@ -12,6 +12,7 @@ mod idempotency;
 mod objections;
 mod reference;
 mod spaces;
+pub(crate) mod subscriptions;
 mod tariffs;
 pub mod web;
 pub(crate) mod what_if;
@@ -127,6 +128,9 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
     let failures = Arc::new(crate::auth::FailedAttempts::new(web.failed_token_attempts));
     let state = AppState { service, tokens: Arc::default(), failures, web: Arc::new(web) };
     let pages = web::router().with_state(state.clone());
+    // A calendar subscription's feed: no header, the secret in the path.
+    let feeds =
+        axum::Router::new().route("/ics/{secret}", axum::routing::get(subscriptions::feed)).with_state(state.clone());
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(spaces::router())
         .merge(tariffs::router())
@@ -136,6 +140,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(history::router())
         .merge(reference::router())
         .merge(what_if::router())
+        .merge(subscriptions::router())
         .with_state(state)
         .split_for_parts();
     let (service, service_doc) = OpenApiRouter::new()
@@ -148,6 +153,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
     let router = api
         .merge(service.with_state(shared_doc))
         .merge(pages)
+        .merge(feeds)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // JSON bodies are limited, and drained past the limit, by `extract::JsonBody` itself.

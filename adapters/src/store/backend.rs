@@ -13,8 +13,8 @@ use termijn_projections::facts::{AppealRow, RegionYearRows, SpaceLineRow, Tariff
 use termijn_projections::views::DeadlineView;
 
 use super::{
-    AppendError, EventQuery, IdempotencyRecord, RegionYearDeadlines, SessionRecord, StoreError, StoredRow, TokenRecord,
-    ViewsDump, Written,
+    AppendError, EventQuery, IdempotencyRecord, RegionYearDeadlines, SessionRecord, StoreError, StoredRow,
+    SubscriptionRecord, TokenRecord, ViewsDump, Written,
 };
 
 /// A store of either database.
@@ -131,6 +131,19 @@ pub trait Access {
 
     async fn complete_idempotency(&self, scope: &str, key: &str, status: u16, response: &str)
     -> Result<(), StoreError>;
+
+    async fn insert_subscription(&self, subscription: &SubscriptionRecord) -> Result<(), StoreError>;
+
+    /// Every calendar subscription, revoked ones included, oldest first.
+    async fn subscriptions(&self) -> Result<Vec<SubscriptionRecord>, StoreError>;
+
+    /// The subscription whose secret has this hash, with the token that made it.
+    async fn subscription_by_secret(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<(SubscriptionRecord, TokenRecord)>, StoreError>;
+
+    async fn revoke_subscription(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     /// Opens a web session for a token; only the session id's hash is kept.
     async fn open_session(&self, session_hash: &str, token_hash: &str, at: DateTime<Utc>) -> Result<(), StoreError>;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use cqrs_es::persist::SerializedEvent;
+use serde::{Deserialize, Serialize};
 use termijn_domain::values::{AgbCode, AppealId, DecisionId, RegionSlug};
 use termijn_projections::RecordedEvent;
 use termijn_projections::facts::ProjectionError;
@@ -213,6 +214,27 @@ impl TokenRecord {
     pub fn usable_at(&self, now: DateTime<Utc>) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|expires| now < expires)
     }
+}
+
+/// What a calendar subscription shows: the deadlines filters, how far ahead, and its reminder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionFilters {
+    pub region: Option<RegionSlug>,
+    pub provider: Option<AgbCode>,
+    pub weeks: u32,
+    pub alarm_days: u32,
+}
+
+/// A calendar subscription link: only its secret's hash, the token that made it, and its filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRecord {
+    pub id: String,
+    pub secret_hash: String,
+    pub token_hash: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub filters: SubscriptionFilters,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// A web session: the token it was opened with, and when it was last used.

@@ -2,6 +2,7 @@
 //! templates (askama), on the same service calls as the API, behind a session opened with an API token. Every
 //! page works without JavaScript. `/api` never accepts the session cookie.
 
+mod abonneren;
 mod assets;
 mod audit;
 mod entry;
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/aanbieder", get(pages::aanbieder))
         .route("/kalender", get(pages::kalender))
         .route("/kalender.ics", get(pages::kalender_ics))
+        .route("/kalender/abonneren", get(abonneren::abonneren).post(abonneren::maak))
+        .route("/kalender/abonneren/{id}/intrekken", post(abonneren::intrekken))
         .route("/feestdagen", get(pages::feestdagen))
         .route("/audit", get(audit::audit))
         .route("/audit/controle", post(audit::verify))

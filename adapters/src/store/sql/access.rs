@@ -33,6 +33,24 @@ macro_rules! access_sql {
             })
         }
 
+        type SubscriptionColumns = (String, String, String, String, String, String, Option<String>);
+
+        fn subscription_record(
+            (id, secret_hash, token_hash, created_by, created_at, filters, revoked_at): SubscriptionColumns,
+        ) -> Result<SubscriptionRecord, StoreError> {
+            Ok(SubscriptionRecord {
+                id,
+                secret_hash,
+                token_hash,
+                created_by,
+                created_at: parse_instant(&created_at).ok_or_else(|| corrupt("a subscription's creation instant"))?,
+                filters: serde_json::from_str(&filters).map_err(|_| corrupt("a subscription's filters"))?,
+                revoked_at: revoked_at
+                    .map(|r| parse_instant(&r).ok_or_else(|| corrupt("a subscription's revocation")))
+                    .transpose()?,
+            })
+        }
+
         #[async_trait::async_trait]
         impl crate::store::backend::Access for $store {
             async fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
@@ -69,6 +87,53 @@ macro_rules! access_sql {
                 .await?;
                 sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
                 Ok(done.rows_affected() > 0)
+            }
+            async fn insert_subscription(&self, subscription: &SubscriptionRecord) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO calendar_subscriptions (id, secret_hash, token_hash, created_by, created_at, filters) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&subscription.id)
+                .bind(&subscription.secret_hash)
+                .bind(&subscription.token_hash)
+                .bind(&subscription.created_by)
+                .bind(format_instant(subscription.created_at))
+                .bind(to_doc(&subscription.filters))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+            async fn subscriptions(&self) -> Result<Vec<SubscriptionRecord>, StoreError> {
+                let rows: Vec<SubscriptionColumns> = sqlx::query_as(
+                    "SELECT id, secret_hash, token_hash, created_by, created_at, filters, revoked_at \
+                     FROM calendar_subscriptions ORDER BY created_at, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(subscription_record).collect()
+            }
+            async fn subscription_by_secret(
+                &self,
+                secret_hash: &str,
+            ) -> Result<Option<(SubscriptionRecord, TokenRecord)>, StoreError> {
+                let row: Option<SubscriptionColumns> = sqlx::query_as(
+                    "SELECT id, secret_hash, token_hash, created_by, created_at, filters, revoked_at \
+                     FROM calendar_subscriptions WHERE secret_hash = $1",
+                )
+                .bind(secret_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(subscription) = row.map(subscription_record).transpose()? else { return Ok(None) };
+                let token = self.token(&subscription.token_hash).await?;
+                Ok(token.map(|token| (subscription, token)))
+            }
+            async fn revoke_subscription(&self, id: &str, at: chrono::DateTime<Utc>) -> Result<(), StoreError> {
+                sqlx::query("UPDATE calendar_subscriptions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                    .bind(format_instant(at))
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
             async fn touch_token(&self, token_hash: &str, at: chrono::DateTime<Utc>) -> Result<(), StoreError> {
                 sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")

@@ -99,7 +99,7 @@ macro_rules! store_impl {
         use crate::store::cache::{RegionYearCache, RowsChange};
         use crate::store::sql::{Cell, FactWrite, StoredFact};
         use crate::store::{
-            AppendError, CrashMoment, CrashPoint, EventQuery, Written, RegionYearDeadlines, IdempotencyRecord, Provenance, SessionRecord, StoreError, StoredRow, TokenRecord,
+            AppendError, CrashMoment, CrashPoint, EventQuery, Written, RegionYearDeadlines, IdempotencyRecord, Provenance, SessionRecord, StoreError, StoredRow, SubscriptionRecord, TokenRecord,
             ViewsDump, chain, format_date, format_instant, parse_date, parse_instant,
         };
 

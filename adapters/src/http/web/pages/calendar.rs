@@ -111,7 +111,10 @@ pub async fn kalender(State(state): State<AppState>, user: WebUser, Query(query)
 /// The month's terms (or any range the API takes) as an iCalendar file, the same feed as the API's.
 pub async fn kalender_ics(State(state): State<AppState>, user: WebUser, Query(query): Query<Params>) -> Response {
     match find(&state, &user.caller, &query).await {
-        Ok(found) => download(ics(&found).into_bytes(), "text/calendar; charset=utf-8", "termijnen.ics"),
+        Ok(found) => match ics(&state, &found, &crate::http::deadlines::Feed::default()).await {
+            Ok(body) => download(body.into_bytes(), "text/calendar; charset=utf-8", "termijnen.ics"),
+            Err(error) => error_page(&user, error.into()),
+        },
         Err(error) => error_page(&user, error),
     }
 }
