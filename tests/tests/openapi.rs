@@ -31,7 +31,7 @@ const CONTRACT: [(&str, &str); 15] = [
 ];
 
 /// The endpoints that need no token.
-const PUBLIC: [&str; 2] = ["/api/v1/openapi.json", "/healthz"];
+const PUBLIC: [&str; 3] = ["/api/v1/openapi.json", "/healthz", "/readyz"];
 
 async fn document(app: &TestApp) -> (Value, Spec) {
     let answer = app.get("/api/v1/openapi.json", None).await;

@@ -59,6 +59,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("this resource does not answer that method")]
     MethodNotAllowed,
+    /// The database does not answer: 503, with `Retry-After`.
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault of our own; the cause is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -81,6 +84,7 @@ impl ApiError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -97,6 +101,7 @@ impl ApiError {
             Self::TooLarge(_) => ("payload-too-large", "Request body too large"),
             Self::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             Self::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
+            Self::Unavailable(_) => ("unavailable", "The database does not answer"),
             Self::Internal(_) => ("internal-error", "Internal error"),
         }
     }
@@ -132,6 +137,9 @@ impl IntoResponse for ApiError {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if matches!(self, Self::Unavailable(_)) {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         if let Self::TooManyAttempts(seconds) = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));

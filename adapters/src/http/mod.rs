@@ -82,6 +82,20 @@ async fn openapi(State(doc): State<Arc<utoipa::openapi::OpenApi>>) -> Json<utoip
     Json((*doc).clone())
 }
 
+/// Ready for requests: the register is read in (before the server listens at all) and the database answers
+/// within two seconds; 503 problem+json with `Retry-After` while it does not.
+#[utoipa::path(get, path = "/readyz", tag = "service",
+    responses((status = 200, description = "Ready"),
+        (status = 503, description = "The database does not answer", content_type = "application/problem+json")))]
+async fn readyz(State(state): State<AppState>) -> Response {
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(2), state.service.store().ping()).await;
+    match answered {
+        Ok(Ok(())) => "ready".into_response(),
+        Ok(Err(error)) => ApiError::Unavailable(format!("the database does not answer: {error}")).into_response(),
+        Err(_) => ApiError::Unavailable("the database did not answer within two seconds".to_owned()).into_response(),
+    }
+}
+
 /// Answers 200 while the server runs.
 #[utoipa::path(get, path = "/healthz", tag = "service", responses((status = 200, description = "Running")))]
 async fn healthz() -> &'static str {
@@ -141,6 +155,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(reference::router())
         .merge(what_if::router())
         .merge(subscriptions::router())
+        .routes(utoipa_axum::routes!(readyz))
         .with_state(state)
         .split_for_parts();
     let (service, service_doc) = OpenApiRouter::new()

@@ -28,6 +28,9 @@ pub trait Backend: Appends + RegionYears + Log + DeadlineIndex + Access + Send +
     /// Opens every connection the store may use, so that no request waits for one to be opened (what a
     /// server does at the start; a command opens only the connections it uses).
     async fn open_connections(&self) -> Result<(), StoreError>;
+
+    /// Whether the database answers a statement now.
+    async fn ping(&self) -> Result<(), StoreError>;
 }
 
 #[async_trait]

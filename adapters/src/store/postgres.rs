@@ -237,4 +237,9 @@ impl super::Backend for PostgresStore {
         futures_util::future::try_join_all(all).await?;
         Ok(())
     }
+
+    async fn ping(&self) -> Result<(), super::StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
 }

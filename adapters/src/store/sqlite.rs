@@ -181,4 +181,9 @@ impl super::Backend for SqliteStore {
     async fn open_connections(&self) -> Result<(), super::StoreError> {
         Ok(())
     }
+
+    async fn ping(&self) -> Result<(), super::StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
 }
