@@ -249,6 +249,11 @@ impl RegionRegistry {
         self.regions.iter().filter(move |r| r.exists_in(year))
     }
 
+    /// The name a region is published under, or its slug when no region has it.
+    pub fn name_of(&self, slug: &RegionSlug) -> String {
+        self.get(slug).map_or_else(|| slug.to_string(), |r| r.name.clone())
+    }
+
     pub fn get(&self, slug: &RegionSlug) -> Option<&Region> {
         self.regions.iter().find(|r| &r.slug == slug)
     }

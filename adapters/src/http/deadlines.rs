@@ -57,15 +57,21 @@ pub(crate) async fn find(
         return Err(ApiError::field("to", "the range may span at most ten years"));
     }
     let region = region.map(|r| r.expect("checked"));
-    if let Some(region) = &region
-        && state.service.context().regions.get(region).is_none()
-    {
-        return Err(ApiError::field("region", "is not a known care-office region"));
-    }
+    known_region(state, region.as_ref())?;
     let provider = caller.viewer(provider.map(|p| p.expect("checked")))?;
     let as_of = as_of.map_or(today, |a| a.expect("checked"));
     let terms = state.service.deadlines(from, to, region.as_ref(), provider.as_ref(), as_of).await?;
     Ok(Deadlines { from, to, terms })
+}
+
+/// A region filter names a region that exists, or it is an error at the field `region`.
+pub(crate) fn known_region(state: &AppState, region: Option<&RegionSlug>) -> Result<(), ApiError> {
+    match region {
+        Some(region) if state.service.context().regions.get(region).is_none() => {
+            Err(ApiError::field("region", "is not a known care-office region"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Every appeal term whose last day lies in `from..=to` (default: today and the eight weeks after), sorted by
@@ -136,12 +142,7 @@ pub(crate) async fn ics(state: &AppState, found: &Deadlines, feed: &Feed) -> Res
                 stamp
             }
         };
-        let region = state
-            .service
-            .context()
-            .regions
-            .get(&deadline.region)
-            .map_or_else(|| deadline.region.to_string(), |r| r.name.clone());
+        let region = state.service.context().regions.name_of(&deadline.region);
         let summary = deadline.summary_in(&region);
         let mut event = icalendar::Event::new();
         event

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::Caller;
-use super::deadlines::{Deadlines, Feed, find, ics};
+use super::deadlines::{Deadlines, Feed, find, ics, known_region};
 use super::error::{ApiError, problems};
 use super::extract::{Fields, JsonBody, PathParams};
 use crate::auth::{Role, principal_of, token_hash};
@@ -105,11 +105,7 @@ pub(crate) fn filters(
     }
     fields.finish()?;
     let region = region.map(|r| r.expect("checked"));
-    if let Some(region) = &region
-        && state.service.context().regions.get(region).is_none()
-    {
-        return Err(ApiError::field("region", "is not a known care-office region"));
-    }
+    known_region(state, region.as_ref())?;
     // A provider subscribes to its own terms only, as its deadlines query shows them.
     let provider = caller.viewer(provider.map(|p| p.expect("checked")))?;
     Ok(SubscriptionFilters { region, provider, weeks, alarm_days })
@@ -147,7 +143,7 @@ pub(crate) async fn new_subscription(
     let secret = random(32);
     let record = SubscriptionRecord {
         id: random(16),
-        secret_hash: token_hash_of_secret(&secret),
+        secret_hash: token_hash(&secret),
         token_hash: caller.0.token_hash.clone(),
         created_by: caller.0.name.clone(),
         created_at: Utc::now(),
@@ -156,10 +152,6 @@ pub(crate) async fn new_subscription(
     };
     state.service.store().insert_subscription(&record).await?;
     Ok((record, secret))
-}
-
-fn token_hash_of_secret(secret: &str) -> String {
-    token_hash(secret)
 }
 
 /// The caller's subscriptions that still work; legal staff see everyone's.
@@ -227,7 +219,7 @@ async fn feed_of(state: &AppState, secret: &str) -> Result<String, ApiError> {
         return Err(gone());
     }
     let store = state.service.store();
-    let (record, token) = store.subscription_by_secret(&token_hash_of_secret(secret)).await?.ok_or_else(gone)?;
+    let (record, token) = store.subscription_by_secret(&token_hash(secret)).await?.ok_or_else(gone)?;
     if record.revoked_at.is_some() {
         return Err(gone());
     }

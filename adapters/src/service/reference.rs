@@ -9,13 +9,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::Aggregate;
 use termijn_domain::aggregates::reference_data::{ReferenceData, ReferenceDataCommand, ReferenceDataEvent};
 use termijn_domain::reference::LegalContext;
-use termijn_domain::values::RegionSlug;
 use termijn_domain::versions::{ReferenceChange, ReferenceFiles};
 use termijn_projections::RegisterEvent;
-use termijn_projections::difference::{Change, differences};
-use termijn_projections::facts::RegionYearRows;
-use termijn_projections::views::{Audience, DeadlineQuery, DeadlineView, deadline_terms, deadlines_on};
+use termijn_projections::difference::Change;
+use termijn_projections::views::Audience;
 
+use super::what_if::Side;
 use super::{CommandError, Service};
 use crate::store::{EventQuery, Provenance, StoreError};
 
@@ -109,26 +108,13 @@ impl Service {
         as_of: NaiveDate,
     ) -> Result<Vec<Change>, StoreError> {
         let audience = Audience::default();
-        let query = DeadlineQuery {
-            from: as_of,
-            to: NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date"),
-            as_of,
-            nza: true,
-            viewer: None,
-        };
-        let deadlines =
-            |rows: &RegionYearRows, region: &RegionSlug, year: i32, context: &LegalContext| -> Vec<DeadlineView> {
-                let indexed = deadline_terms(rows, region, year, context);
-                deadlines_on(rows, indexed, region, year, context, &query)
-            };
         let mut changes = Vec::new();
         for (region, year) in self.store.region_years().await? {
             let rows = self.store.region_year_rows(&region, year).await?;
-            let was = self.judge_with(before, &rows, &region, year, as_of, None, &audience);
-            let Some(is) = self.judge_with(after, &rows, &region, year, as_of, None, &audience) else { continue };
-            let (deadlines_before, deadlines_after) =
-                (deadlines(&rows, &region, year, before), deadlines(&rows, &region, year, after));
-            changes.extend(differences(was.as_ref(), &is, &deadlines_before, &deadlines_after));
+            let sides = (Side::new(&rows, before), Side::new(&rows, after));
+            if let Some(compared) = self.compare(&region, year, sides.0, sides.1, as_of, &audience) {
+                changes.extend(compared.changes);
+            }
         }
         Ok(changes)
     }

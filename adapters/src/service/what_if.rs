@@ -15,6 +15,7 @@ use termijn_domain::aggregates::objection::Objection;
 use termijn_domain::aggregates::space_decision::SpaceDecision;
 use termijn_domain::aggregates::tariff_decision::TariffDecision;
 use termijn_domain::aggregates::{Services, upcasters};
+use termijn_domain::reference::LegalContext;
 use termijn_domain::register::AppealEnding;
 use termijn_domain::values::{AppealId, DecisionId, RegionSlug};
 use termijn_projections::RecordedEvent;
@@ -68,6 +69,50 @@ impl Service {
             scenario.apply(checked).await.map_err(refused)?;
         }
         let (mut spaces, mut now, mut changes) = (Vec::new(), Vec::new(), Vec::new());
+        for ((region, year), after_rows) in &scenario.held.0 {
+            let before_rows = self.store.region_year_rows(region, *year).await?;
+            let (before, after) = (Side::new(&before_rows, &self.context), Side::new(after_rows, &self.context));
+            let Some(compared) = self.compare(region, *year, before, after, as_of, audience) else { continue };
+            changes.extend(compared.changes);
+            spaces.push(compared.after);
+            now.push(compared.before);
+        }
+        Ok(WhatIf { spaces, before: now, changes })
+    }
+}
+
+/// One side of a comparison: a region-year's rows, judged with some reference data.
+pub(super) struct Side<'a> {
+    rows: &'a RegionYearRows,
+    context: &'a LegalContext,
+}
+
+impl<'a> Side<'a> {
+    pub(super) fn new(rows: &'a RegionYearRows, context: &'a LegalContext) -> Self {
+        Self { rows, context }
+    }
+}
+
+/// A region-year judged from two sides, and what changes from the one to the other.
+pub(super) struct Compared {
+    pub(super) before: Option<SpaceView>,
+    pub(super) after: SpaceView,
+    pub(super) changes: Vec<Change>,
+}
+
+impl Service {
+    /// A region-year judged on `as_of` for `audience` from both sides, with the deadlines from that day on of
+    /// each, and the differences: what a what-if and a change of the reference data both report. `None` when
+    /// the region-year has no decision after.
+    pub(super) fn compare(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        before: Side<'_>,
+        after: Side<'_>,
+        as_of: NaiveDate,
+        audience: &Audience,
+    ) -> Option<Compared> {
         let query = DeadlineQuery {
             from: as_of,
             to: NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date"),
@@ -75,21 +120,14 @@ impl Service {
             nza: audience.seen_by.is_none(),
             viewer: audience.seen_by.clone(),
         };
-        let deadlines = |rows: &RegionYearRows, region: &RegionSlug, year: i32| {
-            let indexed = deadline_terms(rows, region, year, &self.context);
-            deadlines_on(rows, indexed, region, year, &self.context, &query)
+        let deadlines = |side: &Side<'_>| -> Vec<DeadlineView> {
+            let indexed = deadline_terms(side.rows, region, year, side.context);
+            deadlines_on(side.rows, indexed, region, year, side.context, &query)
         };
-        for ((region, year), after_rows) in &scenario.held.0 {
-            let before_rows = self.store.region_year_rows(region, *year).await?;
-            let Some(after) = self.judge(after_rows, region, *year, as_of, None, audience) else { continue };
-            let before = self.judge(&before_rows, region, *year, as_of, None, audience);
-            let (deadlines_before, deadlines_after): (Vec<DeadlineView>, Vec<DeadlineView>) =
-                (deadlines(&before_rows, region, *year), deadlines(after_rows, region, *year));
-            changes.extend(differences(before.as_ref(), &after, &deadlines_before, &deadlines_after));
-            spaces.push(after);
-            now.push(before);
-        }
-        Ok(WhatIf { spaces, before: now, changes })
+        let judged = self.judge_with(after.context, after.rows, region, year, as_of, None, audience)?;
+        let was = self.judge_with(before.context, before.rows, region, year, as_of, None, audience);
+        let changes = differences(was.as_ref(), &judged, &deadlines(&before), &deadlines(&after));
+        Some(Compared { before: was, after: judged, changes })
     }
 }
 

@@ -51,7 +51,7 @@ pub(super) fn date_text(date: Option<NaiveDate>) -> String {
 }
 
 pub(in crate::http::web) fn region_name(state: &AppState, region: &RegionSlug) -> String {
-    state.service.context().regions.get(region).map_or_else(|| region.to_string(), |r| r.name.clone())
+    state.service.context().regions.name_of(region)
 }
 
 pub(in crate::http::web) fn space_link(region: &RegionSlug, year: i32, as_of: NaiveDate) -> String {
