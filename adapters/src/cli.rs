@@ -21,6 +21,15 @@ use crate::service::Service;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How log lines on standard error are written: text, or one JSON object per line for log collectors.
+    #[arg(long, global = true, env = "TERMIJN_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: crate::telemetry::LogFormat,
+}
+
+impl Cli {
+    pub fn log_format(&self) -> crate::telemetry::LogFormat {
+        self.log_format
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +50,25 @@ enum Command {
     },
     /// Checks that the recorded history is intact; names the first event that is not.
     Verify {
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Copies the embedded store to FILE while servers keep reading and writing it (SQLite's VACUUM INTO): the
+    /// whole register at one moment, every write acknowledged before the copy began included. A PostgreSQL
+    /// register is copied with pg_dump (see the README).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Puts a copy made by `termijn backup` in place as the store of an empty --data-dir, and verifies its
+    /// history. A PostgreSQL register is put back with pg_restore (see the README).
+    Restore {
+        /// The copy made by `termijn backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -165,32 +193,24 @@ pub async fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Verify { store } => {
-            let store = match store.open().await {
-                Ok(s) => s,
+        Command::Verify { store } => match store.open().await {
+            Ok(store) => verify(&store).await,
+            Err(e) => fail(e),
+        },
+        Command::Backup { to, store } => {
+            let location = match store.location() {
+                Ok(location) => location,
                 Err(e) => return fail(e),
             };
-            let bar = progress_bar("verifying");
-            let result = store
-                .verify(|done, total| {
-                    bar.set_length(total.max(0) as u64);
-                    bar.set_position(done.max(0) as u64);
-                })
-                .await;
-            bar.finish_and_clear();
-            match result {
-                Ok(None) => {
-                    let (position, hash) = store.chain_head().await.unwrap_or_default();
-                    println!("intact: {position} events, last hash {hash}");
+            match crate::store::Store::backup(&location, &to).await {
+                Ok((position, hash)) => {
+                    println!("backed up {position} events (last hash {hash}) to {}", to.display());
                     ExitCode::SUCCESS
-                }
-                Ok(Some(broken)) => {
-                    println!("broken at position {}: {}", broken.position, broken.problem);
-                    ExitCode::from(1)
                 }
                 Err(e) => fail(e),
             }
         }
+        Command::Restore { from, store } => restore(&store, &from).await,
         Command::Replay { store: options } => {
             let store = match options.open().await {
                 Ok(s) => s,
@@ -231,6 +251,48 @@ pub async fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+    }
+}
+
+/// `termijn verify`: checks every event against the chain; names the first that breaks it.
+async fn verify(store: &crate::store::Store) -> ExitCode {
+    let bar = progress_bar("verifying");
+    let result = store
+        .verify(|done, total| {
+            bar.set_length(total.max(0) as u64);
+            bar.set_position(done.max(0) as u64);
+        })
+        .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(None) => {
+            let (position, hash) = store.chain_head().await.unwrap_or_default();
+            println!("intact: {position} events, last hash {hash}");
+            ExitCode::SUCCESS
+        }
+        Ok(Some(broken)) => {
+            println!("broken at position {}: {}", broken.position, broken.problem);
+            ExitCode::from(1)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `termijn restore`: the copy put in place in an empty data folder, then its history verified.
+async fn restore(options: &StoreOptions, from: &std::path::Path) -> ExitCode {
+    let location = match options.location() {
+        Ok(location) => location,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = crate::store::Store::restore(&location, from).await {
+        return fail(e);
+    }
+    match options.open().await {
+        Ok(store) => {
+            println!("restored {} into {}", from.display(), options.data_dir.display());
+            verify(&store).await
+        }
+        Err(e) => fail(e),
     }
 }
 

@@ -89,6 +89,10 @@ pub struct WebOptions {
     /// them every token from that address is refused with 429 for a while.
     #[arg(long, env = "TERMIJN_FAILED_TOKEN_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub failed_token_attempts: u32,
+    /// Seconds any request may take; past them it is answered 503 with `Retry-After` (a write still queued then
+    /// may yet be recorded, which its Idempotency-Key makes safe to retry).
+    #[arg(long, env = "TERMIJN_REQUEST_TIMEOUT", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub request_timeout: u64,
 }
 
 impl WebOptions {
@@ -97,6 +101,11 @@ impl WebOptions {
             Some(seconds) => chrono::Duration::seconds(i64::from(seconds.max(1))),
             None => chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
         };
-        crate::http::web::WebSettings { idle, https: self.https, failed_token_attempts: self.failed_token_attempts }
+        crate::http::web::WebSettings {
+            idle,
+            https: self.https,
+            failed_token_attempts: self.failed_token_attempts,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+        }
     }
 }

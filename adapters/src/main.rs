@@ -28,8 +28,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let cli = termijn::cli::Cli::parse();
     runtime.block_on(async {
-        termijn::telemetry::init();
-        termijn::cli::run(termijn::cli::Cli::parse()).await
+        termijn::telemetry::init(cli.log_format());
+        termijn::cli::run(cli).await
     })
 }

@@ -134,6 +134,41 @@ impl Drop for Db {
     }
 }
 
+/// Runs a `termijn` command as given (no store options added): its exit code, standard output and error.
+pub fn run_termijn(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(binary()).args(args).env_remove("DATABASE_URL").env("RUST_LOG", "warn").output();
+    let output = output.expect("termijn runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// What a Python script of the independent readers (`tests/python-requirements.txt`) prints as JSON, given
+/// `input` on its standard input; `None` only when `TERMIJN_TEST_SKIP_PYTHON=1` says to skip them deliberately.
+pub fn python_reads(reader: &str, script: &str, input: &str) -> Option<Value> {
+    let python = match std::env::var("TERMIJN_TEST_PYTHON") {
+        Ok(python) => python,
+        Err(_) if std::env::var("TERMIJN_TEST_SKIP_PYTHON").is_ok_and(|v| v == "1") => {
+            eprintln!("skipped: reading with {reader} (TERMIJN_TEST_SKIP_PYTHON=1)");
+            return None;
+        }
+        Err(_) => panic!("TERMIJN_TEST_PYTHON is not set: run the tests with scripts/test"),
+    };
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), input.as_bytes()).expect("written");
+    let output = child.wait_with_output().expect("python ends");
+    assert!(output.status.success(), "{reader} cannot read it: {}\n{input}", String::from_utf8_lossy(&output.stderr));
+    Some(serde_json::from_slice(&output.stdout).expect("JSON from python"))
+}
+
 /// A running `termijn serve`.
 pub struct Server {
     child: Child,
@@ -145,16 +180,23 @@ impl Server {
     /// Starts `termijn serve` on port 0 and waits until it listens.
     pub fn start(db: &Db, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(binary());
-        command
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(db.args())
-            .env_remove("DATABASE_URL")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        command.args(["serve", "--listen", "127.0.0.1:0"]).args(db.args());
         for (k, v) in env {
             command.env(k, v);
         }
+        Self::spawn(command)
+    }
+
+    /// Starts a command that runs `termijn serve` (the binary itself, or a wrapper that ends by running it),
+    /// logging to standard error, and waits until it listens.
+    pub fn spawn(mut command: Command) -> Self {
+        if !command.get_envs().any(|(name, _)| name == "RUST_LOG") {
+            command.env("RUST_LOG", "info");
+        }
+        if !command.get_envs().any(|(name, _)| name == "DATABASE_URL") {
+            command.env_remove("DATABASE_URL");
+        }
+        command.stdout(Stdio::null()).stderr(Stdio::piped());
         let mut child = command.spawn().expect("termijn serve starts");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = std::sync::mpsc::channel();
@@ -162,8 +204,10 @@ impl Server {
         let sink = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                // The address ends the line in text logs, and the message in JSON logs.
                 if let Some(address) = line.split("listening on ").nth(1) {
-                    let _ = tx.send(address.trim().to_owned());
+                    let address = address.split(|c: char| c == '"' || c.is_whitespace()).next().unwrap_or_default();
+                    let _ = tx.send(address.to_owned());
                 }
                 sink.lock().expect("log lock").push(line);
             }
@@ -364,4 +408,148 @@ pub fn segment(raw: &str) -> String {
     const UNRESERVED: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
     percent_encoding::utf8_percent_encode(raw, UNRESERVED).to_string()
+}
+
+/// Clients that keep lodging appeals (`CBb {tag}/{client}/{n}`) against one contracting-space decision until
+/// stopped, each with its own `Idempotency-Key`. One the server cannot take now (503 problem+json with
+/// `Retry-After`, or 409 while a retry of it is still being recorded) is sent again with the same key until it
+/// is acknowledged; anything else, or no answer within `patience`, fails the test.
+pub struct Writers {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    acknowledged: std::sync::Arc<Mutex<Vec<String>>>,
+    unavailable: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Writers {
+    pub fn start(base: &str, token: &str, tag: &str, clients: usize, patience: Duration) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let http = reqwest::Client::builder().timeout(patience).build().expect("a client");
+        let stop = Arc::new(AtomicBool::new(false));
+        let acknowledged = Arc::new(Mutex::new(Vec::new()));
+        let unavailable = Arc::new(AtomicUsize::new(0));
+        let tasks = (0..clients)
+            .map(|client| {
+                let (http, base, token, tag) = (http.clone(), base.to_owned(), token.to_owned(), tag.to_owned());
+                let (stop, acknowledged, unavailable) = (stop.clone(), acknowledged.clone(), unavailable.clone());
+                tokio::spawn(async move {
+                    let mut n = 0;
+                    'appeals: while !stop.load(Ordering::SeqCst) {
+                        n += 1;
+                        let id = format!("CBb {tag}/{client}/{n}");
+                        let appeal = serde_json::json!({"appeal_id": id,
+                            "appellant": {"kind": "care_office", "id": "zk"}, "region": "groningen", "year": 2027,
+                            "against_decision": "NZa-RCS-2025-11", "received_on": "2026-03-02"});
+                        loop {
+                            let response = http
+                                .post(format!("{base}/api/v1/appeals"))
+                                .bearer_auth(&token)
+                                .header("Idempotency-Key", id.replace(' ', "-"))
+                                .json(&appeal)
+                                .send()
+                                .await
+                                .unwrap_or_else(|e| panic!("{id}: no answer within {patience:?}: {e}"));
+                            let status = response.status().as_u16();
+                            let retry_after = response.headers().contains_key("retry-after");
+                            let content_type = response
+                                .headers()
+                                .get("content-type")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_owned();
+                            let text = response.text().await.unwrap_or_default();
+                            match status {
+                                200 | 201 => {
+                                    acknowledged.lock().expect("lock").push(id);
+                                    continue 'appeals;
+                                }
+                                503 => {
+                                    assert!(retry_after, "{id}: a 503 says when to retry: {text}");
+                                    assert_eq!(content_type, "application/problem+json", "{id}: {text}");
+                                    unavailable.fetch_add(1, Ordering::SeqCst);
+                                }
+                                409 if text.contains("being recorded") => {}
+                                other => panic!("{id}: a write was answered {other}: {text}"),
+                            }
+                            if stop.load(Ordering::SeqCst) {
+                                break 'appeals;
+                            }
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+        Self { stop, acknowledged, unavailable, tasks }
+    }
+
+    /// The appeals acknowledged so far.
+    pub fn acknowledged(&self) -> Vec<String> {
+        self.acknowledged.lock().expect("lock").clone()
+    }
+
+    /// How many answers so far were 503.
+    pub fn unavailable(&self) -> usize {
+        self.unavailable.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Stops the clients (each finishes the request it is waiting for) and returns every appeal acknowledged.
+    pub async fn stop(self) -> Vec<String> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let acknowledged = self.acknowledged.clone();
+        for task in self.tasks {
+            task.await.expect("a writing client ends without failing");
+        }
+        acknowledged.lock().expect("lock").clone()
+    }
+}
+
+/// Records the contracting-space decision `NZa-RCS-2025-11` (Groningen 2027) that [`Writers`] appeal against.
+pub async fn record_decision_appealed_by_writers(base: &str, token: &str) {
+    let decision = serde_json::json!({"decision_id": "NZa-RCS-2025-11", "kind": "establishment",
+        "decided_on": "2025-11-10", "announced_on": "2025-11-14",
+        "spaces": [{"region": "groningen", "year": 2027, "amount": "1.00"}]});
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/contracting-space-decisions"))
+        .bearer_auth(token)
+        .json(&decision)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 201, "{}", response.text().await.unwrap_or_default());
+}
+
+/// Asserts that every appeal in `ids` can be read, and that every appeal the history holds can be read too
+/// (nothing recorded half).
+pub async fn assert_appeals_readable(base: &str, token: &str, ids: &[String]) {
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let request = http.get(format!("{base}{path}")).bearer_auth(token);
+        async move {
+            let response = request.send().await.expect("answers");
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    for id in ids {
+        let (status, _) = get(format!("/api/v1/appeals/{}", segment(id))).await;
+        assert_eq!(status, 200, "acknowledged appeal {id} is there");
+    }
+    let mut after = 0;
+    loop {
+        let (status, page) = get(format!("/api/v1/history?limit=1000&after={after}")).await;
+        assert_eq!(status, 200, "{page}");
+        for event in page["events"].as_array().expect("events") {
+            if event["type"] == "AppealLodged" {
+                let id = event["stream"].as_str().expect("a stream").trim_start_matches("appeal/");
+                let (status, _) = get(format!("/api/v1/appeals/{}", segment(id))).await;
+                assert_eq!(status, 200, "{id} in the log is in the views too");
+            }
+        }
+        match page["next_after"].as_i64() {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
 }

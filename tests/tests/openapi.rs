@@ -31,7 +31,7 @@ const CONTRACT: [(&str, &str); 15] = [
 ];
 
 /// The endpoints that need no token.
-const PUBLIC: [&str; 3] = ["/api/v1/openapi.json", "/healthz", "/readyz"];
+const PUBLIC: [&str; 4] = ["/api/v1/openapi.json", "/healthz", "/readyz", "/metrics"];
 
 async fn document(app: &TestApp) -> (Value, Spec) {
     let answer = app.get("/api/v1/openapi.json", None).await;

@@ -58,14 +58,6 @@ async fn fetch(app: &TestApp, url: &str) -> (u16, String) {
 
 /// The feed read by Python's `icalendar` package: every event's summary, alarm trigger and DTSTAMP.
 fn read_with_python(text: &str) -> Option<Value> {
-    let python = match std::env::var("TERMIJN_TEST_PYTHON") {
-        Ok(python) => python,
-        Err(_) if std::env::var("TERMIJN_TEST_SKIP_PYTHON").is_ok_and(|v| v == "1") => {
-            eprintln!("skipped: reading the feed with Python's icalendar (TERMIJN_TEST_SKIP_PYTHON=1)");
-            return None;
-        }
-        Err(_) => panic!("TERMIJN_TEST_PYTHON is not set: run the tests with scripts/test"),
-    };
     let script = r#"
 import json, sys, icalendar
 calendar = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
@@ -76,16 +68,7 @@ for event in calendar.walk("VEVENT"):
                    "dtstamp": event.get("DTSTAMP").dt.isoformat(), "start": event.get("DTSTART").dt.isoformat()})
 print(json.dumps({"timezone": str(calendar.get("X-WR-TIMEZONE")), "refresh": str(calendar.get("REFRESH-INTERVAL").to_ical(), "ascii"), "events": events}))
 "#;
-    let mut child = std::process::Command::new(python)
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python runs");
-    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), text.as_bytes()).expect("written");
-    let output = child.wait_with_output().expect("python ends");
-    assert!(output.status.success(), "Python's icalendar cannot read the feed: {text}");
-    Some(serde_json::from_slice(&output.stdout).expect("JSON from python"))
+    termijn_tests::python_reads("Python's icalendar", script, text)
 }
 
 #[tokio::test]

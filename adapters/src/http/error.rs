@@ -150,7 +150,15 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::Internal(error.to_string())
+        if error.is_unavailable() { Self::unavailable(&error) } else { Self::Internal(error.to_string()) }
+    }
+}
+
+impl ApiError {
+    /// The database is away or cannot take the request now: 503 with `Retry-After`; the cause is logged.
+    fn unavailable(cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(%cause, "the database does not answer");
+        Self::Unavailable("the database does not answer now; nothing was recorded; retry in a few seconds".to_owned())
     }
 }
 
@@ -165,7 +173,8 @@ impl From<CommandError> for ApiError {
             CommandError::IdempotencyKeyTaken => {
                 Self::Conflict("a request with this Idempotency-Key is being recorded; retry shortly".to_owned())
             }
-            CommandError::Store(e) => Self::Internal(e.to_string()),
+            CommandError::Store(e) => Self::from(e),
+            CommandError::Unavailable(cause) => Self::unavailable(&cause),
             CommandError::Internal(e) => Self::Internal(e),
         }
     }

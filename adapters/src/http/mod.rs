@@ -10,6 +10,7 @@ mod extract;
 mod history;
 mod idempotency;
 mod objections;
+mod operations;
 mod reference;
 mod spaces;
 pub(crate) mod subscriptions;
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -139,6 +140,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// The API router with the web interface beside it, and the API's OpenAPI description.
 pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, utoipa::openapi::OpenApi) {
     let https = web.https;
+    let request_timeout = web.request_timeout;
+    // The recorder is installed before the first request is counted.
+    crate::telemetry::metrics();
     let failures = Arc::new(crate::auth::FailedAttempts::new(web.failed_token_attempts));
     let state = AppState { service, tokens: Arc::default(), failures, web: Arc::new(web) };
     let pages = web::router().with_state(state.clone());
@@ -156,6 +160,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(what_if::router())
         .merge(subscriptions::router())
         .routes(utoipa_axum::routes!(readyz))
+        .routes(utoipa_axum::routes!(operations::metrics))
         .with_state(state)
         .split_for_parts();
     let (service, service_doc) = OpenApiRouter::new()
@@ -169,17 +174,20 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(service.with_state(shared_doc))
         .merge(pages)
         .merge(feeds)
+        .route_layer(axum::middleware::from_fn(operations::remember_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // JSON bodies are limited, and drained past the limit, by `extract::JsonBody` itself.
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(https, security_headers))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn_with_state(request_timeout, operations::time_limit))
+        .layer(axum::middleware::from_fn(operations::measure))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
-                    let route = request.extensions().get::<MatchedPath>().map_or("-", |p| p.as_str()).to_owned();
-                    tracing::info_span!("request", method = %request.method(), route)
+                    let id = request.headers().get(&operations::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %request.method(), route = tracing::field::Empty)
                 })
                 .on_request(())
                 .on_response(
@@ -188,6 +196,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
                         .latency_unit(tower_http::LatencyUnit::Micros),
                 )
                 .on_failure(()),
-        );
+        )
+        .layer(axum::middleware::from_fn(operations::request_id));
     (router, doc)
 }

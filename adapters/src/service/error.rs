@@ -26,6 +26,9 @@ pub enum CommandError {
     IdempotencyKeyTaken,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The database is away or cannot take the write now; nothing was recorded, and a retry may succeed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -89,10 +92,16 @@ impl<E: Rejection> From<AggregateError<E>> for CommandError {
             AggregateError::AggregateConflict => {
                 Self::Conflict("another write to the same record came first; read it again and retry".to_owned())
             }
+            AggregateError::DatabaseConnectionError(e) => Self::Unavailable(e.to_string()),
             AggregateError::UnexpectedError(e) => match e.downcast::<AppendError>() {
                 Ok(append) if matches!(*append, AppendError::IdempotencyKeyTaken) => Self::IdempotencyKeyTaken,
+                Ok(append) if append.is_unavailable() => Self::Unavailable(append.to_string()),
                 Ok(append) => Self::Internal(append.to_string()),
-                Err(other) => Self::Internal(other.to_string()),
+                Err(other) => match other.downcast::<sqlx::Error>() {
+                    Ok(sql) if crate::store::database_unavailable(&sql) => Self::Unavailable(sql.to_string()),
+                    Ok(sql) => Self::Internal(sql.to_string()),
+                    Err(other) => Self::Internal(other.to_string()),
+                },
             },
             other => Self::Internal(other.to_string()),
         }

@@ -31,6 +31,9 @@ pub trait Backend: Appends + RegionYears + Log + DeadlineIndex + Access + Send +
 
     /// Whether the database answers a statement now.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// How many region-years this process holds in memory.
+    fn region_years_held(&self) -> usize;
 }
 
 #[async_trait]

@@ -74,6 +74,11 @@ impl RegionYearCache {
         Some(entry.rows.clone())
     }
 
+    /// How many region-years are held.
+    pub(super) fn len(&self) -> usize {
+        self.entries().by_region_year.len()
+    }
+
     /// The version held for a region-year, if any.
     pub(super) fn version(&self, region: &RegionSlug, year: i32) -> Option<i64> {
         self.entries().by_region_year.get(&(region.clone(), year)).map(|e| e.version)

@@ -51,6 +51,28 @@ impl Store {
         Ok(Self { backend })
     }
 
+    /// A consistent copy of the embedded store, taken while servers read and write it (SQLite's `VACUUM INTO`);
+    /// how many events it holds and the last hash. A PostgreSQL register is copied with `pg_dump`.
+    pub async fn backup(location: &StoreLocation, to: &std::path::Path) -> Result<(i64, String), StoreError> {
+        match location {
+            StoreLocation::Sqlite(dir) => sqlite::backup(dir, to).await,
+            StoreLocation::Postgres(_) => Err(StoreError::Open(
+                "a PostgreSQL register is copied with pg_dump and put back with pg_restore (see the README)".to_owned(),
+            )),
+        }
+    }
+
+    /// Puts a copy made by [`Store::backup`] in place as the store of an empty data folder; how many events it
+    /// holds and the last hash. Verify it after opening it.
+    pub async fn restore(location: &StoreLocation, from: &std::path::Path) -> Result<(i64, String), StoreError> {
+        match location {
+            StoreLocation::Sqlite(dir) => sqlite::restore(from, dir).await,
+            StoreLocation::Postgres(_) => Err(StoreError::Open(
+                "a PostgreSQL register is put back with pg_restore from a pg_dump (see the README)".to_owned(),
+            )),
+        }
+    }
+
     pub async fn events(&self, query: &EventQuery) -> Result<Vec<RecordedEvent>, StoreError> {
         let rows: Vec<StoredRow> = self.rows(query).await?;
         rows.iter().map(StoredRow::to_recorded).collect()

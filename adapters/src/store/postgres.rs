@@ -1,7 +1,7 @@
 //! The PostgreSQL store, for several `termijn serve` processes on one database. Every writer takes the chain
 //! head row lock, so positions are handed out and become visible strictly in order across processes.
 
-use std::time::Duration;
+use super::DATABASE_WAIT;
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Pool, Postgres};
@@ -202,7 +202,7 @@ impl PostgresStore {
                 .max_connections(connections)
                 .idle_timeout(None)
                 .max_lifetime(None)
-                .acquire_timeout(Duration::from_secs(30))
+                .acquire_timeout(DATABASE_WAIT)
                 .after_connect(move |connection, _| {
                     Box::pin(async move {
                         if relaxed {
@@ -241,5 +241,9 @@ impl super::Backend for PostgresStore {
     async fn ping(&self) -> Result<(), super::StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    fn region_years_held(&self) -> usize {
+        self.cache.len()
     }
 }

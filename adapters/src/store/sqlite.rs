@@ -3,7 +3,8 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
+
+use super::DATABASE_WAIT;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite};
@@ -146,7 +147,7 @@ impl SqliteStore {
                 super::Durability::Full => SqliteSynchronous::Full,
                 super::Durability::Relaxed => SqliteSynchronous::Off,
             })
-            .busy_timeout(Duration::from_secs(30))
+            .busy_timeout(DATABASE_WAIT)
             .foreign_keys(true);
         // An embedded connection cannot have gone away: no ping before each use.
         let pool = SqlitePoolOptions::new()
@@ -167,6 +168,84 @@ impl SqliteStore {
     }
 }
 
+/// The options of the store file in `dir`, which must exist: a backup never creates an empty store.
+fn existing_file(file: &Path) -> Result<SqliteConnectOptions, super::StoreError> {
+    if !file.is_file() {
+        return Err(super::StoreError::Open(format!("there is no store at {}", file.display())));
+    }
+    Ok(SqliteConnectOptions::from_str("sqlite://")?.filename(file).busy_timeout(DATABASE_WAIT))
+}
+
+/// Makes what was written to `path` durable, and its name in its folder too.
+fn sync_file_and_folder(path: &Path) -> std::io::Result<()> {
+    std::fs::File::open(path)?.sync_all()?;
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// The head of the chain in a store file: how many events it holds and the last hash.
+async fn head_of(file: &Path) -> Result<(i64, String), super::StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+    let mut connection = existing_file(file)?.read_only(true).connect().await?;
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut connection).await?;
+    if check != "ok" {
+        return Err(super::StoreError::Corrupt(format!("{} fails SQLite's integrity check: {check}", file.display())));
+    }
+    let head = sqlx::query_as("SELECT position, hash FROM chain_head WHERE id = 1")
+        .fetch_one(&mut connection)
+        .await
+        .map_err(|e| super::StoreError::Corrupt(format!("{} is not a termijn store: {e}", file.display())))?;
+    connection.close().await?;
+    Ok(head)
+}
+
+/// Copies the store in `dir` to `to` with `VACUUM INTO`: one read transaction, so the copy is the register at
+/// one moment, every write committed before it began included, while servers go on reading and writing. The
+/// copy is written beside `to` first and renamed when it is durable, so `to` is never half a copy.
+pub(super) async fn backup(dir: &Path, to: &Path) -> Result<(i64, String), super::StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+    if to.exists() {
+        return Err(super::StoreError::Open(format!("{} exists already; a backup never overwrites", to.display())));
+    }
+    let partial = to.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    let mut connection = existing_file(&dir.join("termijn.db"))?.connect().await?;
+    sqlx::query("VACUUM INTO $1").bind(partial.to_string_lossy().into_owned()).execute(&mut connection).await?;
+    connection.close().await?;
+    let written = |e: std::io::Error| super::StoreError::Open(format!("cannot write {}: {e}", to.display()));
+    sync_file_and_folder(&partial).map_err(written)?;
+    std::fs::rename(&partial, to).map_err(written)?;
+    sync_file_and_folder(to).map_err(written)?;
+    head_of(to).await
+}
+
+/// Puts a copy made by [`backup`] in place as the store of `dir`, which must be empty or absent. The copy is
+/// checked (SQLite's integrity check, a termijn chain head) before it is put there; the chain itself is
+/// verified by the caller once the store is open.
+pub(super) async fn restore(from: &Path, dir: &Path) -> Result<(i64, String), super::StoreError> {
+    let refuse = |why: String| super::StoreError::Open(why);
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(|e| refuse(format!("cannot read the data folder {}: {e}", dir.display())))?;
+        if entries.next().is_some() {
+            return Err(refuse(format!("the data folder {} is not empty; a restore never overwrites", dir.display())));
+        }
+    }
+    let head = head_of(from).await?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| refuse(format!("cannot create the data folder {}: {e}", dir.display())))?;
+    let file = dir.join("termijn.db");
+    let partial = dir.join("termijn.db.partial");
+    let written = |e: std::io::Error| refuse(format!("cannot write {}: {e}", file.display()));
+    std::fs::copy(from, &partial).map_err(written)?;
+    sync_file_and_folder(&partial).map_err(written)?;
+    std::fs::rename(&partial, &file).map_err(written)?;
+    sync_file_and_folder(&file).map_err(written)?;
+    Ok(head)
+}
+
 #[async_trait::async_trait]
 impl super::Backend for SqliteStore {
     fn kind(&self) -> &'static str {
@@ -185,5 +264,9 @@ impl super::Backend for SqliteStore {
     async fn ping(&self) -> Result<(), super::StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    fn region_years_held(&self) -> usize {
+        self.cache.len()
     }
 }

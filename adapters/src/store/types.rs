@@ -47,6 +47,46 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether the database is away or cannot take this now (see [`database_unavailable`]): worth a retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Sql(error) if database_unavailable(error))
+    }
+}
+
+/// The longest a statement waits for a connection (PostgreSQL) or for another process's write lock (SQLite)
+/// before its request is answered 503: while the database is away, every request is answered within it.
+pub const DATABASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether a database error says that the database is away or cannot take a write now, rather than that the
+/// request or termijn is at fault: the connection is lost or cannot be made, the server shuts down or does not
+/// yet accept connections, its disk or memory is full, or (SQLite) the file cannot be written or stays locked.
+/// Such a request is answered 503 with `Retry-After`; nothing of it was recorded.
+pub fn database_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => {
+            if let Some(postgres) = database.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                // Class 08: connection exception; 53: insufficient resources (disk full 53100); 57P01-57P03:
+                // shutting down, crashed, cannot connect now; 58: system error (I/O).
+                let code = postgres.code();
+                code.starts_with("08") || code.starts_with("53") || code.starts_with("58") || code.starts_with("57P")
+            } else if database.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The primary result code: SQLITE_BUSY 5, SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
+                let primary = database.code().and_then(|c| c.parse::<i64>().ok()).map(|c| c & 0xff);
+                matches!(primary, Some(5 | 10 | 13 | 14))
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Why an append was not recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum AppendError {
@@ -63,8 +103,22 @@ pub enum AppendError {
     /// The transaction holding this write failed as a whole.
     #[error("the database failed: {0}")]
     Database(String),
+    /// The transaction holding this write failed because the database is away or cannot take it now.
+    #[error("the database cannot take the write now: {0}")]
+    Unavailable(String),
     #[error("an event cannot be stored: {0}")]
     Encode(String),
+}
+
+impl AppendError {
+    /// Whether the database is away or cannot take the write now: worth a retry.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Unavailable(_) => true,
+            Self::Sql(error) => database_unavailable(error),
+            _ => false,
+        }
+    }
 }
 
 /// Who and what a write is recorded for, carried in each event's metadata.

@@ -111,6 +111,25 @@ impl MessagePage {
     }
 }
 
+/// The page for a store that failed: 503 with `Retry-After` while the database is away, else 500; the cause is
+/// logged.
+fn store_failed(error: &crate::store::StoreError) -> Response {
+    if error.is_unavailable() {
+        tracing::warn!(%error, "the database does not answer");
+        let page = MessagePage {
+            heading: "Even niet bereikbaar".to_owned(),
+            text: "De database antwoordt nu niet; er is niets vastgelegd. Probeer het over enkele seconden opnieuw."
+                .to_owned(),
+            ..MessagePage::failed()
+        };
+        let mut response = html(StatusCode::SERVICE_UNAVAILABLE, &page);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return response;
+    }
+    tracing::error!(%error, "a page's store failed");
+    html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed())
+}
+
 /// The page for an API error that is not about a field: the same status and message as the API gives.
 fn error_page(user: &WebUser, error: ApiError) -> Response {
     let status = error.status();
@@ -121,7 +140,16 @@ fn error_page(user: &WebUser, error: ApiError) -> Response {
         ApiError::Internal(_) => {
             ("Er ging iets mis".to_owned(), "De vraag kon niet worden beantwoord; probeer het opnieuw.".to_owned())
         }
+        ApiError::Unavailable(_) => (
+            "Even niet bereikbaar".to_owned(),
+            "De database antwoordt nu niet; er is niets vastgelegd. Probeer het over enkele seconden opnieuw."
+                .to_owned(),
+        ),
         other => ("Niet gelukt".to_owned(), other.problem().detail),
     };
-    html(status, &MessagePage { user: Some(user.bar()), nav: "", heading, text })
+    let mut page = html(status, &MessagePage { user: Some(user.bar()), nav: "", heading, text });
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    page
 }

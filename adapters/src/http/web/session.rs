@@ -31,11 +31,18 @@ pub struct WebSettings {
     pub https: bool,
     /// Failed token attempts allowed from one address at once (see `auth::FailedAttempts`).
     pub failed_token_attempts: u32,
+    /// The longest any request may take before it is answered 503 with `Retry-After`.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { idle: chrono::Duration::minutes(30), https: false, failed_token_attempts: 10 }
+        Self {
+            idle: chrono::Duration::minutes(30),
+            https: false,
+            failed_token_attempts: 10,
+            request_timeout: std::time::Duration::from_secs(15),
+        }
     }
 }
 
@@ -153,7 +160,7 @@ impl FromRequestParts<AppState> for WebUser {
         };
         let store = state.service.store();
         let session_hash = sha256_hex(&session_id);
-        let failed = |_| super::html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed());
+        let failed = |error| super::store_failed(&error);
         let Some(session) = store.session(&session_hash).await.map_err(failed)? else {
             return Err(to_login(parts, true));
         };
@@ -345,24 +352,26 @@ pub async fn login(
                 "Dit token is niet bekend, ingetrokken of verlopen. Controleer of u het hele token hebt geplakt.",
             );
         }
-        Err(_) => return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed()),
+        Err(error) => return super::store_failed(&error),
     }
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let session_id = hex::encode(secret);
     let now = Utc::now();
-    if store.open_session(&sha256_hex(&session_id), &token_hash(token), now).await.is_err()
-        || store.end_session("", now - state.web.idle).await.is_err()
-    {
-        return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed());
+    let opened = match store.open_session(&sha256_hex(&session_id), &token_hash(token), now).await {
+        Ok(()) => store.end_session("", now - state.web.idle).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = opened {
+        return super::store_failed(&error);
     }
     (jar.add(state.web.cookie(session_id)), Redirect::to(&back)).into_response()
 }
 
 pub async fn logout(State(state): State<AppState>, jar: CookieJar, posted: Posted) -> Response {
     let now = Utc::now();
-    if state.service.store().end_session(&posted.user.session_hash, now - state.web.idle).await.is_err() {
-        return html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed());
+    if let Err(error) = state.service.store().end_session(&posted.user.session_hash, now - state.web.idle).await {
+        return super::store_failed(&error);
     }
     let mut gone = state.web.cookie(String::new());
     gone.make_removal();

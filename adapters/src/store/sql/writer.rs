@@ -18,8 +18,18 @@ macro_rules! writer_sql {
 
         /// Answers every write of a batch whose transaction failed as a whole.
         fn fail_all(batch: Vec<QueuedWrite>, error: &sqlx::Error) {
+            metrics::counter!(crate::telemetry::names::COMMIT_FAILURES).increment(1);
+            let unavailable = crate::store::database_unavailable(error);
+            if unavailable {
+                tracing::warn!(%error, writes = batch.len(), "the database cannot take writes now; none was recorded");
+            }
             for write in batch {
-                let _ = write.reply.send(Err(AppendError::Database(error.to_string())));
+                let failure = if unavailable {
+                    AppendError::Unavailable(error.to_string())
+                } else {
+                    AppendError::Database(error.to_string())
+                };
+                let _ = write.reply.send(Err(failure));
             }
         }
 
@@ -265,10 +275,15 @@ macro_rules! writer_sql {
             batch: Vec<QueuedWrite>,
         ) {
             tracing::debug!(writes = batch.len(), "group commit");
+            let started = std::time::Instant::now();
             let outcomes = match write_batch(pool, crash_at, cache, &batch, batch.len() > 1).await {
                 Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, cache, &batch, false).await,
                 other => other,
             };
+            if outcomes.is_ok() {
+                metrics::histogram!(crate::telemetry::names::COMMIT_SECONDS).record(started.elapsed().as_secs_f64());
+                metrics::histogram!(crate::telemetry::names::COMMIT_GROUP_SIZE).record(batch.len() as f64);
+            }
             match outcomes {
                 Ok(outcomes) => {
                     for (write, outcome) in batch.into_iter().zip(outcomes) {
@@ -278,7 +293,20 @@ macro_rules! writer_sql {
                 Err(BatchFailure::OneFailed) => {
                     fail_all(batch, &sqlx::Error::Protocol("a write failed on its own".to_owned()))
                 }
-                Err(BatchFailure::Database(error)) => fail_all(batch, &error),
+                Err(BatchFailure::Database(error)) => {
+                    fail_all(batch, &error);
+                    discard_connection(pool).await;
+                }
+            }
+        }
+
+        /// After a transaction failed as a whole, its connection may be left inside it (a COMMIT that failed
+        /// and that the database rolled back itself leaves sqlx counting an open transaction): it is closed,
+        /// and the next batch opens a new one.
+        async fn discard_connection(pool: &Pool<$db>) {
+            let wait = std::time::Duration::from_secs(1);
+            if let Ok(Ok(mut connection)) = tokio::time::timeout(wait, pool.acquire()).await {
+                connection.close_on_drop();
             }
         }
 
