@@ -77,6 +77,41 @@ enum Command {
         #[command(flatten)]
         store: StoreOptions,
     },
+    /// Imports a published table of contracting spaces (CSV, XLSX or ODS; long or wide layout) as one decision:
+    /// shows the preview (every line with the amount now, the lines that change nothing, the terms it would
+    /// open, the appeals it would reach, every problem), and records it unless --dry-run or a problem says no.
+    /// The same file is recorded once.
+    Import {
+        /// The file.
+        file: std::path::PathBuf,
+        #[arg(long)]
+        decision_id: String,
+        #[arg(long, value_enum)]
+        kind: ImportKind,
+        #[arg(long)]
+        decided_on: chrono::NaiveDate,
+        #[arg(long)]
+        announced_on: Option<chrono::NaiveDate>,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Where the file was published; recorded with the decision's reason.
+        #[arg(long)]
+        source: Option<String>,
+        /// What the amounts count in.
+        #[arg(long, value_enum, default_value = "euro")]
+        unit: crate::import::Unit,
+        /// The sheet of a workbook (the first by default).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The day to judge the preview on (default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Shows the preview and records nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
     /// Loads an example register (example amounts) into an empty store.
     Demo {
         #[command(flatten)]
@@ -87,6 +122,13 @@ enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+}
+
+/// The kinds of decision a file can be imported as.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Establishment,
+    Amendment,
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,6 +279,40 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Reference { command: ReferenceCommand::Diff { as_of, json, store: options } } => {
             reference_diff(&options, as_of, json).await
         }
+        Command::Import {
+            file,
+            decision_id,
+            kind,
+            decided_on,
+            announced_on,
+            reason,
+            source,
+            unit,
+            sheet,
+            as_of,
+            dry_run,
+            store: options,
+        } => {
+            let decision_id = match termijn_domain::values::DecisionId::parse(&decision_id) {
+                Ok(id) => id,
+                Err(e) => return fail(format!("--decision-id {e}")),
+            };
+            let kind = match kind {
+                ImportKind::Establishment => termijn_domain::register::SpaceDecisionKind::Establishment,
+                ImportKind::Amendment => termijn_domain::register::SpaceDecisionKind::Amendment,
+            };
+            let fields = crate::service::ImportFields {
+                decision_id,
+                kind,
+                decided_on,
+                announced_on,
+                reason,
+                source,
+                unit,
+                sheet,
+            };
+            import(&options, &file, &fields, as_of, dry_run).await
+        }
         Command::Demo { store: options } => {
             let (store, context) = match (options.open().await, options.legal_context()) {
                 (Ok(s), Ok(c)) => (s, Arc::new(c)),
@@ -296,6 +372,119 @@ async fn restore(options: &StoreOptions, from: &std::path::Path) -> ExitCode {
     }
 }
 
+/// `termijn import`: the preview, then the decision recorded unless `dry_run` or a problem says no.
+async fn import(
+    options: &StoreOptions,
+    file: &std::path::Path,
+    fields: &crate::service::ImportFields,
+    as_of: Option<chrono::NaiveDate>,
+    dry_run: bool,
+) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(format!("{}: {e}", file.display())),
+    };
+    let (store, context) = match (options.open().await, options.legal_context()) {
+        (Ok(s), Ok(c)) => (s, Arc::new(c)),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    let service = Service::new(store.clone(), context.clone());
+    let by = crate::startup::operator("termijn import");
+    let sha256 = crate::service::file_sha256(&bytes);
+    let key = format!("import-{sha256}");
+    match store.idempotency(&by.recorded_by, &key).await {
+        Ok(Some(_)) => {
+            println!("{} was imported before; nothing is recorded again", file.display());
+            return ExitCode::SUCCESS;
+        }
+        Ok(None) => {}
+        Err(e) => return fail(e),
+    }
+    let as_of = as_of.unwrap_or_else(crate::service::today);
+    let imported = match service.preview_import(&by.recorded_by, &bytes, fields, as_of).await {
+        Ok(imported) => imported,
+        Err(e) => return fail(e),
+    };
+    let preview = &imported.preview;
+    let name = |region| context.regions.name_of(region);
+    let amount = |a: Option<termijn_domain::values::Euro>| a.map_or_else(|| "-".to_owned(), String::from);
+    println!(
+        "{} ({} layout{}), judged on {as_of}:",
+        file.display(),
+        preview.layout.map_or("no", |l| if l == crate::import::Layout::Long { "long" } else { "wide" }),
+        preview.sheet.as_ref().map(|s| format!(", sheet {s}")).unwrap_or_default()
+    );
+    for line in &preview.lines {
+        println!(
+            "  row {:>3}  {} {}: {} (now {})",
+            line.row,
+            name(&line.region),
+            line.year,
+            String::from(line.amount),
+            amount(line.current_amount)
+        );
+    }
+    for line in &preview.unchanged {
+        println!(
+            "  row {:>3}  {} {}: {} unchanged, left out",
+            line.row,
+            name(&line.region),
+            line.year,
+            String::from(line.amount)
+        );
+    }
+    for change in preview.terms.iter().chain(&preview.extended_appeals) {
+        print_change(&name(&change.region), change);
+    }
+    for year in &preview.totals_checked {
+        println!("  the total of {year} adds up");
+    }
+    for problem in &preview.problems {
+        let column = problem.column.as_ref().map(|c| format!(", {c}")).unwrap_or_default();
+        println!("  problem at row {}{column}: {}", problem.row, problem.message);
+    }
+    if !preview.problems.is_empty() {
+        println!("nothing is recorded: {} problems", preview.problems.len());
+        return ExitCode::from(1);
+    }
+    if dry_run {
+        println!("nothing is recorded (--dry-run): {} lines would be", preview.lines.len());
+        return ExitCode::SUCCESS;
+    }
+    let request_hash = crate::service::file_sha256(format!("{fields:?}\n{sha256}").as_bytes());
+    let by = crate::store::Provenance { idempotency_key: Some(key), request_hash: Some(request_hash), ..by };
+    match service.record_import(&by, &imported).await {
+        Ok(()) => {
+            println!("recorded decision {} with {} lines", fields.decision_id, preview.lines.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// One change a what-if found, on two lines and more: the region-year, what changes from what to what, and
+/// the explanation's steps.
+fn print_change(region: &str, change: &termijn_projections::difference::Change) {
+    let label = |value: serde_json::Result<serde_json::Value>| value.ok().and_then(|v| v.as_str().map(str::to_owned));
+    let what = label(serde_json::to_value(change.change)).unwrap_or_default();
+    let basis = change.basis.and_then(|b| label(serde_json::to_value(b)));
+    let subject = [
+        basis,
+        change.decision_id.as_ref().map(ToString::to_string),
+        change.tariff_decision.as_ref().map(ToString::to_string),
+        change.appeal_id.as_ref().map(ToString::to_string),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    println!("  {region} {} {what} {subject}: {} -> {}", change.year, value(&change.before), value(&change.after));
+    for step in change.explanation.steps() {
+        println!("      {step}");
+    }
+}
+
 /// `termijn reference diff`: the reference data of `--reference-dir` against the version recorded last.
 async fn reference_diff(options: &StoreOptions, as_of: Option<chrono::NaiveDate>, json: bool) -> ExitCode {
     if options.reference_dir.is_none() {
@@ -344,30 +533,7 @@ async fn reference_diff(options: &StoreOptions, as_of: Option<chrono::NaiveDate>
     }
     println!("{} effects, judged on {as_of}:", effects.len());
     for effect in &effects {
-        let what =
-            serde_json::to_value(effect.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let basis = effect.basis.and_then(|b| serde_json::to_value(b).ok()).and_then(|v| v.as_str().map(str::to_owned));
-        let subject = [
-            basis,
-            effect.decision_id.as_ref().map(ToString::to_string),
-            effect.tariff_decision.as_ref().map(ToString::to_string),
-            effect.appeal_id.as_ref().map(ToString::to_string),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-        let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
-        println!(
-            "  {} {} {what} {subject}: {} -> {}",
-            effect.region,
-            effect.year,
-            value(&effect.before),
-            value(&effect.after)
-        );
-        for step in effect.explanation.steps() {
-            println!("      {step}");
-        }
+        print_change(effect.region.as_str(), effect);
     }
     ExitCode::SUCCESS
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod configuration;
 pub mod demo;
 pub mod http;
+pub mod import;
 pub mod service;
 pub mod startup;
 pub mod store;

@@ -59,11 +59,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let address = self.listener.local_addr()?;
         let refresher = tokio::spawn(crate::service::keep_deadlines_fresh(self.service.clone()));
+        let upkeep = tokio::spawn(crate::telemetry::keep_metrics_up());
         tracing::info!("listening on http://{address}");
         println!("termijn: web interface at http://{address}/ (API at http://{address}/api/v1)");
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
         refresher.abort();
+        upkeep.abort();
         served
     }
 }
@@ -91,8 +93,13 @@ async fn shutdown_signal() {
 /// Who starts the server, as the history records who adopted its reference data: the operating system's user
 /// on this host.
 fn started_by() -> crate::store::Provenance {
+    operator("termijn serve")
+}
+
+/// Who runs a command of termijn on this host, as the history records it: `COMMAND (user@host)`.
+pub fn operator(command: &str) -> crate::store::Provenance {
     let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "onbekend".to_owned());
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
     let by = if host.is_empty() { user } else { format!("{user}@{host}") };
-    crate::store::Provenance { recorded_by: format!("termijn serve ({by})"), ..Default::default() }
+    crate::store::Provenance { recorded_by: format!("{command} ({by})"), ..Default::default() }
 }

@@ -69,6 +69,16 @@ pub fn metrics() -> &'static PrometheusHandle {
     })
 }
 
+/// Folds the histograms' recent samples into their buckets every five seconds: the recorder holds each sample
+/// until then, so without it memory would grow with every request.
+pub async fn keep_metrics_up() {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        metrics().run_upkeep();
+    }
+}
+
 fn describe() {
     use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
     describe_counter!(names::REQUESTS, "Requests answered, by method, route and status");

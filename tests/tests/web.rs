@@ -218,6 +218,30 @@ async fn legal_staff_record_through_the_forms_and_see_the_terms_the_engine_compu
         page.submit("button.primary").await;
         assert!(page.text("#van-error").await.starts_with("Fout:"), "an error at its field");
 
+        // Publicatie inlezen: an amendment as a published table (wide layout), previewed with the appeal it would
+        // reach by art. 6:19 Awb, recorded only once confirmed.
+        let table = tempfile::Builder::new().suffix(".csv").tempfile().expect("a file");
+        std::fs::write(table.path(), format!("Zorgkantoorregio;{year}\r\nGroningen;€ 905.000.000,00\r\n")).expect("written");
+        page.goto("/invoeren/inlezen").await;
+        page.assert_accessible("Publicatie inlezen").await;
+        page.element("#bestand").await.send_keys(table.path().to_str().expect("a path")).await.expect("a file chosen");
+        field(&page, "besluit", "NZa-RCS-WEB-INLEZEN").await;
+        select(&page, "soort", "amendment").await;
+        field(&page, "besluit_op", &today.to_string()).await;
+        field(&page, "bekendgemaakt_op", &today.to_string()).await;
+        field(&page, "motivering", "herverdeling").await;
+        page.submit("button[value=bekijk]").await;
+        let lines = page.text("table.lines").await;
+        assert!(lines.contains("Groningen") && lines.contains("€ 905.000.000,00") && lines.contains("€ 812.345.000,00"), "{lines}");
+        let changes = page.text("ul.changes").await;
+        assert!(changes.contains("Beroep CBb 27/0001 richt zich ook tegen besluit NZa-RCS-WEB-INLEZEN"), "{changes}");
+        assert_eq!(history_len(&app).await, before, "a preview records nothing");
+        page.assert_accessible("Publicatie inlezen with its preview").await;
+        record(&page).await;
+        assert_eq!(page.text("h1").await, "Besluit NZa-RCS-WEB-INLEZEN is vastgelegd");
+        let recorded = app.get("/api/v1/contracting-space-decisions/NZa-RCS-WEB-INLEZEN", Some(&app.legal)).await.json();
+        assert_eq!(recorded["spaces"][0]["amount"], "905000000.00", "{recorded}");
+
         // Regio-jaar shows the same dates and statuses as the API for the same region-year and date.
         let path = format!("/regios/{REGION}/{year}?as_of={today}");
         page.goto(&path).await;
@@ -293,7 +317,7 @@ async fn a_provider_sees_its_own_and_an_auditor_checks_the_chain() {
             .await
             .expect("the CSV export");
         let csv = csv.as_str().expect("text");
-        assert!(csv.contains("laatste_dag") && csv.contains("andere zorgaanbieder"), "{csv}");
+        assert!(csv.contains("Laatste dag") && csv.contains("andere zorgaanbieder"), "{csv}");
         assert!(!csv.contains(PROVIDER_A) && !csv.contains(TARIFF_A), "the export shows provider A: {csv}");
         page.submit("form[action='/logout'] button").await;
         assert!(page.body().await.contains("U bent uitgelogd"));

@@ -78,16 +78,28 @@ pub(crate) fn known_region(state: &AppState, region: Option<&RegionSlug>) -> Res
 /// last day. A provider token sees the terms that count for its provider only.
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
-        ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date")),
-    responses((status = 200, body = Deadlines), problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
-        problems::InvalidInput),
+        ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date"),
+        ("format" = Option<String>, Query, description = "json (default), csv or xlsx; or ask by Accept")),
+    responses((status = 200, description = "The terms as JSON, or as CSV or XLSX with format or Accept", content(
+            (Deadlines = "application/json"), (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn deadlines(
     State(state): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     QueryParams(query): QueryParams,
-) -> Result<Json<Deadlines>, ApiError> {
-    Ok(Json(find(&state, &caller, &query).await?))
+) -> Result<Response, ApiError> {
+    let format = super::exports::requested(&query, &headers)?;
+    let found = find(&state, &caller, &query).await?;
+    match format {
+        Some(format) => {
+            let sheet = super::exports::deadlines_sheet(&found.terms, &state.service.context().regions);
+            super::exports::download(&sheet, format, &format!("termijnen-{}-{}", found.from, found.to))
+        }
+        None => Ok(Json(found).into_response()),
+    }
 }
 
 /// The same terms as an iCalendar feed: one all-day event per term on its last day, with a stable UID.

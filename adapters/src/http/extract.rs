@@ -51,6 +51,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A file as the body, whatever its media type (what it is, is read from its bytes), at most
+/// `MAX_BODY_BYTES`; with its SHA-256.
+pub struct FileBody {
+    pub bytes: Bytes,
+    pub sha256: String,
+}
+
+impl<S: Send + Sync> FromRequest<S> for FileBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(request).await?;
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        Ok(Self { bytes, sha256 })
+    }
+}
+
 /// Bodies larger than this are not even read to the end: the connection is closed after the answer.
 const DRAIN_BYTES: usize = 16 * MAX_BODY_BYTES;
 

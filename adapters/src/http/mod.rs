@@ -6,9 +6,11 @@ mod appeals;
 mod auth;
 mod deadlines;
 pub mod error;
+mod exports;
 mod extract;
 mod history;
 mod idempotency;
+mod imports;
 mod objections;
 mod operations;
 mod reference;
@@ -158,6 +160,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(history::router())
         .merge(reference::router())
         .merge(what_if::router())
+        .merge(imports::router())
         .merge(subscriptions::router())
         .routes(utoipa_axum::routes!(readyz))
         .routes(utoipa_axum::routes!(operations::metrics))

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use termijn_domain::aggregates::space_decision::{SpaceLine, rule_breaks};
 use termijn_domain::reference::LegalContext;
@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_decision))
         .routes(routes!(record_announcement))
         .routes(routes!(get_space))
+        .routes(routes!(list_spaces))
         .routes(routes!(record_no_appeal_confirmation))
 }
 
@@ -121,7 +122,7 @@ fn decision_id(raw: &str) -> Result<DecisionId, ApiError> {
     DecisionId::parse(raw).map_err(|_| ApiError::NotFound(format!("no decision {raw:?} is recorded")))
 }
 
-async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDecisionDetail, ApiError> {
+pub(super) async fn current_decision(state: &AppState, id: &DecisionId) -> Result<SpaceDecisionDetail, ApiError> {
     state.service.space_decision(id).await?.ok_or_else(|| ApiError::NotFound(format!("no decision {id} is recorded")))
 }
 
@@ -213,16 +214,22 @@ pub(super) async fn record_announcement(
         ("year" = i32, Path, example = 2026),
         ("as_of" = Option<String>, Query, description = "Legal date to judge at (default today, Europe/Amsterdam)"),
         ("as_at" = Option<String>, Query, description = "Show what the register held at this RFC 3339 instant"),
-        ("provider" = Option<String>, Query, description = "Only the terms that count for this AGB code")),
-    responses((status = 200, body = SpaceView), problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
+        ("provider" = Option<String>, Query, description = "Only the terms that count for this AGB code"),
+        ("format" = Option<String>, Query, description = "json (default); csv or xlsx: its terms and appeals")),
+    responses((status = 200, description = "The region-year, or its terms and appeals as CSV or XLSX", content(
+            (SpaceView = "application/json"), (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole,
         problems::NotFoundProblem, problems::InvalidInput),
     security(("bearer" = [])))]
 async fn get_space(
     State(state): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     PathParams((region, year)): PathParams<(String, String)>,
     QueryParams(query): QueryParams,
-) -> Result<Json<SpaceView>, ApiError> {
+) -> Result<Response, ApiError> {
+    let format = super::exports::requested(&query, &headers)?;
     let not_found = || ApiError::NotFound(format!("no contracting space is recorded for {region} {year}"));
     let region_slug = RegionSlug::parse(&region).map_err(|_| not_found())?;
     let year: i32 = year.parse().map_err(|_| not_found())?;
@@ -234,7 +241,58 @@ async fn get_space(
     let provider = provider.map(|p| p.expect("checked"));
     let audience = caller.audience(provider)?;
     let view = state.service.space(&region_slug, year, as_of, as_at, &audience).await?.ok_or_else(not_found)?;
-    Ok(Json(view))
+    match format {
+        Some(format) => {
+            let sheet = super::exports::space_sheet(&view, &state.service.context().regions);
+            super::exports::download(&sheet, format, &format!("{region_slug}-{year}-termijnen-en-beroepen"))
+        }
+        None => Ok(Json(view).into_response()),
+    }
+}
+
+/// The register of one year: every region-year with a decision, judged on `as_of`, with amount, current
+/// decision, status and finality; as JSON, CSV or XLSX.
+#[utoipa::path(get, path = "/api/v1/contracting-spaces", tag = "contracting spaces",
+    params(
+        ("year" = i32, Query, example = 2026),
+        ("as_of" = Option<String>, Query, description = "Legal date to judge at (default today, Europe/Amsterdam)"),
+        ("as_at" = Option<String>, Query, description = "Show what the register held at this RFC 3339 instant"),
+        ("format" = Option<String>, Query, description = "json (default), csv or xlsx; or ask by Accept")),
+    responses((status = 200, description = "The region-years of the year", content(
+            (Vec<SpaceView> = "application/json"), (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        problems::Unauthenticated, problems::TooManyAttempts, problems::ForbiddenForRole, problems::InvalidInput),
+    security(("bearer" = [])))]
+async fn list_spaces(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    QueryParams(query): QueryParams,
+) -> Result<Response, ApiError> {
+    let format = super::exports::requested(&query, &headers)?;
+    let mut fields = Fields::new();
+    let year = match query.get("year") {
+        Some(y) => {
+            fields.check("year", y.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or("must be a year"))
+        }
+        None => {
+            fields.add("year", "is required");
+            None
+        }
+    };
+    let (as_of, as_at) = judged(&mut fields, &query);
+    fields.finish()?;
+    let year = year.expect("checked");
+    let audience = caller.own_audience();
+    let mut spaces = state.service.spaces(as_of, as_at, &audience).await?;
+    spaces.retain(|s| s.year == year);
+    match format {
+        Some(format) => {
+            let sheet = super::exports::register_sheet(&spaces, &state.service.context().regions, Some(year));
+            super::exports::download(&sheet, format, &format!("register-{year}-{as_of}"))
+        }
+        None => Ok(Json(spaces).into_response()),
+    }
 }
 
 /// The CBb's confirmation that no appeal against a decision was lodged for a region-year (R9).

@@ -22,10 +22,20 @@ pub struct ChainedRow<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// SHA-256 over the previous hash and the row's columns, hex encoded. The columns are written as one JSON
-/// array, so no two different rows share an encoding.
+/// SHA-256 over the previous hash, a newline and the row's [`chained_text`], hex encoded.
 pub fn hash(previous: &str, row: &ChainedRow<'_>) -> String {
-    let columns = serde_json::json!([
+    let mut digest = Sha256::new();
+    digest.update(previous.as_bytes());
+    digest.update(b"\n");
+    digest.update(chained_text(row).as_bytes());
+    hex::encode(digest.finalize())
+}
+
+/// The columns of a row as the hash covers them: one JSON array (position, aggregate type, aggregate id,
+/// sequence, event type, event version, payload, metadata, recorded at, recorded by, idempotency key), so no two
+/// different rows share an encoding.
+pub fn chained_text(row: &ChainedRow<'_>) -> String {
+    serde_json::json!([
         row.position,
         row.aggregate_type,
         row.aggregate_id,
@@ -37,12 +47,8 @@ pub fn hash(previous: &str, row: &ChainedRow<'_>) -> String {
         row.recorded_at,
         row.recorded_by,
         row.idempotency_key,
-    ]);
-    let mut digest = Sha256::new();
-    digest.update(previous.as_bytes());
-    digest.update(b"\n");
-    digest.update(columns.to_string().as_bytes());
-    hex::encode(digest.finalize())
+    ])
+    .to_string()
 }
 
 #[cfg(test)]

@@ -308,6 +308,8 @@ struct Latencies {
     regio_jaar_page_p99: f64,
     /// A what-if amending one region-year.
     what_if_p99: f64,
+    /// The preview of an imported table of 31 regions by 5 years.
+    import_preview_p99: f64,
     peak_rss_mb: f64,
 }
 
@@ -386,6 +388,52 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         let year = first + rng.below((last - first + 1) as u64) as i32;
         what_ifs.push(what_if(region, year).await);
     }
+    // The preview of an imported table as the NZa publishes it: 31 regions by five years, wide, in CSV.
+    let years: Vec<i32> = (last..last + 5).collect();
+    let table_regions: Vec<String> = context()
+        .regions
+        .all()
+        .iter()
+        .filter(|r| years.iter().all(|year| r.exists_in(*year)))
+        .take(31)
+        .map(|r| r.name.clone())
+        .collect();
+    let mut table = format!("Zorgkantoorregio;{}\r\n", years.iter().map(i32::to_string).collect::<Vec<_>>().join(";"));
+    for (i, region) in table_regions.iter().enumerate() {
+        let amounts: Vec<String> = years.iter().map(|y| format!("€ {}.{:03}.000,00", 800 + i, y % 1000)).collect();
+        table.push_str(&format!("{region};{}\r\n", amounts.join(";")));
+    }
+    let cells = table_regions.len() * years.len();
+    let import_preview = || {
+        let (http, legal, base, table) = (http.clone(), legal.clone(), server.base.clone(), table.clone());
+        async move {
+            let query = format!(
+                "decision_id=BENCH-IMPORT&kind=amendment&decided_on={last}-06-01&announced_on={last}-06-02\
+                &reason=inlezen&dry_run=true&as_of={last}-06-30"
+            );
+            let started = Instant::now();
+            let response = http
+                .post(format!("{base}/api/v1/imports?{query}"))
+                .bearer_auth(&legal)
+                .header("content-type", "text/csv")
+                .body(table)
+                .send()
+                .await
+                .expect("answers");
+            assert!(response.status().is_success(), "import preview: {}", response.status());
+            let preview: Value = response.json().await.expect("JSON");
+            assert_eq!(preview["problems"], json!([]), "{preview}");
+            let read =
+                preview["lines"].as_array().map_or(0, Vec::len) + preview["unchanged"].as_array().map_or(0, Vec::len);
+            assert_eq!(read, cells, "every cell of the table is a line");
+            started.elapsed().as_secs_f64() * 1_000.0
+        }
+    };
+    import_preview().await;
+    let mut imports = Vec::with_capacity(QUERY_SAMPLES / 10);
+    for _ in 0..(QUERY_SAMPLES / 10).max(10) {
+        imports.push(import_preview().await);
+    }
     // The web pages, through a session opened with the login form, as a browser holds it.
     let pages = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
     let login = pages
@@ -427,7 +475,9 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
     termijnen.sort_by(f64::total_cmp);
     regio_jaar.sort_by(f64::total_cmp);
     what_ifs.sort_by(f64::total_cmp);
+    imports.sort_by(f64::total_cmp);
     Latencies {
+        import_preview_p99: percentile(&imports, 99.0),
         what_if_p99: percentile(&what_ifs, 99.0),
         termijnen_page_p99: percentile(&termijnen, 99.0),
         regio_jaar_page_p99: percentile(&regio_jaar, 99.0),
@@ -473,6 +523,7 @@ impl Figures {
             "regio_jaar_page_p99_ms_large": round3(self.large.regio_jaar_page_p99),
             "page_p99_ms_large": round3(self.large.termijnen_page_p99.max(self.large.regio_jaar_page_p99)),
             "what_if_p99_ms_large": round3(self.large.what_if_p99),
+            "import_preview_p99_ms_large": round3(self.large.import_preview_p99),
             "peak_rss_mb": round(self.large.peak_rss_mb),
             "events_small": self.events_small,
             "events_large": self.events_large,
@@ -520,6 +571,10 @@ impl Figures {
         println!(
             "  what-if of one region-year p99 at {:>8} events {:>7.2} ms",
             self.events_large, self.large.what_if_p99
+        );
+        println!(
+            "  import preview, 31 regions x 5 years, p99 at {:>8} events {:>7.2} ms",
+            self.events_large, self.large.import_preview_p99
         );
         println!("  server peak memory at {} events   {:>8.0} MB", self.events_large, self.large.peak_rss_mb);
     }

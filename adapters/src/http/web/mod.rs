@@ -7,11 +7,12 @@ mod assets;
 mod audit;
 mod entry;
 mod form;
+mod inlezen;
 mod pages;
 mod referentie;
 mod session;
 mod what_if;
-mod words;
+pub(crate) mod words;
 
 use askama::Template;
 use axum::Router;
@@ -34,6 +35,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::termijnen))
         .route("/termijnen.csv", get(pages::termijnen_csv))
+        .route("/termijnen.xlsx", get(pages::termijnen_xlsx))
+        .route("/regios.xlsx", get(pages::regios_xlsx))
         .route("/regios", get(pages::regios))
         .route("/regios/{region}/{year}", get(pages::regio_jaar))
         .route("/aanbieder", get(pages::aanbieder))
@@ -45,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::audit))
         .route("/audit/controle", post(audit::verify))
         .route("/invoeren", get(entry::index))
+        .route("/invoeren/inlezen", get(inlezen::inlezen).post(inlezen::lees_in))
         .route("/invoeren/{form}", get(entry::show).post(entry::submit))
         .route("/wat-als", get(what_if::wat_als))
         .route("/referentie", get(referentie::referentie))

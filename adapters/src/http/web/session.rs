@@ -204,12 +204,40 @@ fn same_origin(headers: &HeaderMap) -> bool {
 pub struct Posted {
     pub user: WebUser,
     pub fields: Vec<(String, String)>,
+    /// The files of a `multipart/form-data` form: each input's name and the bytes chosen (none for an input
+    /// left empty).
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Posted {
     pub fn get(&self, name: &str) -> &str {
         self.fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
     }
+
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(n, bytes)| n == name && !bytes.is_empty()).map(|(_, bytes)| bytes.as_slice())
+    }
+}
+
+/// The text fields and the files of a `multipart/form-data` body.
+async fn multipart_fields(
+    request: axum::extract::Request,
+    state: &AppState,
+) -> Result<(Vec<(String, String)>, Vec<(String, Vec<u8>)>), String> {
+    let mut multipart =
+        <axum::extract::Multipart as axum::extract::FromRequest<AppState>>::from_request(request, state)
+            .await
+            .map_err(|rejection| rejection.body_text())?;
+    let (mut fields, mut files) = (Vec::new(), Vec::new());
+    while let Some(part) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        let name = part.name().unwrap_or_default().to_owned();
+        if part.file_name().is_some() {
+            files.push((name, part.bytes().await.map_err(|e| e.body_text())?.to_vec()));
+        } else {
+            fields.push((name, part.text().await.map_err(|e| e.body_text())?));
+        }
+    }
+    Ok((fields, files))
 }
 
 impl axum::extract::FromRequest<AppState> for Posted {
@@ -254,19 +282,32 @@ impl axum::extract::FromRequest<AppState> for Posted {
             };
             return Err(html(StatusCode::PAYLOAD_TOO_LARGE, &page));
         }
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
         let request = axum::extract::Request::from_parts(parts, body);
-        let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, state).await.map_err(|rejection| {
+        let read = if multipart {
+            multipart_fields(request, state).await
+        } else {
+            Form::<Vec<(String, String)>>::from_request(request, state)
+                .await
+                .map(|Form(fields)| (fields, Vec::new()))
+                .map_err(|rejection| rejection.body_text())
+        };
+        let (fields, files) = read.map_err(|text| {
             html(
                 StatusCode::BAD_REQUEST,
                 &MessagePage {
                     user: Some(user.bar()),
                     nav: "",
                     heading: "Formulier niet leesbaar".to_owned(),
-                    text: format!("Er is niets vastgelegd: {}", rejection.body_text()),
+                    text: format!("Er is niets vastgelegd: {text}"),
                 },
             )
         })?;
-        let posted = Self { user, fields };
+        let posted = Self { user, fields, files };
         if posted.get("csrf") != posted.user.csrf {
             return Err(refused(&posted.user));
         }

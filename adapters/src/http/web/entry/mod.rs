@@ -125,6 +125,22 @@ struct RecordedPage {
     links: Vec<(String, String)>,
 }
 
+/// The page after a decision was recorded some other way than by a form (an imported file): as after the form.
+pub(in crate::http::web) async fn recorded_decision_page(
+    state: &AppState,
+    user: &WebUser,
+    decision_id: &termijn_domain::values::DecisionId,
+) -> Response {
+    match state.service.space_decision(decision_id).await {
+        Ok(Some(detail)) => match serde_json::to_value(&detail) {
+            Ok(answer) => recorded(state, user, Entry::Decision, &answer),
+            Err(error) => error_page(user, ApiError::Internal(error.to_string())),
+        },
+        Ok(None) => error_page(user, ApiError::NotFound(format!("no decision {decision_id} is recorded"))),
+        Err(error) => error_page(user, error.into()),
+    }
+}
+
 /// What the page after a recorded entry shows, from the API's answer: for an appeal, its classification at once.
 fn recorded(state: &AppState, user: &WebUser, entry: Entry, answer: &Value) -> Response {
     let text = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());

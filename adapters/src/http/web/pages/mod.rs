@@ -16,8 +16,8 @@ use termijn_domain::values::RegionSlug;
 use termijn_projections::views::{DeadlineView, TermView};
 
 pub use calendar::{feestdagen, kalender, kalender_ics};
-pub use spaces::{SpaceShown, aanbieder, regio_jaar, regios};
-pub use termijnen::{termijnen, termijnen_csv};
+pub use spaces::{SpaceShown, aanbieder, regio_jaar, regios, regios_xlsx};
+pub use termijnen::{termijnen, termijnen_csv, termijnen_xlsx};
 
 use super::form::FormErrors;
 use super::session::WebUser;

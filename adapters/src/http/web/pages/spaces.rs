@@ -41,6 +41,20 @@ struct RegiosPage {
     rows: Vec<SpaceRow>,
 }
 
+/// The register as Regio's shows it, as an XLSX workbook: every region-year with its amount, current decision,
+/// status and finality.
+pub async fn regios_xlsx(State(state): State<AppState>, user: WebUser, Query(query): Query<Params>) -> Response {
+    let mut errors = FormErrors::default();
+    let (as_of, as_at) = judged(&query, user.role() != Role::Provider, &mut errors);
+    let spaces = match state.service.spaces(as_of, as_at, &user.caller.own_audience()).await {
+        Ok(spaces) => spaces,
+        Err(error) => return error_page(&user, error.into()),
+    };
+    let sheet = crate::http::exports::register_sheet(&spaces, &state.service.context().regions, None);
+    crate::http::exports::download(&sheet, crate::import::export::FileFormat::Xlsx, &format!("register-{as_of}"))
+        .unwrap_or_else(|error| error_page(&user, error))
+}
+
 pub async fn regios(State(state): State<AppState>, user: WebUser, Query(query): Query<Params>) -> Response {
     let mut errors = FormErrors::default();
     let may_as_at = user.role() != Role::Provider;
@@ -225,6 +239,11 @@ pub async fn regio_jaar(
 ) -> Response {
     let not_found = || ApiError::NotFound(format!("voor {region} {year} is geen contracteerruimte geregistreerd"));
     let Ok(slug) = RegionSlug::parse(&region) else { return error_page(&user, not_found()) };
+    // `/regios/{region}/{year}.xlsx`: the region-year's terms and appeals as a workbook.
+    let (year, export) = match year.strip_suffix(".xlsx") {
+        Some(year) => (year.to_owned(), true),
+        None => (year.clone(), false),
+    };
     let Some(year) = year.parse::<i32>().ok().filter(|y| YEARS.contains(y)) else {
         return error_page(&user, not_found());
     };
@@ -239,6 +258,13 @@ pub async fn regio_jaar(
         Ok(view) => view,
         Err(error) => return error_page(&user, error.into()),
     };
+    if export {
+        let Some(view) = view else { return error_page(&user, not_found()) };
+        let sheet = crate::http::exports::space_sheet(&view, &state.service.context().regions);
+        let name = format!("{slug}-{year}-termijnen-en-beroepen");
+        return crate::http::exports::download(&sheet, crate::import::export::FileFormat::Xlsx, &name)
+            .unwrap_or_else(|error| error_page(&user, error));
+    }
     let page = RegioJaarPage {
         user: Some(user.bar()),
         nav: "regios",

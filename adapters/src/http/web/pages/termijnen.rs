@@ -13,11 +13,12 @@ use termijn_projections::views::DeadlineView;
 use super::super::form::{Choice, FormErrors, region_choices};
 use super::super::session::{UserBar, WebUser};
 use super::super::{error_page, html, words};
-use super::{Params, TermRow, download, shown_to};
+use super::{Params, TermRow, shown_to};
 use crate::auth::Role;
 use crate::http::AppState;
 use crate::http::deadlines::{Deadlines, find};
 use crate::http::error::ApiError;
+use crate::import::export::FileFormat;
 use crate::service::today;
 
 pub struct WeekGroup {
@@ -168,53 +169,29 @@ pub async fn termijnen(State(state): State<AppState>, user: WebUser, Query(query
 
 /// The terms as a CSV file for Excel: `;`-separated, UTF-8 with a byte order mark, one row per term with its
 /// explanation.
-pub async fn termijnen_csv(State(state): State<AppState>, user: WebUser, Query(query): Query<Params>) -> Response {
+pub async fn termijnen_csv(state: State<AppState>, user: WebUser, query: Query<Params>) -> Response {
+    termijnen_file(state, user, query, FileFormat::Csv).await
+}
+
+/// The same terms as an XLSX workbook: dates as dates.
+pub async fn termijnen_xlsx(state: State<AppState>, user: WebUser, query: Query<Params>) -> Response {
+    termijnen_file(state, user, query, FileFormat::Xlsx).await
+}
+
+async fn termijnen_file(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(query): Query<Params>,
+    format: FileFormat,
+) -> Response {
     let found = match find(&state, &user.caller, &query).await {
         Ok(found) => found,
         Err(error) => return error_page(&user, error),
     };
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
-    let header = [
-        "laatste_dag",
-        "begint_op",
-        "voorlopig",
-        "regio",
-        "jaar",
-        "grondslag",
-        "artikel",
-        "besluit",
-        "tariefbeschikking",
-        "zorgaanbieder",
-        "status",
-        "uitleg",
-    ];
-    let mut rows = vec![header.map(str::to_owned).to_vec()];
-    for d in found.terms.iter().filter(|d| shown_to(&user, d)) {
-        let row = TermRow::of(&state, d, today());
-        rows.push(vec![
-            row.last_day,
-            row.opens_on,
-            if row.provisional { "ja" } else { "nee" }.to_owned(),
-            row.region_name,
-            row.year.to_string(),
-            row.basis_label.to_owned(),
-            row.citation.to_owned(),
-            row.decision_id,
-            row.tariff_decision.unwrap_or_default(),
-            row.provider.unwrap_or_default(),
-            row.status_label.to_owned(),
-            row.steps.join("\n"),
-        ]);
-    }
-    for row in rows {
-        if writer.write_record(&row).is_err() {
-            return error_page(&user, ApiError::Internal("the CSV cannot be written".to_owned()));
-        }
-    }
-    match writer.into_inner() {
-        Ok(body) => download(body, "text/csv; charset=utf-8", &format!("termijnen-{}-{}.csv", found.from, found.to)),
-        Err(_) => error_page(&user, ApiError::Internal("the CSV cannot be written".to_owned())),
-    }
+    let shown: Vec<_> = found.terms.iter().filter(|d| shown_to(&user, d)).cloned().collect();
+    let sheet = crate::http::exports::deadlines_sheet(&shown, &state.service.context().regions);
+    crate::http::exports::download(&sheet, format, &format!("termijnen-{}-{}", found.from, found.to))
+        .unwrap_or_else(|error| error_page(&user, error))
 }
 
 /// The latest change of the reference data, for legal staff: when it was adopted and by whom, and what changed.
