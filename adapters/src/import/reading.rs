@@ -230,6 +230,7 @@ pub fn read_lines(table: &Table, regions: &RegionRegistry, unit: Unit) -> Readin
             continue;
         }
         let total = is_total(&region_text);
+        let mut said = std::collections::HashSet::new();
         for (amount_column, year) in amounts {
             let year = match year {
                 Ok(year) => year,
@@ -249,7 +250,11 @@ pub fn read_lines(table: &Table, regions: &RegionRegistry, unit: Unit) -> Readin
             let region = match regions.find(&region_text, year) {
                 Ok(region) => Some(region.slug.clone()),
                 Err(error) => {
-                    problem(header.region, region_problem(&region_text, year, &error));
+                    // Said once for the row, though the wide layout asks once for each year.
+                    let message = region_problem(&region_text, &error);
+                    if said.insert(message.clone()) {
+                        problem(header.region, message);
+                    }
                     None
                 }
             };
@@ -288,8 +293,9 @@ pub fn read_lines(table: &Table, regions: &RegionRegistry, unit: Unit) -> Readin
     reading
 }
 
-/// What is wrong with a region cell, in the words of the register: the text, the year, the nearest name.
-fn region_problem(text: &str, year: i32, error: &RegionError) -> String {
+/// What is wrong with a region cell, in the words of the register: the text, the year it did not exist in, the
+/// nearest name.
+fn region_problem(text: &str, error: &RegionError) -> String {
     match error {
         RegionError::NotInYear { year } => format!("{text:?} was not a care-office region in {year}"),
         RegionError::CodeNotInYear { year } => format!("{text:?} was not the iWlz code of a region in {year}"),
@@ -297,7 +303,7 @@ fn region_problem(text: &str, year: i32, error: &RegionError) -> String {
             format!("{text:?} is not a known care-office region; did you mean {}?", s.name)
         }
         RegionError::NoMatch { suggestion: None } | RegionError::Unknown => {
-            format!("{text:?} is not a known care-office region (in {year})")
+            format!("{text:?} is not a known care-office region")
         }
     }
 }

@@ -3,6 +3,8 @@
 //! the pending appeals it would reach by art. 6:19 Awb, every problem), and recorded through the same command
 //! as the API's, all its lines or none.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -141,85 +143,98 @@ impl Service {
         preview.totals_checked = reading.totals_checked;
         preview.problems = reading.problems;
         let audience = Audience::default();
-        for line in reading.lines {
-            let now = self.space(&line.region, line.year, as_of, None, &audience).await?;
-            let current_amount = now.and_then(|space| space.amount);
-            let shown = PreviewLine {
-                row: line.row,
-                region: line.region,
-                year: line.year,
-                amount: line.amount,
-                current_amount,
-            };
-            if fields.kind == SpaceDecisionKind::Amendment && current_amount == Some(line.amount) {
-                preview.unchanged.push(shown);
-            } else {
-                preview.lines.push(shown);
-            }
-        }
         let reason = reason_with_source(&fields.reason, fields.source.as_deref(), &sha256);
-        let spaces: Vec<SpaceLine> = preview
-            .lines
-            .iter()
-            .map(|l| SpaceLine { region: l.region.clone(), year: l.year, amount: l.amount })
-            .collect();
+        let lines = reading.lines;
+        let all: Vec<SpaceLine> =
+            lines.iter().map(|l| SpaceLine { region: l.region.clone(), year: l.year, amount: l.amount }).collect();
         // The decision's own rules, as the API applies them; a line's problem at the line's row.
-        for error in
-            rule_breaks(fields.decided_on, fields.announced_on, &reason, spaces.iter().enumerate(), &self.context)
+        for error in rule_breaks(fields.decided_on, fields.announced_on, &reason, all.iter().enumerate(), &self.context)
         {
             // A file without lines is said below, once, in the file's words.
             if matches!(error, termijn_domain::aggregates::space_decision::SpaceDecisionError::NoLines) {
                 continue;
             }
             let field = error.field();
-            let line = field.as_deref().and_then(line_index).and_then(|i| preview.lines.get(i));
+            let line = field.as_deref().and_then(line_index).and_then(|i| lines.get(i));
             let (row, column) = match line {
                 Some(line) => (line.row, field.as_deref().and_then(|f| f.split("].").nth(1)).map(str::to_owned)),
                 None => (0, field),
             };
             preview.problems.push(Problem { row, column, message: error.to_string() });
         }
-        if preview.lines.is_empty() && preview.problems.is_empty() {
+        if lines.is_empty() && preview.problems.is_empty() {
             preview.problems.push(problem(0, None, "the file holds no line that would change the register"));
         }
+        let shown = |line: &crate::import::FileLine, current_amount| PreviewLine {
+            row: line.row,
+            region: line.region.clone(),
+            year: line.year,
+            amount: line.amount,
+            current_amount,
+        };
         if !preview.problems.is_empty() {
+            // The amounts now beside the lines that could be read, for the user to see with the problems.
+            for line in &lines {
+                let now = self.space(&line.region, line.year, as_of, None, &audience).await?;
+                preview.lines.push(shown(line, now.and_then(|space| space.amount)));
+            }
             preview.problems.sort_by_key(|p| p.row);
             return Ok(Import { preview, decision: None });
         }
-        let decision = NewSpaceDecision {
+        let decision = |spaces: Vec<SpaceLine>| NewSpaceDecision {
             decision_id: fields.decision_id.clone(),
             kind: fields.kind,
             decided_on: fields.decided_on,
             announced_on: fields.announced_on,
-            reason,
+            reason: reason.clone(),
             spaces,
         };
-        match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision.clone())], &audience).await {
-            Ok(answer) => {
-                for change in answer.changes {
-                    match change.change {
-                        ChangeKind::TermOpens => preview.terms.push(change),
-                        ChangeKind::AppealExtended => preview.extended_appeals.push(change),
-                        _ => {}
-                    }
-                }
-                Ok(Import { preview, decision: Some(decision) })
-            }
-            Err(refused) => {
-                let column = match &refused.error {
-                    CommandError::Invalid { field, .. } => field.clone(),
-                    CommandError::Conflict(_) => Some("decision_id".to_owned()),
-                    _ => None,
-                };
-                match refused.error {
-                    CommandError::Store(error) => Err(error),
-                    error => {
-                        preview.problems.push(Problem { row: 0, column, message: error.to_string() });
-                        Ok(Import { preview, decision: None })
-                    }
-                }
+        // One what-if gives the amounts now and what the decision would do; an amendment that repeats amounts
+        // is asked again without those lines.
+        let mut answer =
+            match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision(all.clone()))], &audience).await {
+                Ok(answer) => answer,
+                Err(refused) => return refused_by_the_register(preview, refused),
+            };
+        let now: HashMap<(RegionSlug, i32), Option<Euro>> = answer
+            .spaces
+            .iter()
+            .zip(&answer.before)
+            .map(|(after, before)| ((after.region.clone(), after.year), before.as_ref().and_then(|b| b.amount)))
+            .collect();
+        let mut changed = Vec::with_capacity(all.len());
+        for (line, space) in lines.iter().zip(all) {
+            let current_amount = now.get(&(line.region.clone(), line.year)).copied().flatten();
+            if fields.kind == SpaceDecisionKind::Amendment && current_amount == Some(line.amount) {
+                preview.unchanged.push(shown(line, current_amount));
+            } else {
+                preview.lines.push(shown(line, current_amount));
+                changed.push(space);
             }
         }
+        if changed.is_empty() {
+            preview.problems.push(problem(
+                0,
+                None,
+                "every line of the file holds the amount the register holds already",
+            ));
+            return Ok(Import { preview, decision: None });
+        }
+        if !preview.unchanged.is_empty() {
+            answer =
+                match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision(changed.clone()))], &audience).await {
+                    Ok(answer) => answer,
+                    Err(refused) => return refused_by_the_register(preview, refused),
+                };
+        }
+        for change in answer.changes {
+            match change.change {
+                ChangeKind::TermOpens => preview.terms.push(change),
+                ChangeKind::AppealExtended => preview.extended_appeals.push(change),
+                _ => {}
+            }
+        }
+        Ok(Import { preview, decision: Some(decision(changed)) })
     }
 
     /// Records a previewed import as one decision, through the same command as the API's.
@@ -231,6 +246,22 @@ impl Service {
             });
         };
         self.record_space_decision(by, decision).await
+    }
+}
+
+/// A preview whose decision the register refuses (its id used before, say): the refusal as the file's problem.
+fn refused_by_the_register(mut preview: ImportPreview, refused: super::EntryRefused) -> Result<Import, StoreError> {
+    let column = match &refused.error {
+        CommandError::Invalid { field, .. } => field.clone(),
+        CommandError::Conflict(_) => Some("decision_id".to_owned()),
+        _ => None,
+    };
+    match refused.error {
+        CommandError::Store(error) => Err(error),
+        error => {
+            preview.problems.push(Problem { row: 0, column, message: error.to_string() });
+            Ok(Import { preview, decision: None })
+        }
     }
 }
 

@@ -68,11 +68,40 @@ impl Service {
             let checked = self.check(&scenario, entry).await.map_err(refused)?;
             scenario.apply(checked).await.map_err(refused)?;
         }
+        // Each region-year judged from both sides; on every core, as the judgments need nothing but the rows.
+        let held: Vec<(&(RegionSlug, i32), &RegionYearRows, &RegionYearRows)> = scenario
+            .held
+            .0
+            .iter()
+            .filter_map(|(key, after)| scenario.recorded.get(key).map(|before| (key, &**before, after)))
+            .collect();
+        let threads =
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(held.len().max(1));
+        let compare = |chunk: &[(&(RegionSlug, i32), &RegionYearRows, &RegionYearRows)]| -> Vec<Option<Compared>> {
+            chunk
+                .iter()
+                .map(|((region, year), before, after)| {
+                    let (before, after) = (Side::new(before, &self.context), Side::new(after, &self.context));
+                    self.compare(region, *year, before, after, as_of, audience)
+                })
+                .collect()
+        };
+        let compared: Vec<Option<Compared>> = if threads <= 1 {
+            compare(&held)
+        } else {
+            std::thread::scope(|scope| {
+                let chunks: Vec<_> = held
+                    .chunks(held.len().div_ceil(threads))
+                    .map(|chunk| scope.spawn(move || compare(chunk)))
+                    .collect();
+                chunks
+                    .into_iter()
+                    .flat_map(|chunk| chunk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
+            })
+        };
         let (mut spaces, mut now, mut changes) = (Vec::new(), Vec::new(), Vec::new());
-        for ((region, year), after_rows) in &scenario.held.0 {
-            let before_rows = self.store.region_year_rows(region, *year).await?;
-            let (before, after) = (Side::new(&before_rows, &self.context), Side::new(after_rows, &self.context));
-            let Some(compared) = self.compare(region, *year, before, after, as_of, audience) else { continue };
+        for compared in compared.into_iter().flatten() {
             changes.extend(compared.changes);
             spaces.push(compared.after);
             now.push(compared.before);
@@ -136,6 +165,8 @@ struct Scenario<'a> {
     store: &'a Store,
     context: &'a Services,
     held: Held,
+    /// Each held region-year as recorded, before the entries: the other side of the comparison.
+    recorded: HashMap<(RegionSlug, i32), Arc<RegionYearRows>>,
     aggregates: Aggregates,
     /// The position the next event would have in the log.
     position: i64,
@@ -159,6 +190,7 @@ impl<'a> Scenario<'a> {
             store,
             context,
             held: Held::default(),
+            recorded: HashMap::new(),
             aggregates: Aggregates::default(),
             position: head,
             at: Utc::now(),
@@ -246,7 +278,8 @@ impl<'a> Scenario<'a> {
         for (region, year) in region_years {
             if !self.held.0.contains_key(&(region.clone(), year)) {
                 let rows = self.store.region_year_rows(&region, year).await?;
-                self.held.0.insert((region, year), RegionYearRows::clone(&rows));
+                self.held.0.insert((region.clone(), year), RegionYearRows::clone(&rows));
+                self.recorded.insert((region, year), rows);
             }
         }
         Ok(())
