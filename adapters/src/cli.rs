@@ -84,25 +84,8 @@ enum Command {
     Import {
         /// The file.
         file: std::path::PathBuf,
-        #[arg(long)]
-        decision_id: String,
-        #[arg(long, value_enum)]
-        kind: ImportKind,
-        #[arg(long)]
-        decided_on: chrono::NaiveDate,
-        #[arg(long)]
-        announced_on: Option<chrono::NaiveDate>,
-        #[arg(long, default_value = "")]
-        reason: String,
-        /// Where the file was published; recorded with the decision's reason.
-        #[arg(long)]
-        source: Option<String>,
-        /// What the amounts count in.
-        #[arg(long, value_enum, default_value = "euro")]
-        unit: crate::import::Unit,
-        /// The sheet of a workbook (the first by default).
-        #[arg(long)]
-        sheet: Option<String>,
+        #[command(flatten)]
+        decision: ImportArgs,
         /// The day to judge the preview on (default today).
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
@@ -122,6 +105,55 @@ enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+}
+
+/// The decision an imported file is, and how to read it.
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The decision's id, as the NZa numbers it.
+    #[arg(long)]
+    decision_id: String,
+    #[arg(long, value_enum)]
+    kind: ImportKind,
+    /// The day the NZa took the decision.
+    #[arg(long)]
+    decided_on: chrono::NaiveDate,
+    /// The day it was announced; it may be recorded later.
+    #[arg(long)]
+    announced_on: Option<chrono::NaiveDate>,
+    /// Why the NZa decided it.
+    #[arg(long, default_value = "")]
+    reason: String,
+    /// Where the file was published; recorded with the decision's reason.
+    #[arg(long)]
+    source: Option<String>,
+    /// What the amounts count in.
+    #[arg(long, value_enum, default_value = "euro")]
+    unit: crate::import::Unit,
+    /// The sheet of a workbook (the first by default).
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+impl ImportArgs {
+    fn fields(self) -> Result<crate::service::ImportFields, String> {
+        let decision_id =
+            termijn_domain::values::DecisionId::parse(&self.decision_id).map_err(|e| format!("--decision-id {e}"))?;
+        let kind = match self.kind {
+            ImportKind::Establishment => termijn_domain::register::SpaceDecisionKind::Establishment,
+            ImportKind::Amendment => termijn_domain::register::SpaceDecisionKind::Amendment,
+        };
+        Ok(crate::service::ImportFields {
+            decision_id,
+            kind,
+            decided_on: self.decided_on,
+            announced_on: self.announced_on,
+            reason: self.reason,
+            source: self.source,
+            unit: self.unit,
+            sheet: self.sheet,
+        })
+    }
 }
 
 /// The kinds of decision a file can be imported as.
@@ -279,40 +311,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Reference { command: ReferenceCommand::Diff { as_of, json, store: options } } => {
             reference_diff(&options, as_of, json).await
         }
-        Command::Import {
-            file,
-            decision_id,
-            kind,
-            decided_on,
-            announced_on,
-            reason,
-            source,
-            unit,
-            sheet,
-            as_of,
-            dry_run,
-            store: options,
-        } => {
-            let decision_id = match termijn_domain::values::DecisionId::parse(&decision_id) {
-                Ok(id) => id,
-                Err(e) => return fail(format!("--decision-id {e}")),
-            };
-            let kind = match kind {
-                ImportKind::Establishment => termijn_domain::register::SpaceDecisionKind::Establishment,
-                ImportKind::Amendment => termijn_domain::register::SpaceDecisionKind::Amendment,
-            };
-            let fields = crate::service::ImportFields {
-                decision_id,
-                kind,
-                decided_on,
-                announced_on,
-                reason,
-                source,
-                unit,
-                sheet,
-            };
-            import(&options, &file, &fields, as_of, dry_run).await
-        }
+        Command::Import { file, decision, as_of, dry_run, store: options } => match decision.fields() {
+            Ok(fields) => import(&options, &file, &fields, as_of, dry_run).await,
+            Err(e) => fail(e),
+        },
         Command::Demo { store: options } => {
             let (store, context) = match (options.open().await, options.legal_context()) {
                 (Ok(s), Ok(c)) => (s, Arc::new(c)),
