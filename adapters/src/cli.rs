@@ -390,16 +390,14 @@ async fn import(
         (Ok(s), Ok(c)) => (s, Arc::new(c)),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let service = Service::new(store.clone(), context.clone());
+    let service = Service::new(store, context.clone());
     let by = crate::startup::operator("termijn import");
-    let sha256 = crate::service::file_sha256(&bytes);
-    let key = format!("import-{sha256}");
-    match store.idempotency(&by.recorded_by, &key).await {
-        Ok(Some(_)) => {
+    match service.imported_before(&by.recorded_by, &crate::service::file_sha256(&bytes)).await {
+        Ok(true) => {
             println!("{} was imported before; nothing is recorded again", file.display());
             return ExitCode::SUCCESS;
         }
-        Ok(None) => {}
+        Ok(false) => {}
         Err(e) => return fail(e),
     }
     let as_of = as_of.unwrap_or_else(crate::service::today);
@@ -453,8 +451,6 @@ async fn import(
         println!("nothing is recorded (--dry-run): {} lines would be", preview.lines.len());
         return ExitCode::SUCCESS;
     }
-    let request_hash = crate::service::file_sha256(format!("{fields:?}\n{sha256}").as_bytes());
-    let by = crate::store::Provenance { idempotency_key: Some(key), request_hash: Some(request_hash), ..by };
     match service.record_import(&by, &imported).await {
         Ok(()) => {
             println!("recorded decision {} with {} lines", fields.decision_id, preview.lines.len());

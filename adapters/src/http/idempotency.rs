@@ -10,7 +10,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::auth::Caller;
@@ -63,7 +62,7 @@ where
     let Write { caller, key, route, body_sha256, status } = request;
     let store = state.service.store();
     let scope = caller.0.name.clone();
-    let request_hash = hex::encode(Sha256::digest(format!("{route}\n{body_sha256}").as_bytes()));
+    let request_hash = crate::store::Provenance::request_hash(&route, body_sha256);
     let Some(key) = key.0 else {
         let body = run(caller.provenance()).await?;
         return Ok(respond(

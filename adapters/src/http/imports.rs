@@ -19,7 +19,7 @@ use super::error::{ApiError, FieldError, problems};
 use super::extract::{Fields, FileBody, QueryParams};
 use super::idempotency::{IdempotencyKey, Write, write};
 use crate::import::Unit;
-use crate::service::{ImportFields, ImportPreview, SpaceDecisionDetail, today};
+use crate::service::{Import, ImportFields, ImportPreview, SpaceDecisionDetail, import_key, today};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(import))
@@ -131,25 +131,21 @@ async fn import(
     if dry_run {
         return Ok((StatusCode::OK, Json(imported.preview)).into_response());
     }
-    let key = key.0.unwrap_or_else(|| format!("import-{}", file.sha256));
+    let key = key.0.unwrap_or_else(|| import_key(&file.sha256));
     // A file imported before is answered as it was then, whatever its preview now says (its decision exists).
     let imported_before = state.service.store().idempotency(&caller.0.name, &key).await?.is_some();
     if imported.decision().is_none() && !imported_before {
         return Err(ApiError::Invalid(problems_as_fields(&imported.preview)));
     }
     let key = IdempotencyKey(Some(key));
-    // The same file with the same fields is the same request.
-    let mut described: Vec<_> = query.iter().filter(|(k, _)| !matches!(k.as_str(), "dry_run" | "as_of")).collect();
-    described.sort();
-    let body_sha256 = crate::service::file_sha256(format!("{described:?}\n{}", file.sha256).as_bytes());
     let (s, id, imported) = (&state, &fields.decision_id, &imported);
     write(
         &state,
         Write {
             caller: &caller,
             key,
-            route: "POST /api/v1/imports".to_owned(),
-            body_sha256: &body_sha256,
+            route: Import::ROUTE.to_owned(),
+            body_sha256: imported.request_sha256(),
             status: StatusCode::CREATED,
         },
         |by| async move {

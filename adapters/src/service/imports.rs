@@ -77,18 +77,34 @@ pub struct ImportPreview {
 pub struct Import {
     pub preview: ImportPreview,
     decision: Option<NewSpaceDecision>,
+    /// SHA-256 of what the import asks: its fields and its file.
+    request_sha256: String,
 }
 
 impl Import {
+    /// The route an import is recorded under, wherever it is asked (API, page or command line), so that its
+    /// idempotency key holds it to the same request everywhere.
+    pub const ROUTE: &'static str = "POST /api/v1/imports";
+
     /// The decision to record: `None` while the preview names problems.
     pub fn decision(&self) -> Option<&NewSpaceDecision> {
         self.decision.as_ref()
+    }
+
+    /// SHA-256 of the fields and the file: the request an import's idempotency key is held to.
+    pub fn request_sha256(&self) -> &str {
+        &self.request_sha256
     }
 }
 
 /// SHA-256 of a file, hex.
 pub fn file_sha256(file: &[u8]) -> String {
     hex::encode(Sha256::digest(file))
+}
+
+/// The idempotency key an import of a file claims unless it names another: the same file is recorded once.
+pub fn import_key(file_sha256: &str) -> String {
+    format!("import-{file_sha256}")
 }
 
 /// The reason recorded with an imported decision: the user's, and where the file comes from.
@@ -118,6 +134,7 @@ impl Service {
         as_of: NaiveDate,
     ) -> Result<Import, StoreError> {
         let sha256 = file_sha256(file);
+        let request_sha256 = file_sha256(format!("{fields:?}\n{sha256}").as_bytes());
         let mut preview = ImportPreview {
             file_sha256: sha256.clone(),
             as_of,
@@ -134,7 +151,7 @@ impl Service {
             Ok(table) => table,
             Err(error) => {
                 preview.problems.push(problem(0, None, error.to_string()));
-                return Ok(Import { preview, decision: None });
+                return Ok(Import { preview, decision: None, request_sha256 });
             }
         };
         preview.sheet.clone_from(&table.sheet);
@@ -179,7 +196,7 @@ impl Service {
                 preview.lines.push(shown(line, now.and_then(|space| space.amount)));
             }
             preview.problems.sort_by_key(|p| p.row);
-            return Ok(Import { preview, decision: None });
+            return Ok(Import { preview, decision: None, request_sha256 });
         }
         let decision = |spaces: Vec<SpaceLine>| NewSpaceDecision {
             decision_id: fields.decision_id.clone(),
@@ -194,7 +211,7 @@ impl Service {
         let mut answer =
             match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision(all.clone()))], &audience).await {
                 Ok(answer) => answer,
-                Err(refused) => return refused_by_the_register(preview, refused),
+                Err(refused) => return refused_by_the_register(preview, request_sha256, refused),
             };
         let now: HashMap<(RegionSlug, i32), Option<Euro>> = answer
             .spaces
@@ -218,13 +235,13 @@ impl Service {
                 None,
                 "every line of the file holds the amount the register holds already",
             ));
-            return Ok(Import { preview, decision: None });
+            return Ok(Import { preview, decision: None, request_sha256 });
         }
         if !preview.unchanged.is_empty() {
             answer =
                 match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision(changed.clone()))], &audience).await {
                     Ok(answer) => answer,
-                    Err(refused) => return refused_by_the_register(preview, refused),
+                    Err(refused) => return refused_by_the_register(preview, request_sha256, refused),
                 };
         }
         for change in answer.changes {
@@ -234,10 +251,16 @@ impl Service {
                 _ => {}
             }
         }
-        Ok(Import { preview, decision: Some(decision(changed)) })
+        Ok(Import { preview, decision: Some(decision(changed)), request_sha256 })
     }
 
-    /// Records a previewed import as one decision, through the same command as the API's.
+    /// Whether `by` imported this file before, under its own idempotency key.
+    pub async fn imported_before(&self, by: &str, file_sha256: &str) -> Result<bool, StoreError> {
+        Ok(self.store.idempotency(by, &import_key(file_sha256)).await?.is_some())
+    }
+
+    /// Records a previewed import as one decision, through the same command as the API's, claiming the file's
+    /// idempotency key (unless `by` names another), so that the same file is recorded once.
     pub async fn record_import(&self, by: &Provenance, import: &Import) -> Result<(), CommandError> {
         let Some(decision) = import.decision.clone() else {
             return Err(CommandError::Invalid {
@@ -245,12 +268,24 @@ impl Service {
                 message: "the file has problems; nothing is recorded".to_owned(),
             });
         };
-        self.record_space_decision(by, decision).await
+        let by = Provenance {
+            idempotency_key: by.idempotency_key.clone().or_else(|| Some(import_key(&import.preview.file_sha256))),
+            request_hash: by
+                .request_hash
+                .clone()
+                .or_else(|| Some(Provenance::request_hash(Import::ROUTE, &import.request_sha256))),
+            ..by.clone()
+        };
+        self.record_space_decision(&by, decision).await
     }
 }
 
 /// A preview whose decision the register refuses (its id used before, say): the refusal as the file's problem.
-fn refused_by_the_register(mut preview: ImportPreview, refused: super::EntryRefused) -> Result<Import, StoreError> {
+fn refused_by_the_register(
+    mut preview: ImportPreview,
+    request_sha256: String,
+    refused: super::EntryRefused,
+) -> Result<Import, StoreError> {
     let column = match &refused.error {
         CommandError::Invalid { field, .. } => field.clone(),
         CommandError::Conflict(_) => Some("decision_id".to_owned()),
@@ -260,7 +295,7 @@ fn refused_by_the_register(mut preview: ImportPreview, refused: super::EntryRefu
         CommandError::Store(error) => Err(error),
         error => {
             preview.problems.push(Problem { row: 0, column, message: error.to_string() });
-            Ok(Import { preview, decision: None })
+            Ok(Import { preview, decision: None, request_sha256 })
         }
     }
 }

@@ -29,7 +29,7 @@ pub use clock::{legal_date_at, start_of_legal_day, today};
 pub use commands::{Entry, JudgmentOrder, NamedAnnulment, NewObjection, NewSpaceDecision};
 pub use deadlines::keep_deadlines_fresh;
 pub use error::CommandError;
-pub use imports::{Import, ImportFields, ImportPreview, PreviewLine, file_sha256};
+pub use imports::{Import, ImportFields, ImportPreview, PreviewLine, file_sha256, import_key};
 pub use queries::{AppealDetail, SpaceDecisionDetail};
 pub use reference::ReferenceVersion;
 pub use what_if::{EntryRefused, WhatIf};

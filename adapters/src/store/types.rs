@@ -134,6 +134,12 @@ impl Provenance {
     pub const IDEMPOTENCY_KEY: &'static str = "idempotency_key";
     pub const REQUEST_HASH: &'static str = "request_hash";
 
+    /// The hash an idempotency key holds a write to: the route and the SHA-256 of what was asked.
+    pub fn request_hash(route: &str, body_sha256: &str) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(format!("{route}\n{body_sha256}").as_bytes()))
+    }
+
     pub fn metadata(&self) -> std::collections::HashMap<String, String> {
         let mut metadata = std::collections::HashMap::from([(Self::RECORDED_BY.to_owned(), self.recorded_by.clone())]);
         if let Some(key) = &self.idempotency_key {

@@ -175,24 +175,14 @@ pub async fn lees_in(State(state): State<AppState>, posted: Posted) -> Response 
         Ok(imported) => imported,
         Err(error) => return error_page(user, error.into()),
     };
-    let sha256 = imported.preview.file_sha256.clone();
-    let key = format!("import-{sha256}");
-    let store = state.service.store();
-    let imported_before = match store.idempotency(&by, &key).await {
-        Ok(found) => found.is_some(),
+    let imported_before = match state.service.imported_before(&by, &imported.preview.file_sha256).await {
+        Ok(before) => before,
         Err(error) => return error_page(user, error.into()),
     };
     if posted.get("actie") == "vastleggen" && (imported.decision().is_some() || imported_before) {
-        if !imported_before {
-            let request_hash = crate::service::file_sha256(format!("{query:?}\n{sha256}").as_bytes());
-            let provenance = crate::store::Provenance {
-                idempotency_key: Some(key),
-                request_hash: Some(request_hash),
-                ..user.caller.provenance()
-            };
-            if let Err(error) = state.service.record_import(&provenance, &imported).await {
-                return error_page(user, error.into());
-            }
+        if !imported_before && let Err(error) = state.service.record_import(&user.caller.provenance(), &imported).await
+        {
+            return error_page(user, error.into());
         }
         let recorded = super::entry::recorded_decision_page(&state, user, &fields.decision_id).await;
         return recorded;

@@ -115,20 +115,26 @@ impl MessagePage {
     }
 }
 
+/// The page while the database is away: 503 with `Retry-After`, nothing recorded.
+fn unavailable_page(user: Option<session::UserBar>) -> Response {
+    let page = MessagePage {
+        user,
+        nav: "",
+        heading: "Even niet bereikbaar".to_owned(),
+        text: "De database antwoordt nu niet; er is niets vastgelegd. Probeer het over enkele seconden opnieuw."
+            .to_owned(),
+    };
+    let mut response = html(StatusCode::SERVICE_UNAVAILABLE, &page);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
 /// The page for a store that failed: 503 with `Retry-After` while the database is away, else 500; the cause is
 /// logged.
 fn store_failed(error: &crate::store::StoreError) -> Response {
     if error.is_unavailable() {
         tracing::warn!(%error, "the database does not answer");
-        let page = MessagePage {
-            heading: "Even niet bereikbaar".to_owned(),
-            text: "De database antwoordt nu niet; er is niets vastgelegd. Probeer het over enkele seconden opnieuw."
-                .to_owned(),
-            ..MessagePage::failed()
-        };
-        let mut response = html(StatusCode::SERVICE_UNAVAILABLE, &page);
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        return response;
+        return unavailable_page(None);
     }
     tracing::error!(%error, "a page's store failed");
     html(StatusCode::INTERNAL_SERVER_ERROR, &MessagePage::failed())
@@ -136,6 +142,9 @@ fn store_failed(error: &crate::store::StoreError) -> Response {
 
 /// The page for an API error that is not about a field: the same status and message as the API gives.
 fn error_page(user: &WebUser, error: ApiError) -> Response {
+    if let ApiError::Unavailable(_) = error {
+        return unavailable_page(Some(user.bar()));
+    }
     let status = error.status();
     let (heading, text) = match &error {
         ApiError::Forbidden(message) => ("Geen toegang".to_owned(), message.clone()),
@@ -144,16 +153,7 @@ fn error_page(user: &WebUser, error: ApiError) -> Response {
         ApiError::Internal(_) => {
             ("Er ging iets mis".to_owned(), "De vraag kon niet worden beantwoord; probeer het opnieuw.".to_owned())
         }
-        ApiError::Unavailable(_) => (
-            "Even niet bereikbaar".to_owned(),
-            "De database antwoordt nu niet; er is niets vastgelegd. Probeer het over enkele seconden opnieuw."
-                .to_owned(),
-        ),
         other => ("Niet gelukt".to_owned(), other.problem().detail),
     };
-    let mut page = html(status, &MessagePage { user: Some(user.bar()), nav: "", heading, text });
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    }
-    page
+    html(status, &MessagePage { user: Some(user.bar()), nav: "", heading, text })
 }
