@@ -25,8 +25,10 @@ pub fn binary() -> PathBuf {
                 .ok()
                 .and_then(|exe| exe.parent().and_then(Path::parent).map(Path::to_path_buf))
                 .expect("the test binary lives in target/<profile>/deps");
+            // The very build `scripts/test` runs, so that the binary shares every dependency already compiled
+            // (a build of `-p termijn` alone resolves features differently and compiles them all again).
             let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-                .args(["build", "--quiet", "-p", "termijn", "--bin", "termijn", "--features", "crash-points"])
+                .args(["test", "--workspace", "--locked", "--features", "termijn/crash-points", "--no-run", "--quiet"])
                 .status()
                 .expect("cargo runs");
             assert!(status.success(), "the termijn binary builds");
