@@ -95,6 +95,34 @@ enum Command {
         #[command(flatten)]
         store: StoreOptions,
     },
+    /// The register's checkpoint key.
+    Checkpoint {
+        #[command(subcommand)]
+        command: CheckpointCommand,
+    },
+    /// Writes an audit bundle into an empty folder: the whole log as JSON Lines (events.jsonl), a checkpoint of
+    /// exactly those events signed now (checkpoint.txt) and the key it verifies with (verifier-key.txt).
+    Export {
+        /// The folder; absent or empty.
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+    /// Checks an audit bundle without the database: the checkpoint's signature, every event's hash and place in
+    /// the chain, the Merkle root against the checkpoint, and, with --checkpoint, that the log has only grown
+    /// since that checkpoint was saved. Exits 1 on the first problem, naming it.
+    Audit {
+        /// The folder `termijn export` wrote.
+        #[arg(long)]
+        bundle: std::path::PathBuf,
+        /// A checkpoint saved earlier (from GET /api/v1/checkpoint or an earlier bundle).
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+        /// The verifier key kept by the auditor (the key itself, or a file holding it); default the bundle's.
+        #[arg(long)]
+        key: Option<String>,
+    },
     /// Loads an example register (example amounts) into an empty store.
     Demo {
         #[command(flatten)]
@@ -175,6 +203,16 @@ enum ReferenceCommand {
         /// Prints the difference as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        store: StoreOptions,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CheckpointCommand {
+    /// Prints the verifier key of the register's checkpoints, `name+keyhash+base64(0x01 || public key)`, as Go's
+    /// golang.org/x/mod/sumdb/note reads it; creates the key first when the register has none.
+    Key {
         #[command(flatten)]
         store: StoreOptions,
     },
@@ -279,6 +317,18 @@ pub async fn run(cli: Cli) -> ExitCode {
             match crate::store::Store::backup(&location, &to).await {
                 Ok((position, hash)) => {
                     println!("backed up {position} events (last hash {hash}) to {}", to.display());
+                    // The checkpoint key is not in the database: it is copied beside the copy, for restore.
+                    let copied = store.checkpoint_key_file().map_err(|e| e.to_string());
+                    match copied.map(|key| copy_key(&key, &key_beside(&to)).map_err(|e| e.to_string())) {
+                        Ok(Ok(true)) => {
+                            println!(
+                                "and the checkpoint key to {} (keep it as safe as the key)",
+                                key_beside(&to).display()
+                            );
+                        }
+                        Ok(Ok(false)) => {}
+                        Ok(Err(e)) | Err(e) => return fail(format!("the checkpoint key: {e}")),
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
@@ -315,6 +365,65 @@ pub async fn run(cli: Cli) -> ExitCode {
             Ok(fields) => import(&options, &file, &fields, as_of, dry_run).await,
             Err(e) => fail(e),
         },
+        Command::Checkpoint { command: CheckpointCommand::Key { store: options } } => {
+            let store = match options.open().await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match options.checkpoints(&store).await {
+                Ok(checkpoints) => {
+                    println!("{}", checkpoints.verifier_key());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Export { to, store: options } => {
+            let store = match options.open().await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            let checkpoints = match options.checkpoints(&store).await {
+                Ok(c) => c,
+                Err(e) => return fail(e),
+            };
+            match crate::audit::bundle::export(&store, &checkpoints, &to).await {
+                Ok(size) => {
+                    println!("exported {size} events with a signed checkpoint into {}", to.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Audit { bundle, checkpoint, key } => {
+            let saved = match checkpoint.as_deref().map(std::fs::read_to_string).transpose() {
+                Ok(saved) => saved,
+                Err(e) => return fail(format!("--checkpoint: {e}")),
+            };
+            let key = match key {
+                Some(key) if std::path::Path::new(&key).is_file() => match std::fs::read_to_string(&key) {
+                    Ok(text) => Some(text.trim().to_owned()),
+                    Err(e) => return fail(format!("--key: {e}")),
+                },
+                other => other,
+            };
+            match crate::audit::bundle::audit(&bundle, saved.as_deref(), key.as_deref()) {
+                Ok(audited) => {
+                    println!(
+                        "intact: {} events, Merkle root {} signed by {}",
+                        audited.checkpoint.size, audited.checkpoint.root, audited.checkpoint.origin
+                    );
+                    if let Some(earlier) = audited.extends {
+                        println!("consistent: the log extends the saved checkpoint of {earlier} events");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(problem) => {
+                    eprintln!("termijn audit: NOT INTACT: {problem}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Demo { store: options } => {
             let (store, context) = match (options.open().await, options.legal_context()) {
                 (Ok(s), Ok(c)) => (s, Arc::new(c)),
@@ -357,6 +466,30 @@ async fn verify(store: &crate::store::Store) -> ExitCode {
 }
 
 /// `termijn restore`: the copy put in place in an empty data folder, then its history verified.
+/// Where `termijn backup` keeps the checkpoint key beside a copy.
+fn key_beside(copy: &std::path::Path) -> std::path::PathBuf {
+    let mut name = copy.as_os_str().to_owned();
+    name.push(".checkpoint.key");
+    std::path::PathBuf::from(name)
+}
+
+/// Copies a checkpoint key file, readable by its owner only, never over an existing file; whether there was one.
+fn copy_key(from: &std::path::Path, to: &std::path::Path) -> Result<bool, std::io::Error> {
+    use std::io::Write;
+    let key = match std::fs::read(from) {
+        Ok(key) => key,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(to)?;
+    file.write_all(&key)?;
+    file.sync_all()?;
+    Ok(true)
+}
+
 async fn restore(options: &StoreOptions, from: &std::path::Path) -> ExitCode {
     let location = match options.location() {
         Ok(location) => location,
@@ -364,6 +497,12 @@ async fn restore(options: &StoreOptions, from: &std::path::Path) -> ExitCode {
     };
     if let Err(e) = crate::store::Store::restore(&location, from).await {
         return fail(e);
+    }
+    let key = options.checkpoint_key_file().map_err(|e| e.to_string());
+    match key.map(|key| copy_key(&key_beside(from), &key).map_err(|e| e.to_string())) {
+        Ok(Ok(true)) => println!("put the checkpoint key back from {}", key_beside(from).display()),
+        Ok(Ok(false)) => {}
+        Ok(Err(e)) | Err(e) => return fail(format!("the checkpoint key: {e}")),
     }
     match options.open().await {
         Ok(store) => {

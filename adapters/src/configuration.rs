@@ -21,6 +21,14 @@ pub struct StoreOptions {
     /// Folder with regions.toml, atw-equated-days.toml and law.toml; without it the shipped files are used.
     #[arg(long, env = "TERMIJN_REFERENCE_DIR")]
     pub reference_dir: Option<PathBuf>,
+    /// The file with the key the register's checkpoints are signed with, kept outside the database (created
+    /// once, readable by its owner only). Default: checkpoint.key in --data-dir, or, on PostgreSQL,
+    /// checkpoint-DATABASE.key there.
+    #[arg(long, env = "TERMIJN_CHECKPOINT_KEY")]
+    pub checkpoint_key: Option<PathBuf>,
+    /// The name of a new checkpoint key, which is the origin line of every checkpoint (no spaces or plus signs).
+    #[arg(long, env = "TERMIJN_LOG_ORIGIN")]
+    pub log_origin: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +41,8 @@ pub enum ConfigError {
     Reference(#[from] ReferenceDataError),
     #[error("the reference data cannot be recorded: {0}")]
     Adopt(crate::service::CommandError),
+    #[error("checkpoints: {0}")]
+    Checkpoints(String),
 }
 
 impl StoreOptions {
@@ -42,6 +52,31 @@ impl StoreOptions {
 
     pub async fn open(&self) -> Result<Store, ConfigError> {
         Ok(Store::open(&self.location()?).await?)
+    }
+
+    /// Where the checkpoint key is kept.
+    pub fn checkpoint_key_file(&self) -> Result<PathBuf, StoreError> {
+        if let Some(file) = &self.checkpoint_key {
+            return Ok(file.clone());
+        }
+        Ok(match self.location()? {
+            StoreLocation::Sqlite(dir) => dir.join("checkpoint.key"),
+            StoreLocation::Postgres(url) => {
+                let database = url.rsplit('/').next().unwrap_or("register").split('?').next().unwrap_or("register");
+                self.data_dir.join(format!("checkpoint-{database}.key"))
+            }
+        })
+    }
+
+    /// The register's checkpoints, with its key (created on first use).
+    pub async fn checkpoints(&self, store: &Store) -> Result<crate::audit::Checkpoints, ConfigError> {
+        let origin = match &self.log_origin {
+            Some(origin) => origin.clone(),
+            None => format!("termijn/{:016x}", rand::random::<u64>()),
+        };
+        crate::audit::Checkpoints::open(store.clone(), &self.checkpoint_key_file()?, &origin)
+            .await
+            .map_err(|e| ConfigError::Checkpoints(e.to_string()))
     }
 
     /// The reference data: the files in --reference-dir, or those shipped with termijn.
@@ -93,6 +128,12 @@ pub struct WebOptions {
     /// may yet be recorded, which its Idempotency-Key makes safe to retry).
     #[arg(long, env = "TERMIJN_REQUEST_TIMEOUT", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub request_timeout: u64,
+    /// A checkpoint is signed at least every this many events...
+    #[arg(long, env = "TERMIJN_CHECKPOINT_EVERY_EVENTS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_events: u64,
+    /// ...and at least this often (minutes) while the log grows.
+    #[arg(long, env = "TERMIJN_CHECKPOINT_EVERY_MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub checkpoint_every_minutes: u64,
 }
 
 impl WebOptions {
@@ -106,6 +147,10 @@ impl WebOptions {
             https: self.https,
             failed_token_attempts: self.failed_token_attempts,
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            checkpoints: crate::audit::SigningPolicy {
+                every_events: self.checkpoint_every_events,
+                every: std::time::Duration::from_secs(self.checkpoint_every_minutes * 60),
+            },
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The outside world of termijn: event stores, the service, the HTTP API, start-up and the command line.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod configuration;

@@ -14,6 +14,7 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: axum::Router,
     service: Arc<Service>,
+    policy: crate::audit::SigningPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +35,8 @@ impl Application {
         tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory");
         let files = options.reference_files()?;
         let context = Arc::new(files.context().map_err(ConfigError::from)?);
-        let mut service = Service::new(store, context);
+        let checkpoints = options.checkpoints(&store).await?;
+        let mut service = Service::new(store, context).with_checkpoints(checkpoints);
         let adopted = service.adopt_reference_data(&started_by(), files).await.map_err(ConfigError::Adopt)?;
         if adopted {
             tracing::info!("recorded the reference data as a new version: the history shows the change");
@@ -43,8 +45,9 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|source| StartError::Listen { address: listen, source })?;
+        let policy = web.checkpoints;
         let (router, _) = router(service.clone(), web);
-        Ok(Self { listener, router, service })
+        Ok(Self { listener, router, service, policy })
     }
 
     pub fn service(&self) -> &Service {
@@ -60,12 +63,16 @@ impl Application {
         let address = self.listener.local_addr()?;
         let refresher = tokio::spawn(crate::service::keep_deadlines_fresh(self.service.clone()));
         let upkeep = tokio::spawn(crate::telemetry::keep_metrics_up());
+        let signing = self.service.checkpoints().cloned().map(|c| tokio::spawn(c.keep_signing(self.policy)));
         tracing::info!("listening on http://{address}");
         println!("termijn: web interface at http://{address}/ (API at http://{address}/api/v1)");
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await;
         refresher.abort();
         upkeep.abort();
+        if let Some(signing) = signing {
+            signing.abort();
+        }
         served
     }
 }

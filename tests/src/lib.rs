@@ -68,7 +68,13 @@ impl Db {
     pub fn args(&self) -> Vec<String> {
         match self {
             Self::Sqlite(dir) => vec!["--data-dir".to_owned(), dir.path().display().to_string()],
-            Self::Postgres { admin_url, name } => vec!["--database-url".to_owned(), database_url(admin_url, name)],
+            Self::Postgres { admin_url, name } => vec![
+                "--database-url".to_owned(),
+                database_url(admin_url, name),
+                // The register's checkpoint key, shared by every server on this database.
+                "--checkpoint-key".to_owned(),
+                pg_checkpoint_key(name).display().to_string(),
+            ],
         }
     }
 
@@ -108,6 +114,11 @@ impl Db {
     }
 }
 
+/// Where the checkpoint key of the test database `name` is kept.
+fn pg_checkpoint_key(name: &str) -> PathBuf {
+    std::env::temp_dir().join("termijn-test-keys").join(format!("{name}.key"))
+}
+
 fn database_url(admin_url: &str, name: &str) -> String {
     let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
     let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
@@ -120,6 +131,7 @@ fn database_url(admin_url: &str, name: &str) -> String {
 impl Drop for Db {
     fn drop(&mut self) {
         if let Self::Postgres { admin_url, name } = self {
+            let _ = std::fs::remove_file(pg_checkpoint_key(name));
             let (admin_url, name) = (admin_url.clone(), name.clone());
             let _ = std::thread::spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");

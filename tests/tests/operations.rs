@@ -191,6 +191,7 @@ async fn a_backup_taken_during_writes_restores_into_an_empty_folder_and_holds_ev
         termijn_tests::run_termijn(&["restore", "--from", copy.to_str().expect("a path"), &target[0], &target[1]]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("intact: "), "the restored history verifies: {out}");
+    let restore_out = out;
     let (code, out, _) = restored.run(&["verify"], &[]);
     assert_eq!(code, 0, "{out}");
     // Into a folder that holds a store already, a restore is refused.
@@ -199,6 +200,10 @@ async fn a_backup_taken_during_writes_restores_into_an_empty_folder_and_holds_ev
     assert_ne!(code, 0);
     assert!(err.contains("not empty"), "{err}");
 
+    // The checkpoint key came with the copy: the restored register signs with the same key.
+    assert!(restore_out.contains("put the checkpoint key back"), "{restore_out}");
+    let key = |db: &Db| db.run(&["checkpoint", "key"], &[]).1;
+    assert_eq!(key(&restored), key(&db));
     let on_copy = Server::start(&restored, &[]);
     termijn_tests::assert_appeals_readable(&on_copy.base, &legal, &before).await;
     // What was recorded after the backup had ended is not in it: the copy is of one moment.

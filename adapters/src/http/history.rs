@@ -23,6 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct HistoryEvent {
     /// Global, increasing, without gaps.
     position: i64,
+    /// The event's leaf in the Merkle tree over the log: `position - 1`.
+    leaf_index: i64,
     /// `TYPE/ID` of the aggregate, e.g. `appeal/CBb 26/0123`.
     stream: String,
     sequence: i64,
@@ -106,6 +108,7 @@ async fn page(state: &AppState, query: &std::collections::HashMap<String, String
             .into_iter()
             .map(|e| HistoryEvent {
                 position: e.position,
+                leaf_index: e.position - 1,
                 stream: format!("{}/{}", e.aggregate_type, e.aggregate_id),
                 sequence: e.sequence,
                 event_type: e.event_type,
@@ -127,6 +130,7 @@ pub(crate) fn json_line(row: &crate::store::StoredRow, previous_hash: &str) -> S
     let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
     let mut line = serde_json::json!({
         "position": row.position,
+        "leaf_index": row.position - 1,
         "stream": format!("{}/{}", row.aggregate_type, row.aggregate_id),
         "sequence": row.sequence,
         "type": row.event_type,

@@ -8,11 +8,12 @@ mod deadlines;
 pub mod error;
 mod exports;
 mod extract;
-mod history;
+pub(crate) mod history;
 mod idempotency;
 mod imports;
 mod objections;
 mod operations;
+mod proofs;
 mod reference;
 mod spaces;
 pub(crate) mod subscriptions;
@@ -158,6 +159,7 @@ pub fn router(service: Arc<Service>, web: web::WebSettings) -> (axum::Router, ut
         .merge(objections::router())
         .merge(deadlines::router())
         .merge(history::router())
+        .merge(proofs::router())
         .merge(reference::router())
         .merge(what_if::router())
         .merge(imports::router())

@@ -16,6 +16,7 @@ use termijn_projections::views::Audience;
 use utoipa::ToSchema;
 
 use super::commands::{Entry, NewSpaceDecision};
+use super::what_if::Deadlines;
 use super::{CommandError, Service};
 use crate::import::{Layout, Problem, Unit, read_lines, table};
 use crate::store::{Provenance, StoreError};
@@ -206,13 +207,17 @@ impl Service {
             reason: reason.clone(),
             spaces,
         };
+        // The preview shows the terms a decision opens and the appeals it reaches, not the deadlines index.
+        const TERMS: Deadlines = Deadlines::NotCompared;
         // One what-if gives the amounts now and what the decision would do; an amendment that repeats amounts
         // is asked again without those lines.
-        let mut answer =
-            match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision(all.clone()))], &audience).await {
-                Ok(answer) => answer,
-                Err(refused) => return refused_by_the_register(preview, request_sha256, refused),
-            };
+        let mut answer = match self
+            .what_if_comparing(by, as_of, vec![Entry::SpaceDecision(decision(all.clone()))], &audience, TERMS)
+            .await
+        {
+            Ok(answer) => answer,
+            Err(refused) => return refused_by_the_register(preview, request_sha256, refused),
+        };
         let now: HashMap<(RegionSlug, i32), Option<Euro>> = answer
             .spaces
             .iter()
@@ -238,11 +243,13 @@ impl Service {
             return Ok(Import { preview, decision: None, request_sha256 });
         }
         if !preview.unchanged.is_empty() {
-            answer =
-                match self.what_if(by, as_of, vec![Entry::SpaceDecision(decision(changed.clone()))], &audience).await {
-                    Ok(answer) => answer,
-                    Err(refused) => return refused_by_the_register(preview, request_sha256, refused),
-                };
+            answer = match self
+                .what_if_comparing(by, as_of, vec![Entry::SpaceDecision(decision(changed.clone()))], &audience, TERMS)
+                .await
+            {
+                Ok(answer) => answer,
+                Err(refused) => return refused_by_the_register(preview, request_sha256, refused),
+            };
         }
         for change in answer.changes {
             match change.change {

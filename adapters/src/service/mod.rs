@@ -46,6 +46,8 @@ pub struct Service {
     reference: Cqrs<ReferenceData>,
     /// The recorded versions of the reference data, oldest first; read when the server adopts its data.
     versions: Vec<ReferenceVersion>,
+    /// The register's signed checkpoints, where this process holds the key.
+    checkpoints: Option<crate::audit::Checkpoints>,
 }
 
 fn framework<A: Aggregate<Services = Services>>(store: &Store, context: &Services) -> Cqrs<A> {
@@ -62,6 +64,7 @@ impl Service {
             objections: framework(&store, &context),
             reference: framework(&store, &context),
             versions: Vec::new(),
+            checkpoints: None,
             store,
             context,
         }
@@ -73,5 +76,15 @@ impl Service {
 
     pub fn context(&self) -> &LegalContext {
         &self.context
+    }
+
+    /// Signs and serves checkpoints with `checkpoints`.
+    pub fn with_checkpoints(mut self, checkpoints: crate::audit::Checkpoints) -> Self {
+        self.checkpoints = Some(checkpoints);
+        self
+    }
+
+    pub fn checkpoints(&self) -> Option<&crate::audit::Checkpoints> {
+        self.checkpoints.as_ref()
     }
 }

@@ -112,7 +112,9 @@ impl Service {
         for (region, year) in self.store.region_years().await? {
             let rows = self.store.region_year_rows(&region, year).await?;
             let sides = (Side::new(&rows, before), Side::new(&rows, after));
-            if let Some(compared) = self.compare(&region, year, sides.0, sides.1, as_of, &audience) {
+            if let Some(compared) =
+                self.compare((&region, year), sides.0, sides.1, as_of, &audience, super::what_if::Deadlines::Compared)
+            {
                 changes.extend(compared.changes);
             }
         }

@@ -62,6 +62,18 @@ impl Service {
         entries: Vec<Entry>,
         audience: &Audience,
     ) -> Result<WhatIf, EntryRefused> {
+        self.what_if_comparing(by, as_of, entries, audience, Deadlines::Compared).await
+    }
+
+    /// [`Service::what_if`], comparing the deadlines of both sides as well or not.
+    pub(super) async fn what_if_comparing(
+        &self,
+        by: &str,
+        as_of: NaiveDate,
+        entries: Vec<Entry>,
+        audience: &Audience,
+        deadlines: Deadlines,
+    ) -> Result<WhatIf, EntryRefused> {
         let mut scenario = Scenario::new(&self.store, &self.context, by).await?;
         for (i, entry) in entries.into_iter().enumerate() {
             let refused = |error| EntryRefused { entry: i, error };
@@ -82,7 +94,7 @@ impl Service {
                 .iter()
                 .map(|((region, year), before, after)| {
                     let (before, after) = (Side::new(before, &self.context), Side::new(after, &self.context));
-                    self.compare(region, *year, before, after, as_of, audience)
+                    self.compare((region, *year), before, after, as_of, audience, deadlines)
                 })
                 .collect()
         };
@@ -110,6 +122,15 @@ impl Service {
     }
 }
 
+/// Whether a comparison also compares the deadlines from the day on of both sides (the changes
+/// `DeadlineAdded`, `DeadlineMoves` and `DeadlineRemoved`), which judges each side a second time, for the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Deadlines {
+    Compared,
+    /// Only the region-year's own judgment: its amount, decisions, terms and appeals.
+    NotCompared,
+}
+
 /// One side of a comparison: a region-year's rows, judged with some reference data.
 pub(super) struct Side<'a> {
     rows: &'a RegionYearRows,
@@ -135,12 +156,12 @@ impl Service {
     /// the region-year has no decision after.
     pub(super) fn compare(
         &self,
-        region: &RegionSlug,
-        year: i32,
+        (region, year): (&RegionSlug, i32),
         before: Side<'_>,
         after: Side<'_>,
         as_of: NaiveDate,
         audience: &Audience,
+        compared: Deadlines,
     ) -> Option<Compared> {
         let query = DeadlineQuery {
             from: as_of,
@@ -150,6 +171,9 @@ impl Service {
             viewer: audience.seen_by.clone(),
         };
         let deadlines = |side: &Side<'_>| -> Vec<DeadlineView> {
+            if compared == Deadlines::NotCompared {
+                return Vec::new();
+            }
             let indexed = deadline_terms(side.rows, region, year, side.context);
             deadlines_on(side.rows, indexed, region, year, side.context, &query)
         };

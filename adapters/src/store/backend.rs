@@ -19,7 +19,7 @@ use super::{
 
 /// A store of either database.
 #[async_trait]
-pub trait Backend: Appends + RegionYears + Log + DeadlineIndex + Access + Send + Sync {
+pub trait Backend: Appends + RegionYears + Log + Tree + DeadlineIndex + Access + Send + Sync {
     fn kind(&self) -> &'static str;
 
     /// The cqrs-es repository that loads aggregates from this store's `events` table.
@@ -98,6 +98,33 @@ pub trait Log {
 
     /// Appends rows as they are, positions and hashes included; `Store::import_rows` checks them first.
     async fn append_rows_as_they_are(&self, rows: &[StoredRow]) -> Result<(), StoreError>;
+}
+
+/// The Merkle tree over the log and its signed checkpoints.
+#[async_trait]
+pub trait Tree {
+    /// How many events the tree covers (the whole log, once the writer has caught up with an older one).
+    async fn tree_size(&self) -> Result<u64, StoreError>;
+
+    /// The stored hashes at these indexes (`tlog_tiles::stored_hash_index`); those not stored are left out.
+    async fn stored_hashes(
+        &self,
+        indexes: &[u64],
+    ) -> Result<std::collections::HashMap<u64, crate::audit::merkle::Hash>, StoreError>;
+
+    /// The chain hash of the event at `position`: its leaf's data.
+    async fn leaf_chain_hash(&self, position: i64) -> Result<Option<String>, StoreError>;
+
+    /// The verifier key this register's checkpoints are signed with, once recorded.
+    async fn checkpoint_key(&self) -> Result<Option<String>, StoreError>;
+
+    /// Records the register's verifier key unless one is recorded already; the one recorded.
+    async fn record_checkpoint_key(&self, verifier_key: &str) -> Result<String, StoreError>;
+
+    async fn latest_checkpoint(&self) -> Result<Option<super::CheckpointRecord>, StoreError>;
+
+    /// Keeps a signed checkpoint; one of the same tree size kept before stays as it is.
+    async fn record_checkpoint(&self, checkpoint: &super::CheckpointRecord) -> Result<(), StoreError>;
 }
 
 #[async_trait]

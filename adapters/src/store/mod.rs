@@ -16,7 +16,7 @@ mod types;
 
 use std::sync::Arc;
 
-pub use backend::{Access, Appends, Backend, DeadlineIndex, Log, RegionYears};
+pub use backend::{Access, Appends, Backend, DeadlineIndex, Log, RegionYears, Tree};
 pub use repository::EventRepository;
 use termijn_projections::RecordedEvent;
 pub use types::*;

@@ -22,7 +22,7 @@ mod dialect {
 
     /// The row lock on the chain head serialises writers of every process until they commit.
     pub(super) const HEAD_FOR_UPDATE: &str =
-        "SELECT position, hash, recorded_at FROM chain_head WHERE id = 1 FOR UPDATE";
+        "SELECT position, hash, recorded_at, tree_size FROM chain_head WHERE id = 1 FOR UPDATE";
 
     /// From this many rows on, rows go in through `COPY`, which PostgreSQL parses far faster than the bound
     /// parameters of multi-row inserts; fewer go in as inserts, which cost fewer round trips.
@@ -217,6 +217,8 @@ impl PostgresStore {
         let cache = std::sync::Arc::new(super::cache::RegionYearCache::default());
         let writer =
             Writer::start(move || async move { options(1).connect(&url).await }, crash_at, cache.clone()).await?;
+        // A log recorded before the Merkle tree existed is brought into it once.
+        writer.catch_up_tree().await?;
         Ok(Self { pool, writer, cache })
     }
 }

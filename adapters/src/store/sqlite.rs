@@ -24,7 +24,8 @@ mod dialect {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
-    pub(super) const HEAD_FOR_UPDATE: &str = "SELECT position, hash, recorded_at FROM chain_head WHERE id = 1";
+    pub(super) const HEAD_FOR_UPDATE: &str =
+        "SELECT position, hash, recorded_at, tree_size FROM chain_head WHERE id = 1";
 
     /// Rows go in as multi-row inserts whatever their number: an embedded insert costs no round trips.
     pub(super) async fn insert_rows(
@@ -164,6 +165,8 @@ impl SqliteStore {
             cache.clone(),
         )
         .await?;
+        // A log recorded before the Merkle tree existed is brought into it once.
+        writer.catch_up_tree().await?;
         Ok(Self { pool, writer, cache })
     }
 }

@@ -419,3 +419,13 @@ pub struct RegionYearDeadlines {
     pub version: i64,
     pub terms: Vec<DeadlineView>,
 }
+
+/// A signed checkpoint as kept: the tree size, its root hash (base64), the signed note (C2SP tlog-checkpoint)
+/// and when it was signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointRecord {
+    pub tree_size: u64,
+    pub root_hash: String,
+    pub note: String,
+    pub signed_at: String,
+}

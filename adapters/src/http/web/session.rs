@@ -33,6 +33,8 @@ pub struct WebSettings {
     pub failed_token_attempts: u32,
     /// The longest any request may take before it is answered 503 with `Retry-After`.
     pub request_timeout: std::time::Duration,
+    /// When the server signs checkpoints by itself.
+    pub checkpoints: crate::audit::SigningPolicy,
 }
 
 impl Default for WebSettings {
@@ -42,6 +44,10 @@ impl Default for WebSettings {
             https: false,
             failed_token_attempts: 10,
             request_timeout: std::time::Duration::from_secs(15),
+            checkpoints: crate::audit::SigningPolicy {
+                every_events: 1_000,
+                every: std::time::Duration::from_secs(600),
+            },
         }
     }
 }

@@ -79,6 +79,7 @@ pub(super) mod access;
 pub(super) mod deadlines;
 pub(super) mod facts;
 pub(super) mod log;
+pub(super) mod tree;
 pub(super) mod writer;
 
 /// Expands the store methods for `$store`, whose `pool` field is a `sqlx::Pool<$db>`, with the constants and
@@ -152,6 +153,7 @@ macro_rules! store_impl {
         crate::store::sql::writer::writer_sql!($store, $db);
         crate::store::sql::facts::facts_sql!($store, $db);
         crate::store::sql::log::log_sql!($store, $db);
+        crate::store::sql::tree::tree_sql!($store, $db);
         crate::store::sql::deadlines::deadlines_sql!($store, $db);
         crate::store::sql::access::access_sql!($store, $db);
     };

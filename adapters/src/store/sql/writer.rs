@@ -7,6 +7,8 @@ macro_rules! writer_sql {
         /// What the writer is asked to do.
         enum Job {
             Append(QueuedWrite),
+            /// Bring the Merkle tree up to the whole log.
+            CatchUpTree(tokio::sync::oneshot::Sender<Result<(), StoreError>>),
             Deadlines(Vec<RegionYearDeadlines>, tokio::sync::oneshot::Sender<Result<(), StoreError>>),
         }
 
@@ -215,23 +217,43 @@ macro_rules! writer_sql {
                                 }
                             };
                             let _ = ready.send(Ok(()));
+                            // The right edge of the Merkle tree as this writer last left it; loaded again from
+                            // the stored hashes whenever another process extended the tree since.
+                            // `TERMIJN_BENCH_WITHOUT_TREE=1` (for the benchmark's comparison only) leaves the tree
+                            // behind; the next writer without it brings the tree up to the log.
+                            let mut frontier = (std::env::var("TERMIJN_BENCH_WITHOUT_TREE").as_deref() != Ok("1"))
+                                .then(Frontier::default);
                             while let Some(first) = queued.recv().await {
                                 let mut batch = Vec::new();
                                 let mut deadlines = Vec::new();
+                                let mut catch_ups = Vec::new();
                                 for job in std::iter::once(first).chain(std::iter::from_fn(|| queued.try_recv().ok())) {
                                     match job {
                                         Job::Append(write) => batch.push(write),
                                         Job::Deadlines(index, reply) => deadlines.push((index, reply)),
+                                        Job::CatchUpTree(reply) => catch_ups.push(reply),
                                     }
                                 }
                                 let _turn = batch_turn.lock().await;
                                 for (index, reply) in deadlines {
                                     let _ = reply.send(write_deadlines(&pool, &index).await);
                                 }
+                                if let (false, Some(frontier)) = (catch_ups.is_empty(), frontier.as_mut()) {
+                                    let caught_up = catch_up_tree_now(&pool, frontier).await;
+                                    if let Err(error) = &caught_up {
+                                        tracing::warn!(%error, "the Merkle tree could not be brought up to the log");
+                                    }
+                                    for reply in catch_ups.drain(..) {
+                                        let _ = reply.send(caught_up.as_ref().map(|_| ()).map_err(|e| StoreError::Open(e.to_string())));
+                                    }
+                                }
+                                for reply in catch_ups {
+                                    let _ = reply.send(Ok(()));
+                                }
                                 if batch.is_empty() {
                                     continue;
                                 }
-                                commit_batch(&pool, crash_at.as_ref(), &cache, batch).await;
+                                commit_batch(&pool, crash_at.as_ref(), &cache, &mut frontier, batch).await;
                             }
                             pool.close().await;
                         });
@@ -246,6 +268,14 @@ macro_rules! writer_sql {
                 let (reply, answer) = tokio::sync::oneshot::channel();
                 let stopped = || AppendError::Database("the writer stopped before answering".to_owned());
                 self.jobs.send(Job::Append(QueuedWrite { events: events.to_vec(), reply })).map_err(|_| stopped())?;
+                answer.await.unwrap_or_else(|_| Err(stopped()))
+            }
+
+            /// Has the writer bring the Merkle tree up to the whole log, and waits until it has.
+            pub(super) async fn catch_up_tree(&self) -> Result<(), StoreError> {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let stopped = || StoreError::Open("the writer stopped".to_owned());
+                self.jobs.send(Job::CatchUpTree(reply)).map_err(|_| stopped())?;
                 answer.await.unwrap_or_else(|_| Err(stopped()))
             }
 
@@ -272,12 +302,13 @@ macro_rules! writer_sql {
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
             cache: &RegionYearCache,
+            frontier: &mut Option<Frontier>,
             batch: Vec<QueuedWrite>,
         ) {
             tracing::debug!(writes = batch.len(), "group commit");
             let started = std::time::Instant::now();
-            let outcomes = match write_batch(pool, crash_at, cache, &batch, batch.len() > 1).await {
-                Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, cache, &batch, false).await,
+            let outcomes = match write_batch(pool, crash_at, cache, frontier, &batch, batch.len() > 1).await {
+                Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, cache, frontier, &batch, false).await,
                 other => other,
             };
             if outcomes.is_ok() {
@@ -316,12 +347,14 @@ macro_rules! writer_sql {
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
             cache: &RegionYearCache,
+            frontier: &mut Option<Frontier>,
             batch: &[QueuedWrite],
             together: bool,
         ) -> Result<Vec<Outcome>, BatchFailure> {
             let mut tx = dialect::begin_write(pool).await.map_err(BatchFailure::Database)?;
-            let (position, previous, head_at): (i64, String, String) =
+            let (position, previous, head_at, tree_size): (i64, String, String, i64) =
                 sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await.map_err(BatchFailure::Database)?;
+            let head_position = position;
             // Instants never run backwards along the log, also when servers' clocks differ a little.
             let now = Utc::now();
             let recorded_at = match parse_instant(&head_at) {
@@ -346,10 +379,21 @@ macro_rules! writer_sql {
                 return Ok(outcomes);
             };
             let (position, previous) = (last.position, last.hash.clone());
-            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3 WHERE id = 1")
+            // The tree takes the batch's events as leaves in the same transaction; it is kept as this commit
+            // leaves it only once the commit succeeded.
+            let mut grown = frontier.clone();
+            if let Some(grown) = grown.as_mut() {
+                catch_up_tree(&mut tx, grown, tree_size, head_position).await.map_err(BatchFailure::Database)?;
+                let leaves: Vec<&str> =
+                    outcomes.iter().filter_map(|o| o.as_ref().ok()).flatten().map(|event| event.hash.as_str()).collect();
+                extend_tree(&mut tx, grown, &leaves).await.map_err(BatchFailure::Database)?;
+            }
+            let covered = if grown.is_some() { position } else { tree_size };
+            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3, tree_size = $4 WHERE id = 1")
                 .bind(position)
                 .bind(&previous)
                 .bind(&recorded_at_text)
+                .bind(covered)
                 .execute(&mut *tx)
                 .await
                 .map_err(BatchFailure::Database)?;
@@ -363,6 +407,7 @@ macro_rules! writer_sql {
                 std::process::abort();
             }
             tx.commit().await.map_err(BatchFailure::Database)?;
+            *frontier = grown;
             if crash == Some(CrashMoment::AfterCommit) {
                 std::process::abort();
             }
