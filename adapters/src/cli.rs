@@ -475,19 +475,11 @@ fn key_beside(copy: &std::path::Path) -> std::path::PathBuf {
 
 /// Copies a checkpoint key file, readable by its owner only, never over an existing file; whether there was one.
 fn copy_key(from: &std::path::Path, to: &std::path::Path) -> Result<bool, std::io::Error> {
-    use std::io::Write;
-    let key = match std::fs::read(from) {
-        Ok(key) => key,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(to)?;
-    file.write_all(&key)?;
-    file.sync_all()?;
-    Ok(true)
+    match std::fs::read(from) {
+        Ok(key) => crate::audit::checkpoint::write_key_file(to, &key).map(|()| true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 async fn restore(options: &StoreOptions, from: &std::path::Path) -> ExitCode {

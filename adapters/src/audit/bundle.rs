@@ -4,8 +4,6 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::checkpoint::{VerifiedCheckpoint, verify_checkpoint};
 use super::merkle::{self, Stored};
 use super::{AuditError, Checkpoints};
@@ -138,11 +136,7 @@ fn checked_line(line: &str, position: i64, previous: &str) -> Result<String, Str
     if !same {
         return Err("its columns are not those its hash covers (chained)".to_owned());
     }
-    let mut digest = Sha256::new();
-    digest.update(previous.as_bytes());
-    digest.update(b"\n");
-    digest.update(chained_text.as_bytes());
-    let hash = hex::encode(digest.finalize());
+    let hash = crate::store::chain::hash_of_text(previous, &chained_text);
     if hash != text("hash")? {
         return Err("its hash is not the hash of its columns: it was altered".to_owned());
     }

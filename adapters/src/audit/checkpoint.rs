@@ -76,12 +76,7 @@ impl CheckpointKey {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path).map_err(|e| e.to_string())?;
-        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| e.to_string())?;
+        write_key_file(path, text.as_bytes()).map_err(|e| e.to_string())?;
         Self::from_text(&text)
     }
 
@@ -109,6 +104,19 @@ impl CheckpointKey {
         note.add_sigs(&[&self.signer]).map_err(|e| e.to_string())?;
         String::from_utf8(note.to_bytes()).map_err(|e| e.to_string())
     }
+}
+
+/// Writes a key file: readable by its owner only, durably, never over an existing file.
+///
+/// # Errors
+/// When the file exists or cannot be written.
+pub fn write_key_file(path: &Path, key: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(key)?;
+    file.sync_all()
 }
 
 /// A checkpoint whose signature verified: its origin, tree size and root hash.

@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use self::checkpoint::CheckpointKey;
-use self::merkle::{Frontier, Hash, Stored};
+use self::merkle::{Hash, Stored};
 use crate::store::{CheckpointRecord, Store, StoreError, format_instant};
 
 /// Why a checkpoint or proof cannot be given.
@@ -134,8 +134,7 @@ impl Checkpoints {
         if size == 0 {
             return Err(AuditError::NothingSigned);
         }
-        let stored = self.store.stored_hashes(&Frontier::indexes_for(size)).await?;
-        let root = Frontier::from_stored(size, &stored).map_err(AuditError::Tree)?.root();
+        let root = over_stored(&self.store, |stored| merkle::root(size, stored)).await?;
         let note = self.key.sign(size, root).map_err(AuditError::Key)?;
         let record = CheckpointRecord {
             tree_size: size,

@@ -24,10 +24,15 @@ pub struct ChainedRow<'a> {
 
 /// SHA-256 over the previous hash, a newline and the row's [`chained_text`], hex encoded.
 pub fn hash(previous: &str, row: &ChainedRow<'_>) -> String {
+    hash_of_text(previous, &chained_text(row))
+}
+
+/// SHA-256 over the previous hash, a newline and a row's [`chained_text`] as given (an export's `chained`).
+pub fn hash_of_text(previous: &str, chained_text: &str) -> String {
     let mut digest = Sha256::new();
     digest.update(previous.as_bytes());
     digest.update(b"\n");
-    digest.update(chained_text(row).as_bytes());
+    digest.update(chained_text.as_bytes());
     hex::encode(digest.finalize())
 }
 

@@ -596,6 +596,12 @@ fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
+/// A history of `events` already in a store, as `generate` made it: ten thousand events a year from FIRST_YEAR.
+fn held_history(events: u64) -> Generated {
+    let years = (events / 10_000).max(1) as i32;
+    Generated { events, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
+}
+
 async fn measure(
     store: &'static str,
     places: [Place; 3],
@@ -618,11 +624,7 @@ async fn measure(
                     Store::open(&place.location()).await.expect("a store").chain_head().await.expect("head").0 as u64
                 }
             };
-            let spec = |events: u64| {
-                let years = (events / 10_000).max(1) as i32;
-                Generated { events, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
-            };
-            (spec(count(&small).await), spec(count(&large).await))
+            (held_history(count(&small).await), held_history(count(&large).await))
         }
     };
     eprintln!("{store}: writes");
@@ -693,10 +695,7 @@ async fn main() {
         let large = Place::Sqlite(options.work.join("queries"));
         let generated = match Store::open(&large.location()).await.expect("a store").chain_head().await.expect("head") {
             (0, _) => history(&large, events, options.seed).await,
-            (held, _) => {
-                let years = (held / 10_000).max(1) as i32;
-                Generated { events: held as u64, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
-            }
+            (held, _) => held_history(held as u64),
         };
         let latencies = query_latencies(&binary, &large, &generated, options.seed).await;
         println!("sqlite at {} events: {latencies:?}", generated.events);

@@ -9,10 +9,6 @@ macro_rules! tree_sql {
         /// Events whose leaves a catch-up reads at once.
         const CATCH_UP_PAGE: i64 = 10_000;
 
-        fn tree_hash_of(bytes: &[u8]) -> Result<TreeHash, StoreError> {
-            <[u8; 32]>::try_from(bytes).map(TreeHash).map_err(|_| corrupt("a stored tree hash is not 32 bytes"))
-        }
-
         fn tree_error(error: String) -> sqlx::Error {
             sqlx::Error::Protocol(format!("the Merkle tree: {error}"))
         }
@@ -37,7 +33,9 @@ macro_rules! tree_sql {
             let rows: Vec<(i64, Vec<u8>)> = select.build_query_as().fetch_all(executor).await?;
             rows.into_iter()
                 .map(|(index, hash)| {
-                    let hash = tree_hash_of(&hash).map_err(|e| tree_error(e.to_string()))?;
+                    let hash = <[u8; 32]>::try_from(hash.as_slice())
+                        .map(TreeHash)
+                        .map_err(|_| tree_error("a stored hash is not 32 bytes".to_owned()))?;
                     Ok((u64::try_from(index).map_err(|e| tree_error(e.to_string()))?, hash))
                 })
                 .collect()
@@ -93,14 +91,17 @@ macro_rules! tree_sql {
             Ok(())
         }
 
-        /// Brings the tree up to the whole log in a transaction of its own: what the writer does at the start.
+        /// Brings the tree up to the whole log in a transaction of its own: what the writer does at the start. A
+        /// tree that covers the log already takes no write lock (the writer's first batch reads its right edge).
         async fn catch_up_tree_now(pool: &Pool<$db>, frontier: &mut Frontier) -> Result<(), sqlx::Error> {
+            let (position, tree_size): (i64, i64) =
+                sqlx::query_as("SELECT position, tree_size FROM chain_head WHERE id = 1").fetch_one(pool).await?;
+            if tree_size == position {
+                return Ok(());
+            }
             let mut tx = dialect::begin_write(pool).await?;
             let (position, _, _, tree_size): (i64, String, String, i64) =
                 sqlx::query_as(dialect::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await?;
-            if tree_size == position && frontier.size() == u64::try_from(tree_size).unwrap_or(u64::MAX) {
-                return Ok(());
-            }
             let mut caught_up = frontier.clone();
             catch_up_tree(&mut tx, &mut caught_up, tree_size, position).await?;
             sqlx::query("UPDATE chain_head SET tree_size = $1 WHERE id = 1").bind(position).execute(&mut *tx).await?;

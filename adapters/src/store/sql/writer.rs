@@ -219,10 +219,7 @@ macro_rules! writer_sql {
                             let _ = ready.send(Ok(()));
                             // The right edge of the Merkle tree as this writer last left it; loaded again from
                             // the stored hashes whenever another process extended the tree since.
-                            // `TERMIJN_BENCH_WITHOUT_TREE=1` (for the benchmark's comparison only) leaves the tree
-                            // behind; the next writer without it brings the tree up to the log.
-                            let mut frontier = (std::env::var("TERMIJN_BENCH_WITHOUT_TREE").as_deref() != Ok("1"))
-                                .then(Frontier::default);
+                            let mut frontier = Frontier::default();
                             while let Some(first) = queued.recv().await {
                                 let mut batch = Vec::new();
                                 let mut deadlines = Vec::new();
@@ -238,17 +235,14 @@ macro_rules! writer_sql {
                                 for (index, reply) in deadlines {
                                     let _ = reply.send(write_deadlines(&pool, &index).await);
                                 }
-                                if let (false, Some(frontier)) = (catch_ups.is_empty(), frontier.as_mut()) {
-                                    let caught_up = catch_up_tree_now(&pool, frontier).await;
+                                if !catch_ups.is_empty() {
+                                    let caught_up = catch_up_tree_now(&pool, &mut frontier).await;
                                     if let Err(error) = &caught_up {
                                         tracing::warn!(%error, "the Merkle tree could not be brought up to the log");
                                     }
-                                    for reply in catch_ups.drain(..) {
+                                    for reply in catch_ups {
                                         let _ = reply.send(caught_up.as_ref().map(|_| ()).map_err(|e| StoreError::Open(e.to_string())));
                                     }
-                                }
-                                for reply in catch_ups {
-                                    let _ = reply.send(Ok(()));
                                 }
                                 if batch.is_empty() {
                                     continue;
@@ -302,7 +296,7 @@ macro_rules! writer_sql {
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
             cache: &RegionYearCache,
-            frontier: &mut Option<Frontier>,
+            frontier: &mut Frontier,
             batch: Vec<QueuedWrite>,
         ) {
             tracing::debug!(writes = batch.len(), "group commit");
@@ -347,7 +341,7 @@ macro_rules! writer_sql {
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
             cache: &RegionYearCache,
-            frontier: &mut Option<Frontier>,
+            frontier: &mut Frontier,
             batch: &[QueuedWrite],
             together: bool,
         ) -> Result<Vec<Outcome>, BatchFailure> {
@@ -382,18 +376,14 @@ macro_rules! writer_sql {
             // The tree takes the batch's events as leaves in the same transaction; it is kept as this commit
             // leaves it only once the commit succeeded.
             let mut grown = frontier.clone();
-            if let Some(grown) = grown.as_mut() {
-                catch_up_tree(&mut tx, grown, tree_size, head_position).await.map_err(BatchFailure::Database)?;
-                let leaves: Vec<&str> =
-                    outcomes.iter().filter_map(|o| o.as_ref().ok()).flatten().map(|event| event.hash.as_str()).collect();
-                extend_tree(&mut tx, grown, &leaves).await.map_err(BatchFailure::Database)?;
-            }
-            let covered = if grown.is_some() { position } else { tree_size };
-            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3, tree_size = $4 WHERE id = 1")
+            catch_up_tree(&mut tx, &mut grown, tree_size, head_position).await.map_err(BatchFailure::Database)?;
+            let leaves: Vec<&str> =
+                outcomes.iter().filter_map(|o| o.as_ref().ok()).flatten().map(|event| event.hash.as_str()).collect();
+            extend_tree(&mut tx, &mut grown, &leaves).await.map_err(BatchFailure::Database)?;
+            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3, tree_size = $1 WHERE id = 1")
                 .bind(position)
                 .bind(&previous)
                 .bind(&recorded_at_text)
-                .bind(covered)
                 .execute(&mut *tx)
                 .await
                 .map_err(BatchFailure::Database)?;
