@@ -13,10 +13,16 @@ pub struct Served {
 impl Served {
     /// Starts the release binary on port 0 with the given store options and waits until it listens.
     pub fn start(binary: &Path, store_args: &[String]) -> Self {
+        Self::start_with(binary, store_args, &[])
+    }
+
+    /// Starts it as `start` does, with `env` set in its environment.
+    pub fn start_with(binary: &Path, store_args: &[String], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(store_args)
             .env("RUST_LOG", "warn,termijn::startup=info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -131,6 +131,12 @@ impl Checkpoints {
         if let Some(latest) = latest.filter(|l| l.tree_size >= size) {
             return Ok(latest);
         }
+        self.sign(size).await
+    }
+
+    /// Signs a checkpoint of the tree of `size` leaves and records it (a checkpoint of that size recorded
+    /// before stays as it is); the latest checkpoint.
+    pub async fn sign(&self, size: u64) -> Result<CheckpointRecord, AuditError> {
         if size == 0 {
             return Err(AuditError::NothingSigned);
         }

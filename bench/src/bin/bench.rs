@@ -74,7 +74,7 @@ impl Place {
                 "--database-url".into(),
                 database_url(admin_url, name),
                 "--checkpoint-key".into(),
-                std::env::temp_dir().join(format!("termijn-bench-{name}.key")).display().to_string(),
+                self.key_file().display().to_string(),
             ],
         }
     }
@@ -85,7 +85,7 @@ impl Place {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Self::Postgres { admin_url, name } => {
-                let _ = std::fs::remove_file(std::env::temp_dir().join(format!("termijn-bench-{name}.key")));
+                let _ = std::fs::remove_file(self.key_file());
                 let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("PostgreSQL answers");
                 admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.expect("drop");
                 admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create");
@@ -95,6 +95,14 @@ impl Place {
 }
 
 impl Place {
+    /// The checkpoint key file the server uses: in the data folder on SQLite, given on PostgreSQL.
+    fn key_file(&self) -> PathBuf {
+        match self {
+            Self::Sqlite(dir) => dir.join("checkpoint.key"),
+            Self::Postgres { name, .. } => std::env::temp_dir().join(format!("termijn-bench-{name}.key")),
+        }
+    }
+
     /// Brings a database to rest after a bulk load, as an operator would: on PostgreSQL the tables are vacuumed
     /// and analysed and a checkpoint is taken, so that neither autovacuum nor a checkpoint set off by the load
     /// runs while latencies are measured. SQLite checkpoints its log as part of each commit.
@@ -156,9 +164,14 @@ async fn token(place: &Place, role: Role) -> String {
 /// Appeals and tariff decisions posted by 32 concurrent clients through the HTTP API for a fixed time, spread
 /// over every region and five years as NZa staff would record them: acknowledged writes per second.
 async fn write_throughput(binary: &Path, place: &Place) -> f64 {
+    write_throughput_with(binary, place, &[]).await
+}
+
+/// `write_throughput` of a server started with `env`.
+async fn write_throughput_with(binary: &Path, place: &Place, env: &[(&str, &str)]) -> f64 {
     place.create().await;
     let legal = token(place, Role::Legal).await;
-    let server = Served::start(binary, &place.args());
+    let server = Served::start_with(binary, &place.args(), env);
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("a client");
     // The regions of every year written to: not those merged away before 2026.
     let regions: Vec<String> = context()
@@ -221,6 +234,72 @@ async fn write_throughput(binary: &Path, place: &Place) -> f64 {
         let _ = client.await;
     }
     done.load(Ordering::Relaxed) as f64 / elapsed
+}
+
+/// What the Merkle tree costs a write: `write_throughput` with the tree and with a writer that leaves it behind,
+/// alternated three times each so that drift in the machine falls on both; the medians, with and without.
+async fn tree_cost(binary: &Path, place: &Place) -> (f64, f64) {
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        with.push(write_throughput(binary, place).await);
+        without.push(write_throughput_with(binary, place, &[("TERMIJN_MEASURE_WITHOUT_TREE", "1")]).await);
+    }
+    with.sort_by(f64::total_cmp);
+    without.sort_by(f64::total_cmp);
+    (with[1], without[1])
+}
+
+/// Proofs and checkpoint signing at the large history, in the process, from the stored tree.
+#[derive(Debug)]
+struct AuditLatencies {
+    inclusion_p50: f64,
+    inclusion_p99: f64,
+    consistency_p99: f64,
+    sign_p50: f64,
+    sign_p99: f64,
+}
+
+async fn audit_latencies(place: &Place, seed: u64) -> AuditLatencies {
+    let store = Store::open(&place.location()).await.expect("a store");
+    let size = store.tree_size().await.expect("the tree");
+    assert!(size > 0, "the history is in the tree");
+    let mut rng = termijn_bench::Rng::new(seed);
+    let time = |started: Instant| started.elapsed().as_secs_f64() * 1_000.0;
+    let mut inclusion = Vec::with_capacity(QUERY_SAMPLES);
+    for _ in 0..QUERY_SAMPLES {
+        let position = 1 + rng.below(size) as i64;
+        let started = Instant::now();
+        std::hint::black_box(termijn::audit::inclusion_proof(&store, position, size).await.expect("a proof"));
+        inclusion.push(time(started));
+    }
+    let mut consistency = Vec::with_capacity(QUERY_SAMPLES);
+    for _ in 0..QUERY_SAMPLES {
+        let from = 1 + rng.below(size);
+        let started = Instant::now();
+        std::hint::black_box(termijn::audit::consistency_proof(&store, from, size).await.expect("a proof"));
+        consistency.push(time(started));
+    }
+    // Signing as the server does: the root from the stored hashes, the signature, the record.
+    let checkpoints = termijn::audit::Checkpoints::open(store.clone(), &place.key_file(), "termijn/bench")
+        .await
+        .expect("the checkpoint key");
+    let mut sign = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        let tree = 1 + rng.below(size);
+        let started = Instant::now();
+        std::hint::black_box(checkpoints.sign(tree).await.expect("a checkpoint"));
+        sign.push(time(started));
+    }
+    for samples in [&mut inclusion, &mut consistency, &mut sign] {
+        samples.sort_by(f64::total_cmp);
+    }
+    AuditLatencies {
+        inclusion_p50: percentile(&inclusion, 50.0),
+        inclusion_p99: percentile(&inclusion, 99.0),
+        consistency_p99: percentile(&consistency, 99.0),
+        sign_p50: percentile(&sign, 50.0),
+        sign_p99: percentile(&sign, 99.0),
+    }
 }
 
 /// Raw single-row durable commits, one after the other, with the store's own settings and nothing around them.
@@ -310,6 +389,8 @@ struct Latencies {
     space_p99: f64,
     deadlines_p50: f64,
     deadlines_p99: f64,
+    /// `GET /api/v1/deadlines` with no filter: the next eight weeks.
+    deadlines_default_p99: f64,
     /// The web interface's Termijnen page (the next eight weeks) and a Regio-jaar page, rendered.
     termijnen_page_p99: f64,
     regio_jaar_page_p99: f64,
@@ -362,6 +443,11 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         let region = &regions[rng.below(regions.len() as u64) as usize];
         let year = first + rng.below((last - first + 1) as u64) as i32;
         space.push(get(format!("/api/v1/contracting-spaces/{region}/{year}?as_of={year}-06-30")).await);
+    }
+    // The deadlines as a user first asks for them: no filter, the next eight weeks from today.
+    let mut deadlines_default = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        deadlines_default.push(get("/api/v1/deadlines".to_owned()).await);
     }
     let mut deadlines = Vec::with_capacity(QUERY_SAMPLES / 3);
     for _ in 0..QUERY_SAMPLES / 3 {
@@ -480,6 +566,7 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
     }
     space.sort_by(f64::total_cmp);
     deadlines.sort_by(f64::total_cmp);
+    deadlines_default.sort_by(f64::total_cmp);
     termijnen.sort_by(f64::total_cmp);
     regio_jaar.sort_by(f64::total_cmp);
     what_ifs.sort_by(f64::total_cmp);
@@ -493,6 +580,7 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         space_p99: percentile(&space, 99.0),
         deadlines_p50: percentile(&deadlines, 50.0),
         deadlines_p99: percentile(&deadlines, 99.0),
+        deadlines_default_p99: percentile(&deadlines_default, 99.0),
         peak_rss_mb: server.peak_rss_mb(),
     }
 }
@@ -505,6 +593,9 @@ struct Figures {
     read_ceiling_events_per_s: f64,
     small: Latencies,
     large: Latencies,
+    tree_write_per_s: f64,
+    no_tree_write_per_s: f64,
+    audit: AuditLatencies,
     events_small: u64,
     events_large: u64,
 }
@@ -527,12 +618,21 @@ impl Figures {
             "deadlines_p99_ms_small": round3(self.small.deadlines_p99),
             "deadlines_p50_ms_large": round3(self.large.deadlines_p50),
             "deadlines_p99_ms_large": round3(self.large.deadlines_p99),
+            "deadlines_default_p99_ms_large": round3(self.large.deadlines_default_p99),
             "termijnen_page_p99_ms_large": round3(self.large.termijnen_page_p99),
             "regio_jaar_page_p99_ms_large": round3(self.large.regio_jaar_page_p99),
             "page_p99_ms_large": round3(self.large.termijnen_page_p99.max(self.large.regio_jaar_page_p99)),
             "what_if_p99_ms_large": round3(self.large.what_if_p99),
             "import_preview_p99_ms_large": round3(self.large.import_preview_p99),
             "peak_rss_mb": round(self.large.peak_rss_mb),
+            "write_with_tree_per_s": round(self.tree_write_per_s),
+            "write_without_tree_per_s": round(self.no_tree_write_per_s),
+            "tree_write_ratio": round3(self.tree_write_per_s / self.no_tree_write_per_s),
+            "inclusion_proof_p50_ms_large": round3(self.audit.inclusion_p50),
+            "inclusion_proof_p99_ms_large": round3(self.audit.inclusion_p99),
+            "consistency_proof_p99_ms_large": round3(self.audit.consistency_p99),
+            "checkpoint_sign_p50_ms_large": round3(self.audit.sign_p50),
+            "checkpoint_sign_p99_ms_large": round3(self.audit.sign_p99),
             "events_small": self.events_small,
             "events_large": self.events_large,
         })
@@ -569,6 +669,10 @@ impl Figures {
             self.events_small, self.small.deadlines_p50, self.small.deadlines_p99
         );
         println!(
+            "  deadlines, no filter (8 weeks) p99 {:>8} events  {:>7.2} ms",
+            self.events_large, self.large.deadlines_default_p99
+        );
+        println!(
             "  a year of deadlines p50/p99 {:>6} events  {:>7.2} / {:>7.2} ms",
             self.events_large, self.large.deadlines_p50, self.large.deadlines_p99
         );
@@ -585,6 +689,20 @@ impl Figures {
             self.events_large, self.large.import_preview_p99
         );
         println!("  server peak memory at {} events   {:>8.0} MB", self.events_large, self.large.peak_rss_mb);
+        println!(
+            "  writes with / without the Merkle tree {:>8.0} / {:>8.0} /s   ratio {:.3}",
+            self.tree_write_per_s,
+            self.no_tree_write_per_s,
+            ratio(self.tree_write_per_s, self.no_tree_write_per_s)
+        );
+        println!(
+            "  inclusion proof p50/p99 at {:>8} events {:>7.3} / {:>7.3} ms; consistency proof p99 {:>7.3} ms",
+            self.events_large, self.audit.inclusion_p50, self.audit.inclusion_p99, self.audit.consistency_p99
+        );
+        println!(
+            "  checkpoint signing p50/p99 at {:>8} events {:>7.3} / {:>7.3} ms",
+            self.events_large, self.audit.sign_p50, self.audit.sign_p99
+        );
     }
 }
 
@@ -636,6 +754,9 @@ async fn measure(
     eprintln!("{store}: queries");
     let small_latencies = query_latencies(binary, &small, &small_history, options.seed).await;
     let large_latencies = query_latencies(binary, &large, &large_history, options.seed).await;
+    eprintln!("{store}: the Merkle tree");
+    let audit = audit_latencies(&large, options.seed).await;
+    let (tree_write_per_s, no_tree_write_per_s) = tree_cost(binary, &writes).await;
     let figures = Figures {
         store,
         write_per_s,
@@ -644,6 +765,9 @@ async fn measure(
         read_ceiling_events_per_s,
         small: small_latencies,
         large: large_latencies,
+        tree_write_per_s,
+        no_tree_write_per_s,
+        audit,
         events_small: small_history.events,
         events_large: large_history.events,
     };
@@ -684,6 +808,26 @@ async fn main() {
         for (store, place) in places {
             let (rebuild, ceiling) = (rebuild_rate(&binary, &place, generated.events), read_ceiling(&place).await);
             println!("{store}: rebuild {rebuild:.0}/s read ceiling {ceiling:.0}/s ratio {:.3}", rebuild / ceiling);
+        }
+        return;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "audit") {
+        // The Merkle tree's figures alone, on the embedded store (and PostgreSQL's writes when it is given); a
+        // history already in the work folder's `queries` is measured again as it is.
+        let binary = options.binary.canonicalize().expect("the release binary");
+        let events = if options.quick { 100_000 } else { 1_000_000 };
+        let large = Place::Sqlite(options.work.join("queries"));
+        if Store::open(&large.location()).await.expect("a store").chain_head().await.expect("head").0 == 0 {
+            history(&large, events, options.seed).await;
+        }
+        println!("sqlite: {:?}", audit_latencies(&large, options.seed).await);
+        let mut places = vec![("sqlite", Place::Sqlite(options.work.join("writes")))];
+        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
+            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
+        }
+        for (store, place) in places {
+            let (with, without) = tree_cost(&binary, &place).await;
+            println!("{store}: writes with the tree {with:.0}/s, without {without:.0}/s, ratio {:.3}", with / without);
         }
         return;
     }

@@ -220,6 +220,9 @@ macro_rules! writer_sql {
                             // The right edge of the Merkle tree as this writer last left it; loaded again from
                             // the stored hashes whenever another process extended the tree since.
                             let mut frontier = Frontier::default();
+                            // Only for measuring what the tree costs a write: a writer started with this leaves
+                            // the tree behind the log, and the next start brings it up to the log again.
+                            let with_tree = std::env::var_os("TERMIJN_MEASURE_WITHOUT_TREE").is_none();
                             while let Some(first) = queued.recv().await {
                                 let mut batch = Vec::new();
                                 let mut deadlines = Vec::new();
@@ -247,7 +250,7 @@ macro_rules! writer_sql {
                                 if batch.is_empty() {
                                     continue;
                                 }
-                                commit_batch(&pool, crash_at.as_ref(), &cache, &mut frontier, batch).await;
+                                commit_batch(&pool, crash_at.as_ref(), &cache, with_tree.then_some(&mut frontier), batch).await;
                             }
                             pool.close().await;
                         });
@@ -296,12 +299,12 @@ macro_rules! writer_sql {
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
             cache: &RegionYearCache,
-            frontier: &mut Frontier,
+            mut frontier: Option<&mut Frontier>,
             batch: Vec<QueuedWrite>,
         ) {
             tracing::debug!(writes = batch.len(), "group commit");
             let started = std::time::Instant::now();
-            let outcomes = match write_batch(pool, crash_at, cache, frontier, &batch, batch.len() > 1).await {
+            let outcomes = match write_batch(pool, crash_at, cache, frontier.as_deref_mut(), &batch, batch.len() > 1).await {
                 Err(BatchFailure::OneFailed) => write_batch(pool, crash_at, cache, frontier, &batch, false).await,
                 other => other,
             };
@@ -341,7 +344,7 @@ macro_rules! writer_sql {
             pool: &Pool<$db>,
             crash_at: Option<&CrashPoint>,
             cache: &RegionYearCache,
-            frontier: &mut Frontier,
+            frontier: Option<&mut Frontier>,
             batch: &[QueuedWrite],
             together: bool,
         ) -> Result<Vec<Outcome>, BatchFailure> {
@@ -375,15 +378,28 @@ macro_rules! writer_sql {
             let (position, previous) = (last.position, last.hash.clone());
             // The tree takes the batch's events as leaves in the same transaction; it is kept as this commit
             // leaves it only once the commit succeeded.
-            let mut grown = frontier.clone();
-            catch_up_tree(&mut tx, &mut grown, tree_size, head_position).await.map_err(BatchFailure::Database)?;
-            let leaves: Vec<&str> =
-                outcomes.iter().filter_map(|o| o.as_ref().ok()).flatten().map(|event| event.hash.as_str()).collect();
-            extend_tree(&mut tx, &mut grown, &leaves).await.map_err(BatchFailure::Database)?;
-            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3, tree_size = $1 WHERE id = 1")
+            let grown = match &frontier {
+                Some(frontier) => {
+                    let mut grown = (*frontier).clone();
+                    catch_up_tree(&mut tx, &mut grown, tree_size, head_position)
+                        .await
+                        .map_err(BatchFailure::Database)?;
+                    let leaves: Vec<&str> = outcomes
+                        .iter()
+                        .filter_map(|o| o.as_ref().ok())
+                        .flatten()
+                        .map(|event| event.hash.as_str())
+                        .collect();
+                    extend_tree(&mut tx, &mut grown, &leaves).await.map_err(BatchFailure::Database)?;
+                    Some(grown)
+                }
+                None => None,
+            };
+            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3, tree_size = $4 WHERE id = 1")
                 .bind(position)
                 .bind(&previous)
                 .bind(&recorded_at_text)
+                .bind(grown.as_ref().map_or(tree_size, |_| position))
                 .execute(&mut *tx)
                 .await
                 .map_err(BatchFailure::Database)?;
@@ -397,7 +413,9 @@ macro_rules! writer_sql {
                 std::process::abort();
             }
             tx.commit().await.map_err(BatchFailure::Database)?;
-            *frontier = grown;
+            if let (Some(frontier), Some(grown)) = (frontier, grown) {
+                *frontier = grown;
+            }
             if crash == Some(CrashMoment::AfterCommit) {
                 std::process::abort();
             }
