@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod history;
+pub mod peer;
 pub mod server;
 
 use chrono::{Days, NaiveDate};

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
+use termijn_domain::aggregates::YEARS;
 use termijn_domain::reference::{RegionError, RegionRegistry};
 use termijn_domain::values::{Euro, RegionSlug};
 use utoipa::ToSchema;
@@ -86,14 +87,18 @@ enum Header {
     OfYear(i32),
 }
 
+/// A whole number that is a year the register holds.
+fn register_year(n: f64) -> Option<i32> {
+    (n.fract() == 0.0 && (f64::from(*YEARS.start())..=f64::from(*YEARS.end())).contains(&n)).then_some(n as i32)
+}
+
 /// The headers this importer knows, in Dutch and English, folded: a region's name or code, the year, the amount.
 fn header_of(cell: &Cell) -> Option<Header> {
-    let year = |n: f64| (n.fract() == 0.0 && (2000.0..=2100.0).contains(&n)).then_some(n as i32);
     match cell {
-        Cell::Number(n) => year(*n).map(Header::OfYear),
+        Cell::Number(n) => register_year(*n).map(Header::OfYear),
         Cell::Text(text) => {
             let header = folded(text);
-            if let Some(n) = header.parse::<f64>().ok().and_then(year) {
+            if let Some(n) = header.parse::<f64>().ok().and_then(register_year) {
                 return Some(Header::OfYear(n));
             }
             let is = |names: &[&str]| names.contains(&header.as_str());
@@ -126,7 +131,7 @@ fn header_of(cell: &Cell) -> Option<Header> {
             } else {
                 // "Contracteerruimte 2027", "Jaar 2027": a year column too.
                 let digits: String = header.chars().skip_while(|c| !c.is_ascii_digit()).collect();
-                (digits.len() == 4).then(|| digits.parse::<f64>().ok().and_then(year)).flatten().map(Header::OfYear)
+                (digits.len() == 4).then(|| digits.parse::<f64>().ok().and_then(register_year)).flatten().map(Header::OfYear)
             }
         }
         _ => None,
@@ -180,10 +185,7 @@ fn year_of(cell: &Cell) -> Result<i32, String> {
         Cell::Text(t) => t.trim().parse::<f64>().ok(),
         _ => None,
     };
-    match number {
-        Some(n) if n.fract() == 0.0 && (2000.0..=2100.0).contains(&n) => Ok(n as i32),
-        _ => Err(format!("{:?} is not a year", cell.to_string())),
-    }
+    number.and_then(register_year).ok_or_else(|| format!("{:?} is not a year", cell.to_string()))
 }
 
 /// Reads every line of `table`, with every problem at once. Regions are matched as `RegionRegistry::find`
