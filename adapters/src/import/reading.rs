@@ -131,7 +131,10 @@ fn header_of(cell: &Cell) -> Option<Header> {
             } else {
                 // "Contracteerruimte 2027", "Jaar 2027": a year column too.
                 let digits: String = header.chars().skip_while(|c| !c.is_ascii_digit()).collect();
-                (digits.len() == 4).then(|| digits.parse::<f64>().ok().and_then(register_year)).flatten().map(Header::OfYear)
+                (digits.len() == 4)
+                    .then(|| digits.parse::<f64>().ok().and_then(register_year))
+                    .flatten()
+                    .map(Header::OfYear)
             }
         }
         _ => None,

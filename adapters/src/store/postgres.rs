@@ -20,6 +20,9 @@ mod dialect {
         pool.begin().await
     }
 
+    /// PostgreSQL runs several writes in one statement (`WITH t AS (INSERT ...) UPDATE ...`).
+    pub(super) const WRITABLE_CTE: bool = true;
+
     /// The row lock on the chain head serialises writers of every process until they commit.
     pub(super) const HEAD_FOR_UPDATE: &str =
         "SELECT position, hash, recorded_at, tree_size FROM chain_head WHERE id = 1 FOR UPDATE";

@@ -24,6 +24,9 @@ mod dialect {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// SQLite's `WITH` holds only selects.
+    pub(super) const WRITABLE_CTE: bool = false;
+
     pub(super) const HEAD_FOR_UPDATE: &str =
         "SELECT position, hash, recorded_at, tree_size FROM chain_head WHERE id = 1";
 

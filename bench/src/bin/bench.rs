@@ -1,5 +1,8 @@
 //! The benchmark run of `bench/run`: writes, rebuild and queries, each against its ceiling or its small-history
-//! twin, measured in one run on this machine, on the embedded store and (when a server is given) PostgreSQL.
+//! twin, measured in one run on this machine, on the embedded store and (when a server is given) PostgreSQL; the
+//! Merkle tree's cost and proofs; and the same writes and rebuild through cqrs-es's own framework (`peer`).
+//!
+//! `BENCH_ONLY=writes|rebuild|queries|audit|peer` measures one part alone.
 //!
 //!     bench [--quick] [--seed N] [--binary target/release/termijn] [--work DIR]
 //!
@@ -16,6 +19,7 @@ use termijn::auth::{Role, create_token};
 use termijn::service::Service;
 use termijn::store::{Durability, EventQuery, Store, StoreLocation};
 use termijn_bench::history::{FIRST_YEAR, Generated, HistorySpec, generate};
+use termijn_bench::peer::{self, PeerPlace};
 use termijn_bench::server::{Served, percentile};
 use termijn_domain::reference::LegalContext;
 
@@ -95,6 +99,14 @@ impl Place {
 }
 
 impl Place {
+    /// Where the cqrs-es peer keeps its own database, beside this place: a folder, or a database of the server.
+    fn peer(&self) -> PeerPlace {
+        match self {
+            Self::Sqlite(dir) => PeerPlace::Sqlite(dir.with_file_name("cqrs-es-peer")),
+            Self::Postgres { admin_url, .. } => PeerPlace::Postgres(database_url(admin_url, "termijn_bench_peer")),
+        }
+    }
+
     /// The checkpoint key file the server uses: in the data folder on SQLite, given on PostgreSQL.
     fn key_file(&self) -> PathBuf {
         match self {
@@ -105,7 +117,7 @@ impl Place {
 
     /// Brings a database to rest after a bulk load, as an operator would: on PostgreSQL the tables are vacuumed
     /// and analysed and a checkpoint is taken, so that neither autovacuum nor a checkpoint set off by the load
-    /// runs while latencies are measured. SQLite checkpoints its log as part of each commit.
+    /// runs while latencies are measured. SQLite checkpoints its log as it goes.
     async fn settle(&self) {
         if let Self::Postgres { admin_url, name } = self {
             let mut connection = sqlx::PgConnection::connect(&database_url(admin_url, name)).await.expect("answers");
@@ -401,6 +413,31 @@ struct Latencies {
     peak_rss_mb: f64,
 }
 
+/// The first deadlines query after a start, which brings the deadlines index up to date with the whole history
+/// (after a rebuild, every region-year's terms): answered 503 with `Retry-After` while that takes longer than the
+/// server's request timeout, and asked again, as a client would, until it is answered.
+async fn warm_up_deadlines(http: &reqwest::Client, token: &str, base: &str, year: i32) {
+    let started = Instant::now();
+    loop {
+        let response = http
+            .get(format!("{base}/api/v1/deadlines?from={year}-01-01&to={year}-12-31"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("answers");
+        if response.status().is_success() {
+            break;
+        }
+        assert_eq!(response.status().as_u16(), 503, "the first deadlines query");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "the deadlines index is not up to date after ten minutes"
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    eprintln!("  the deadlines index was up to date after {:.1} s", started.elapsed().as_secs_f64());
+}
+
 /// Region-year views and a year of deadlines, sampled from the middle of the history.
 async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, seed: u64) -> Latencies {
     let auditor = token(place, Role::Auditor).await;
@@ -431,7 +468,7 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
     };
     // Warm up: the first deadlines query brings the deadlines index up to date with the whole history; the
     // first views after the start pay for threads' first allocations. Neither is timed, at either history.
-    get(format!("/api/v1/deadlines?from={middle}-01-01&to={middle}-12-31")).await;
+    warm_up_deadlines(&http, &auditor, &server.base, middle).await;
     let mut rng = termijn_bench::Rng::new(seed);
     for _ in 0..WARM_UP_VIEWS {
         let region = &regions[rng.below(regions.len() as u64) as usize];
@@ -596,6 +633,8 @@ struct Figures {
     tree_write_per_s: f64,
     no_tree_write_per_s: f64,
     audit: AuditLatencies,
+    peer_write_per_s: f64,
+    peer_rebuild_events_per_s: f64,
     events_small: u64,
     events_large: u64,
 }
@@ -625,6 +664,11 @@ impl Figures {
             "what_if_p99_ms_large": round3(self.large.what_if_p99),
             "import_preview_p99_ms_large": round3(self.large.import_preview_p99),
             "peak_rss_mb": round(self.large.peak_rss_mb),
+            "peer_write_per_s": round(self.peer_write_per_s),
+            "peer_rebuild_events_per_s": round(self.peer_rebuild_events_per_s),
+            "peer_rebuild_events": peer::REPLAYED_EVENTS.min(self.events_large),
+            "write_vs_cqrs_es": round3(self.write_per_s / self.peer_write_per_s),
+            "rebuild_vs_cqrs_es": round3(self.rebuild_events_per_s / self.peer_rebuild_events_per_s),
             "write_with_tree_per_s": round(self.tree_write_per_s),
             "write_without_tree_per_s": round(self.no_tree_write_per_s),
             "tree_write_ratio": round3(self.tree_write_per_s / self.no_tree_write_per_s),
@@ -647,11 +691,21 @@ impl Figures {
             self.write_ceiling_per_s,
             ratio(self.write_per_s, self.write_ceiling_per_s)
         );
+        println!(
+            "  the same writes through cqrs-es      {:>12.0} /s   termijn / cqrs-es {:.2}",
+            self.peer_write_per_s,
+            ratio(self.write_per_s, self.peer_write_per_s)
+        );
         println!("  rebuild (termijn replay)            {:>12.0} events/s", self.rebuild_events_per_s);
         println!(
             "  read + decode every event (ceiling) {:>12.0} events/s   ratio {:.2}",
             self.read_ceiling_events_per_s,
             ratio(self.rebuild_events_per_s, self.read_ceiling_events_per_s)
+        );
+        println!(
+            "  rebuild through cqrs-es (QueryReplay) {:>11.0} events/s   termijn / cqrs-es {:.1}",
+            self.peer_rebuild_events_per_s,
+            ratio(self.rebuild_events_per_s, self.peer_rebuild_events_per_s)
         );
         println!(
             "  region-year view p50/p99  {:>8} events  {:>7.2} / {:>7.2} ms",
@@ -757,6 +811,11 @@ async fn measure(
     eprintln!("{store}: the Merkle tree");
     let audit = audit_latencies(&large, options.seed).await;
     let (tree_write_per_s, no_tree_write_per_s) = tree_cost(binary, &writes).await;
+    eprintln!("{store}: the same through cqrs-es");
+    let peer = writes.peer();
+    let peer_write_per_s = peer::write_rate(&peer, WRITE_CLIENTS, WRITE_SECONDS).await;
+    let peer_rebuild_events_per_s = peer::rebuild_rate(&peer, large_history.events).await;
+    peer.remove().await;
     let figures = Figures {
         store,
         write_per_s,
@@ -768,6 +827,8 @@ async fn measure(
         tree_write_per_s,
         no_tree_write_per_s,
         audit,
+        peer_write_per_s,
+        peer_rebuild_events_per_s,
         events_small: small_history.events,
         events_large: large_history.events,
     };
@@ -808,6 +869,22 @@ async fn main() {
         for (store, place) in places {
             let (rebuild, ceiling) = (rebuild_rate(&binary, &place, generated.events), read_ceiling(&place).await);
             println!("{store}: rebuild {rebuild:.0}/s read ceiling {ceiling:.0}/s ratio {:.3}", rebuild / ceiling);
+        }
+        return;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "peer") {
+        // The cqrs-es peer alone, on the embedded store and PostgreSQL when it is given.
+        let events = if options.quick { 100_000 } else { 1_000_000 };
+        let mut places = vec![("sqlite", Place::Sqlite(options.work.join("writes")))];
+        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
+            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
+        }
+        for (store, place) in places {
+            let peer = place.peer();
+            let writes = peer::write_rate(&peer, WRITE_CLIENTS, WRITE_SECONDS).await;
+            let rebuild = peer::rebuild_rate(&peer, events).await;
+            peer.remove().await;
+            println!("{store}: cqrs-es writes {writes:.0}/s, rebuild {rebuild:.0} events/s");
         }
         return;
     }

@@ -74,20 +74,83 @@ macro_rules! tree_sql {
             Ok(())
         }
 
-        /// Appends the leaves of events (by their chain hashes, in log order) to the tree and stores the hashes
-        /// they make, in multi-row statements.
-        async fn extend_tree(tx: &mut Tx, frontier: &mut Frontier, chain_hashes: &[&str]) -> Result<(), sqlx::Error> {
+        /// Appends the leaves of events (by their chain hashes, in log order) to the tree: the hashes to store.
+        fn grow_tree(frontier: &mut Frontier, chain_hashes: &[&str]) -> Result<Vec<(u64, TreeHash)>, sqlx::Error> {
             let mut stored = Vec::with_capacity(chain_hashes.len() * 2);
             for hash in chain_hashes {
                 stored.extend(frontier.append(leaf_hash(hash).map_err(tree_error)?));
             }
-            for chunk in stored.chunks(BULK_ROWS) {
+            Ok(stored)
+        }
+
+        /// `VALUES` rows of stored hashes, for an `INSERT INTO merkle_hashes (idx, hash)`.
+        fn push_hashes<'q>(insert: &mut sqlx::QueryBuilder<'q, $db>, hashes: &'q [(u64, TreeHash)]) {
+            insert.push_values(hashes, |mut values, (index, hash)| {
+                values.push_bind(*index as i64).push_bind(hash.0.to_vec());
+            });
+        }
+
+        /// Stores hashes of the tree, in multi-row statements.
+        async fn insert_hashes(tx: &mut Tx, hashes: &[(u64, TreeHash)]) -> Result<(), sqlx::Error> {
+            for chunk in hashes.chunks(BULK_ROWS) {
                 let mut insert = sqlx::QueryBuilder::new("INSERT INTO merkle_hashes (idx, hash) ");
-                insert.push_values(chunk, |mut values, (index, hash)| {
-                    values.push_bind(*index as i64).push_bind(hash.0.to_vec());
-                });
+                push_hashes(&mut insert, chunk);
                 insert.build().execute(&mut **tx).await?;
             }
+            Ok(())
+        }
+
+        /// Appends the leaves of events to the tree and stores the hashes they make.
+        async fn extend_tree(tx: &mut Tx, frontier: &mut Frontier, chain_hashes: &[&str]) -> Result<(), sqlx::Error> {
+            let stored = grow_tree(frontier, chain_hashes)?;
+            insert_hashes(tx, &stored).await
+        }
+
+        /// Moves the head of the chain (and of the tree, when `tree` holds the hashes the batch made) and the
+        /// views' position to `position` at the end of a batch. Where the database has writable common table
+        /// expressions (PostgreSQL) that is one statement, one round trip; elsewhere a statement each.
+        async fn advance_head(
+            tx: &mut Tx,
+            position: i64,
+            hash: &str,
+            recorded_at: &str,
+            tree: Option<&[(u64, TreeHash)]>,
+        ) -> Result<(), sqlx::Error> {
+            let head = |q: &mut sqlx::QueryBuilder<'_, $db>| {
+                q.push("UPDATE chain_head SET position = ").push_bind(position);
+                q.push(", hash = ")
+                    .push_bind(hash.to_owned())
+                    .push(", recorded_at = ")
+                    .push_bind(recorded_at.to_owned());
+                if tree.is_some() {
+                    q.push(", tree_size = ").push_bind(position);
+                }
+                q.push(" WHERE id = 1");
+            };
+            let hashes = tree.unwrap_or_default();
+            if dialect::WRITABLE_CTE {
+                let (first, last) = hashes.split_at(hashes.len().saturating_sub(BULK_ROWS));
+                insert_hashes(tx, first).await?;
+                let mut advance = sqlx::QueryBuilder::new("WITH ");
+                if !last.is_empty() {
+                    advance.push("tree AS (INSERT INTO merkle_hashes (idx, hash) ");
+                    push_hashes(&mut advance, last);
+                    advance.push("), ");
+                }
+                advance.push("head AS (");
+                head(&mut advance);
+                advance.push(") UPDATE projected_through SET position = ").push_bind(position).push(" WHERE id = 1");
+                advance.build().execute(&mut **tx).await?;
+                return Ok(());
+            }
+            insert_hashes(tx, hashes).await?;
+            let mut update = sqlx::QueryBuilder::new("");
+            head(&mut update);
+            update.build().execute(&mut **tx).await?;
+            sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
+                .bind(position)
+                .execute(&mut **tx)
+                .await?;
             Ok(())
         }
 

@@ -390,22 +390,13 @@ macro_rules! writer_sql {
                         .flatten()
                         .map(|event| event.hash.as_str())
                         .collect();
-                    extend_tree(&mut tx, &mut grown, &leaves).await.map_err(BatchFailure::Database)?;
-                    Some(grown)
+                    let stored = grow_tree(&mut grown, &leaves).map_err(BatchFailure::Database)?;
+                    Some((grown, stored))
                 }
                 None => None,
             };
-            sqlx::query("UPDATE chain_head SET position = $1, hash = $2, recorded_at = $3, tree_size = $4 WHERE id = 1")
-                .bind(position)
-                .bind(&previous)
-                .bind(&recorded_at_text)
-                .bind(grown.as_ref().map_or(tree_size, |_| position))
-                .execute(&mut *tx)
-                .await
-                .map_err(BatchFailure::Database)?;
-            sqlx::query("UPDATE projected_through SET position = $1 WHERE id = 1")
-                .bind(position)
-                .execute(&mut *tx)
+            let tree = grown.as_ref().map(|(_, stored)| stored.as_slice());
+            advance_head(&mut tx, position, &previous, &recorded_at_text, tree)
                 .await
                 .map_err(BatchFailure::Database)?;
             let crash = crash_at.filter(|c| c.is_now()).map(|c| c.moment);
@@ -413,7 +404,7 @@ macro_rules! writer_sql {
                 std::process::abort();
             }
             tx.commit().await.map_err(BatchFailure::Database)?;
-            if let (Some(frontier), Some(grown)) = (frontier, grown) {
+            if let (Some(frontier), Some((grown, _))) = (frontier, grown) {
                 *frontier = grown;
             }
             if crash == Some(CrashMoment::AfterCommit) {
