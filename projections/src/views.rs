@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use termijn_domain::Explanation;
 use termijn_domain::filing::Filing;
+use termijn_domain::record::RegionYearFacts;
 use termijn_domain::reference::{Commencement, LegalContext};
 use termijn_domain::register::{
     AppealAssessment, AppealStatus, Appellant, DecisionAssessment, DecisionStatus, NotOpenedReason,
@@ -284,16 +285,23 @@ pub struct DeadlineQuery {
     pub viewer: Option<AgbCode>,
 }
 
+/// Whether the deadlines index holds what the engine would judge of these facts on `as_of`: it was computed from
+/// every recorded fact, which are those the engine judges on `as_of` when none is dated after it.
+pub fn index_holds_judgment(facts: &RegionYearFacts, as_of: NaiveDate) -> bool {
+    facts.latest_legal_date().is_none_or(|latest| latest <= as_of)
+}
+
 /// The terms of a region-year that a deadline query asks for and that are still on the deadlines (DOMAIN.md: not
 /// opened and annulled terms leave them, met NZa deadlines too), judged by the engine on the query's date.
 ///
 /// `indexed` are the region-year's terms in the range as the deadlines index holds them, computed from every
-/// recorded fact: when no fact is dated after the query's date, the engine would judge the same facts on that
-/// date, so those terms are used as they are, their status on the date given by the same rule
-/// (`term_status_on`); otherwise the region-year is judged again on the date.
+/// recorded fact, read when [`index_holds_judgment`] says they serve: when no fact is dated after the query's
+/// date, the engine would judge the same facts on that date, so those terms are used as they are, their status
+/// on the date given by the same rule (`term_status_on`); otherwise, or without them, the region-year is judged
+/// again on the date.
 pub fn deadlines_on(
     rows: &RegionYearRows,
-    indexed: Vec<DeadlineView>,
+    indexed: Option<Vec<DeadlineView>>,
     region: &RegionSlug,
     year: i32,
     context: &LegalContext,
@@ -302,7 +310,7 @@ pub fn deadlines_on(
     let DeadlineQuery { from, to, as_of, nza, ref viewer } = *query;
     let viewer = viewer.as_ref();
     let facts = rows.facts(region, year, None);
-    if facts.latest_legal_date().is_none_or(|latest| latest <= as_of) {
+    if let Some(indexed) = indexed.filter(|_| index_holds_judgment(&facts, as_of)) {
         let redaction = Redaction::of(&facts.tariff_providers_on(as_of), viewer);
         return indexed
             .into_iter()

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
 use termijn_domain::values::{AgbCode, RegionSlug};
-use termijn_projections::views::{DeadlineQuery, DeadlineView, deadline_terms, deadlines_on};
+
+use termijn_projections::views::{DeadlineQuery, DeadlineView, deadline_terms, deadlines_on, index_holds_judgment};
 
 use crate::store::{RegionYearDeadlines, StoreError};
 
@@ -50,21 +52,25 @@ impl Service {
         // The index, computed from every recorded fact, says which region-years have terms in the range; each of
         // those is judged on `as_of` by the engine, so that a term, its status and its explanation are those of
         // the space view on that date (one judgment path).
-        let mut region_years: Vec<((RegionSlug, i32), Vec<DeadlineView>)> = Vec::new();
-        let mut at: std::collections::HashMap<(RegionSlug, i32), usize> = std::collections::HashMap::new();
-        for d in self.store.deadlines(from, to, region).await? {
-            let key = (d.region.clone(), d.year);
-            let i = *at.entry(key.clone()).or_insert_with(|| {
-                region_years.push((key, Vec::new()));
-                region_years.len() - 1
-            });
-            region_years[i].1.push(d);
+        // Region-years with no fact after `as_of` take their terms from the index; the others are judged again,
+        // and their indexed terms are not read.
+        let mut region_years = Vec::new();
+        for (region, year) in self.store.deadline_region_years(from, to, region).await? {
+            let rows = self.store.region_year_rows(&region, year).await?;
+            let from_index = index_holds_judgment(&rows.facts(&region, year, None), as_of);
+            region_years.push(((region, year), rows, from_index));
+        }
+        let served: HashSet<(RegionSlug, i32)> =
+            region_years.iter().filter(|(_, _, from_index)| *from_index).map(|(key, _, _)| key.clone()).collect();
+        let mut indexed: HashMap<(RegionSlug, i32), Vec<DeadlineView>> = HashMap::new();
+        for d in self.store.deadlines(from, to, region, &served).await? {
+            indexed.entry((d.region.clone(), d.year)).or_default().push(d);
         }
         let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
         let mut terms = Vec::new();
-        for ((region, year), indexed) in region_years {
-            let rows = self.store.region_year_rows(&region, year).await?;
-            terms.extend(deadlines_on(&rows, indexed, &region, year, &self.context, &query));
+        for ((region, year), rows, from_index) in region_years {
+            let held = from_index.then(|| indexed.remove(&(region.clone(), year)).unwrap_or_default());
+            terms.extend(deadlines_on(&rows, held, &region, year, &self.context, &query));
         }
         let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
         keyed.sort_by(|(a_uid, a), (b_uid, b)| {

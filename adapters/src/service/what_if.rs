@@ -23,7 +23,9 @@ use termijn_projections::difference::{Change, differences};
 use termijn_projections::facts::{
     AppealRow, DecisionRows, FactChange, FactRows, LaterDate, NoteRow, RegionYearRows, SpaceLineRow, TariffRow, changes,
 };
-use termijn_projections::views::{Audience, DeadlineQuery, DeadlineView, SpaceView, deadline_terms, deadlines_on};
+use termijn_projections::views::{
+    Audience, DeadlineQuery, DeadlineView, SpaceView, deadline_terms, deadlines_on, index_holds_judgment,
+};
 
 use super::commands::{Checked, Entry};
 use super::{CommandError, Service};
@@ -174,7 +176,9 @@ impl Service {
             if compared == Deadlines::NotCompared {
                 return Vec::new();
             }
-            let indexed = deadline_terms(side.rows, region, year, side.context);
+            // The index's terms are computed only where they would serve, as the deadlines query reads them.
+            let indexed = index_holds_judgment(&side.rows.facts(region, year, None), as_of)
+                .then(|| deadline_terms(side.rows, region, year, side.context));
             deadlines_on(side.rows, indexed, region, year, side.context, &query)
         };
         let judged = self.judge_with(after.context, after.rows, region, year, as_of, None, audience)?;

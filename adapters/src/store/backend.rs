@@ -135,13 +135,23 @@ pub trait DeadlineIndex {
     /// Replaces the indexed deadlines of each region-year given, unless the index already holds that version.
     async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError>;
 
-    /// Indexed terms whose last day lies in `from..=to`, by last day. Every term counts for every appellant
-    /// (R7), so who is asking narrows nothing here; the register redacts another provider's terms.
+    /// The region-years with an indexed term whose last day lies in `from..=to`.
+    async fn deadline_region_years(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        region: Option<&RegionSlug>,
+    ) -> Result<Vec<(RegionSlug, i32)>, StoreError>;
+
+    /// Indexed terms of the region-years `of` whose last day lies in `from..=to`, by last day. Every term
+    /// counts for every appellant (R7), so who is asking narrows nothing here; the register redacts another
+    /// provider's terms.
     async fn deadlines(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         region: Option<&RegionSlug>,
+        of: &std::collections::HashSet<(RegionSlug, i32)>,
     ) -> Result<Vec<DeadlineView>, StoreError>;
 }
 

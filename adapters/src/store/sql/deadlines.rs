@@ -64,14 +64,38 @@ macro_rules! deadlines_sql {
             async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError> {
                 self.writer.store_deadlines(index).await
             }
+            async fn deadline_region_years(
+                &self,
+                from: NaiveDate,
+                to: NaiveDate,
+                region: Option<&RegionSlug>,
+            ) -> Result<Vec<(RegionSlug, i32)>, StoreError> {
+                let found: Vec<(String, i32)> = sqlx::query_as(
+                    "SELECT DISTINCT region, year FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
+                     AND ($3 IS NULL OR region = $3) ORDER BY region, year",
+                )
+                .bind(format_date(from))
+                .bind(format_date(to))
+                .bind(region.map(RegionSlug::as_str))
+                .fetch_all(&self.pool)
+                .await?;
+                found
+                    .into_iter()
+                    .map(|(region, year)| Ok((RegionSlug::parse(&region).map_err(|_| corrupt("a region slug"))?, year)))
+                    .collect()
+            }
             async fn deadlines(
                 &self,
                 from: NaiveDate,
                 to: NaiveDate,
                 region: Option<&RegionSlug>,
+                of: &std::collections::HashSet<(RegionSlug, i32)>,
             ) -> Result<Vec<DeadlineView>, StoreError> {
-                let docs: Vec<(String,)> = sqlx::query_as(
-                    "SELECT doc FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
+                if of.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let docs: Vec<(String, i32, String)> = sqlx::query_as(
+                    "SELECT region, year, doc FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
                      AND ($3 IS NULL OR region = $3) ORDER BY last_day, region, year, term_key",
                 )
                 .bind(format_date(from))
@@ -79,7 +103,13 @@ macro_rules! deadlines_sql {
                 .bind(region.map(RegionSlug::as_str))
                 .fetch_all(&self.pool)
                 .await?;
-                docs.iter().map(|(doc,)| from_doc(doc)).collect()
+                // Only the documents of the region-years asked for are read.
+                docs.iter()
+                    .filter(|(region, year, _)| {
+                        RegionSlug::parse(region).is_ok_and(|region| of.contains(&(region, *year)))
+                    })
+                    .map(|(_, _, doc)| from_doc(doc))
+                    .collect()
             }
         }
     };
