@@ -291,8 +291,9 @@ pub fn index_holds_judgment(facts: &RegionYearFacts, as_of: NaiveDate) -> bool {
     facts.latest_legal_date().is_none_or(|latest| latest <= as_of)
 }
 
-/// The terms of a region-year that a deadline query asks for and that are still on the deadlines (DOMAIN.md: not
-/// opened and annulled terms leave them, met NZa deadlines too), judged by the engine on the query's date.
+/// The terms of a region-year (its facts as recorded) that a deadline query asks for and that are still on the
+/// deadlines (DOMAIN.md: not opened and annulled terms leave them, met NZa deadlines too), judged by the engine
+/// on the query's date.
 ///
 /// `indexed` are the region-year's terms in the range as the deadlines index holds them, computed from every
 /// recorded fact, read when [`index_holds_judgment`] says they serve: when no fact is dated after the query's
@@ -300,17 +301,15 @@ pub fn index_holds_judgment(facts: &RegionYearFacts, as_of: NaiveDate) -> bool {
 /// on the date given by the same rule (`term_status_on`); otherwise, or without them, the region-year is judged
 /// again on the date.
 pub fn deadlines_on(
-    rows: &RegionYearRows,
+    facts: &RegionYearFacts,
     indexed: Option<Vec<DeadlineView>>,
-    region: &RegionSlug,
-    year: i32,
     context: &LegalContext,
     query: &DeadlineQuery,
 ) -> Vec<DeadlineView> {
     let DeadlineQuery { from, to, as_of, nza, ref viewer } = *query;
     let viewer = viewer.as_ref();
-    let facts = rows.facts(region, year, None);
-    if let Some(indexed) = indexed.filter(|_| index_holds_judgment(&facts, as_of)) {
+    let (region, year) = (&facts.region, facts.year);
+    if let Some(indexed) = indexed.filter(|_| index_holds_judgment(facts, as_of)) {
         let redaction = Redaction::of(&facts.tariff_providers_on(as_of), viewer);
         return indexed
             .into_iter()
@@ -320,7 +319,7 @@ pub fn deadlines_on(
             .map(|t| DeadlineView { region: region.clone(), year, term: redaction.term(t, viewer) })
             .collect();
     }
-    let assessment = assess_region_year(&facts, context, as_of);
+    let assessment = assess_region_year(facts, context, as_of);
     let redaction = Redaction::for_viewer(&assessment, viewer);
     let nza_deadlines = assessment.nza_deadlines.iter().filter(|_| nza);
     assessment

@@ -110,15 +110,23 @@ async fn sign_checkpoint(
     Ok(answer(&headers, signed, &state, StatusCode::OK))
 }
 
-fn whole(fields: &mut Fields, query: &std::collections::HashMap<String, String>, field: &'static str) -> Option<u64> {
-    match query.get(field) {
+/// Two required whole numbers of 1 or more, both checked at once: each missing or bad one is named.
+fn two_wholes(
+    query: &std::collections::HashMap<String, String>,
+    [first, second]: [&'static str; 2],
+) -> Result<(u64, u64), ApiError> {
+    let mut fields = Fields::new();
+    let mut whole = |field: &'static str| match query.get(field) {
         None => {
             fields.add(field, "is required");
             None
         }
         Some(value) => fields
             .check(field, value.parse::<u64>().ok().filter(|n| *n >= 1).ok_or("must be a whole number, 1 or more")),
-    }
+    };
+    let (first, second) = (whole(first), whole(second));
+    fields.finish()?;
+    Ok((first.expect("checked"), second.expect("checked")))
 }
 
 /// The inclusion proof (RFC 9162, 2.1.3) of the event at `position` in the tree of `tree_size` events.
@@ -134,13 +142,7 @@ async fn inclusion(
     QueryParams(query): QueryParams,
 ) -> Result<Json<InclusionProof>, ApiError> {
     caller.require(&[Role::Auditor, Role::Legal])?;
-    let mut fields = Fields::new();
-    let position = whole(&mut fields, &query, "position");
-    let tree_size = whole(&mut fields, &query, "tree_size");
-    fields.finish()?;
-    let (Some(position), Some(tree_size)) = (position, tree_size) else {
-        return Err(ApiError::field("position", "is required"));
-    };
+    let (position, tree_size) = two_wholes(&query, ["position", "tree_size"])?;
     let position = i64::try_from(position).map_err(|_| ApiError::field("position", "is too large"))?;
     Ok(Json(audit::inclusion_proof(state.service.store(), position, tree_size).await?))
 }
@@ -158,12 +160,6 @@ async fn consistency(
     QueryParams(query): QueryParams,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     caller.require(&[Role::Auditor, Role::Legal])?;
-    let mut fields = Fields::new();
-    let from = whole(&mut fields, &query, "from");
-    let to = whole(&mut fields, &query, "to");
-    fields.finish()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::field("from", "is required"));
-    };
+    let (from, to) = two_wholes(&query, ["from", "to"])?;
     Ok(Json(audit::consistency_proof(state.service.store(), from, to).await?))
 }

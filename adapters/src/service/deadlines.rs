@@ -56,9 +56,9 @@ impl Service {
         // and their indexed terms are not read.
         let mut region_years = Vec::new();
         for (region, year) in self.store.deadline_region_years(from, to, region).await? {
-            let rows = self.store.region_year_rows(&region, year).await?;
-            let from_index = index_holds_judgment(&rows.facts(&region, year, None), as_of);
-            region_years.push(((region, year), rows, from_index));
+            let facts = self.store.region_year_rows(&region, year).await?.facts(&region, year, None);
+            let from_index = index_holds_judgment(&facts, as_of);
+            region_years.push(((region, year), facts, from_index));
         }
         let served: HashSet<(RegionSlug, i32)> =
             region_years.iter().filter(|(_, _, from_index)| *from_index).map(|(key, _, _)| key.clone()).collect();
@@ -68,9 +68,9 @@ impl Service {
         }
         let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
         let mut terms = Vec::new();
-        for ((region, year), rows, from_index) in region_years {
-            let held = from_index.then(|| indexed.remove(&(region.clone(), year)).unwrap_or_default());
-            terms.extend(deadlines_on(&rows, held, &region, year, &self.context, &query));
+        for (key, facts, from_index) in region_years {
+            let held = from_index.then(|| indexed.remove(&key).unwrap_or_default());
+            terms.extend(deadlines_on(&facts, held, &self.context, &query));
         }
         let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
         keyed.sort_by(|(a_uid, a), (b_uid, b)| {

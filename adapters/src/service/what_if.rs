@@ -177,9 +177,10 @@ impl Service {
                 return Vec::new();
             }
             // The index's terms are computed only where they would serve, as the deadlines query reads them.
-            let indexed = index_holds_judgment(&side.rows.facts(region, year, None), as_of)
-                .then(|| deadline_terms(side.rows, region, year, side.context));
-            deadlines_on(side.rows, indexed, region, year, side.context, &query)
+            let facts = side.rows.facts(region, year, None);
+            let indexed =
+                index_holds_judgment(&facts, as_of).then(|| deadline_terms(side.rows, region, year, side.context));
+            deadlines_on(&facts, indexed, side.context, &query)
         };
         let judged = self.judge_with(after.context, after.rows, region, year, as_of, None, audience)?;
         let was = self.judge_with(before.context, before.rows, region, year, as_of, None, audience);

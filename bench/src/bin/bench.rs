@@ -56,6 +56,22 @@ fn options() -> Options {
     options
 }
 
+impl Options {
+    /// The events of the large history.
+    fn large_events(&self) -> u64 {
+        if self.quick { 100_000 } else { 1_000_000 }
+    }
+
+    /// Where the writes are measured: the embedded store, and PostgreSQL when a server is given.
+    fn write_places(&self) -> Vec<(&'static str, Place)> {
+        let mut places = vec![("sqlite", Place::Sqlite(self.work.join("writes")))];
+        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
+            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
+        }
+        places
+    }
+}
+
 /// A place to keep a register for one measurement.
 #[derive(Clone)]
 enum Place {
@@ -774,6 +790,15 @@ fn held_history(events: u64) -> Generated {
     Generated { events, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
 }
 
+/// The history already in `place`, which is measured again as it is (that saves generating it), or else a new
+/// one of `events` events.
+async fn held_or_new_history(place: &Place, events: u64, seed: u64) -> Generated {
+    match Store::open(&place.location()).await.expect("a store").chain_head().await.expect("head") {
+        (0, _) => history(place, events, seed).await,
+        (held, _) => held_history(held as u64),
+    }
+}
+
 async fn measure(
     store: &'static str,
     places: [Place; 3],
@@ -783,7 +808,7 @@ async fn measure(
 ) -> (Figures, Generated, Generated) {
     let [small, large, writes] = places;
     let small_events = 10_000;
-    let large_events = if options.quick { 100_000 } else { 1_000_000 };
+    let large_events = options.large_events();
     eprintln!("{store}: histories");
     let (small_history, large_history) = match sqlite_histories {
         None => (history(&small, small_events, options.seed).await, history(&large, large_events, options.seed).await),
@@ -838,28 +863,19 @@ async fn measure(
 #[tokio::main]
 async fn main() {
     let options = options();
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "writes") {
+    let only = std::env::var("BENCH_ONLY").ok();
+    if only.as_deref() == Some("writes") {
         let binary = options.binary.canonicalize().expect("the release binary");
-        let mut places = vec![("sqlite", Place::Sqlite(options.work.join("writes")))];
-        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
-            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
-        }
-        for (store, place) in places {
+        for (store, place) in options.write_places() {
             let (writes, ceiling) = (write_throughput(&binary, &place).await, write_ceiling(&place).await);
             println!("{store}: writes {writes:.0}/s ceiling {ceiling:.0}/s ratio {:.3}", writes / ceiling);
         }
         return;
     }
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "rebuild") {
+    if only.as_deref() == Some("rebuild") {
         let binary = options.binary.canonicalize().expect("the release binary");
-        let events = if options.quick { 100_000 } else { 1_000_000 };
         let sqlite = Place::Sqlite(options.work.join("rebuild"));
-        // A history already in the work folder is measured again as it is, which saves generating it.
-        let generated = match Store::open(&sqlite.location()).await.expect("a store").chain_head().await.expect("head")
-        {
-            (0, _) => history(&sqlite, events, options.seed).await,
-            (held, _) => Generated { events: held as u64, years: FIRST_YEAR..=FIRST_YEAR },
-        };
+        let generated = held_or_new_history(&sqlite, options.large_events(), options.seed).await;
         let mut places = vec![("sqlite", sqlite.clone())];
         if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
             let pg = Place::Postgres { admin_url, name: "termijn_bench_rebuild".to_owned() };
@@ -872,53 +888,34 @@ async fn main() {
         }
         return;
     }
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "peer") {
+    if only.as_deref() == Some("peer") {
         // The cqrs-es peer alone, on the embedded store and PostgreSQL when it is given.
-        let events = if options.quick { 100_000 } else { 1_000_000 };
-        let mut places = vec![("sqlite", Place::Sqlite(options.work.join("writes")))];
-        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
-            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
-        }
-        for (store, place) in places {
+        for (store, place) in options.write_places() {
             let peer = place.peer();
             let writes = peer::write_rate(&peer, WRITE_CLIENTS, WRITE_SECONDS).await;
-            let rebuild = peer::rebuild_rate(&peer, events).await;
+            let rebuild = peer::rebuild_rate(&peer, options.large_events()).await;
             peer.remove().await;
             println!("{store}: cqrs-es writes {writes:.0}/s, rebuild {rebuild:.0} events/s");
         }
         return;
     }
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "audit") {
-        // The Merkle tree's figures alone, on the embedded store (and PostgreSQL's writes when it is given); a
-        // history already in the work folder's `queries` is measured again as it is.
+    // The Merkle tree's figures and the query latencies alone measure the large history in the work folder's
+    // `queries`, on the embedded store.
+    let queries = Place::Sqlite(options.work.join("queries"));
+    if only.as_deref() == Some("audit") {
+        held_or_new_history(&queries, options.large_events(), options.seed).await;
+        println!("sqlite: {:?}", audit_latencies(&queries, options.seed).await);
         let binary = options.binary.canonicalize().expect("the release binary");
-        let events = if options.quick { 100_000 } else { 1_000_000 };
-        let large = Place::Sqlite(options.work.join("queries"));
-        if Store::open(&large.location()).await.expect("a store").chain_head().await.expect("head").0 == 0 {
-            history(&large, events, options.seed).await;
-        }
-        println!("sqlite: {:?}", audit_latencies(&large, options.seed).await);
-        let mut places = vec![("sqlite", Place::Sqlite(options.work.join("writes")))];
-        if let Ok(admin_url) = std::env::var("TERMIJN_TEST_PG_ADMIN_URL") {
-            places.push(("postgres", Place::Postgres { admin_url, name: "termijn_bench_writes".to_owned() }));
-        }
-        for (store, place) in places {
+        for (store, place) in options.write_places() {
             let (with, without) = tree_cost(&binary, &place).await;
             println!("{store}: writes with the tree {with:.0}/s, without {without:.0}/s, ratio {:.3}", with / without);
         }
         return;
     }
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "queries") {
-        // The query latencies at the large history alone, on the embedded store; a history already in the work
-        // folder is measured again as it is.
+    if only.as_deref() == Some("queries") {
         let binary = options.binary.canonicalize().expect("the release binary");
-        let events = if options.quick { 100_000 } else { 1_000_000 };
-        let large = Place::Sqlite(options.work.join("queries"));
-        let generated = match Store::open(&large.location()).await.expect("a store").chain_head().await.expect("head") {
-            (0, _) => history(&large, events, options.seed).await,
-            (held, _) => held_history(held as u64),
-        };
-        let latencies = query_latencies(&binary, &large, &generated, options.seed).await;
+        let generated = held_or_new_history(&queries, options.large_events(), options.seed).await;
+        let latencies = query_latencies(&binary, &queries, &generated, options.seed).await;
         println!("sqlite at {} events: {latencies:?}", generated.events);
         return;
     }
