@@ -351,7 +351,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             match rebuilt {
                 Ok(through) => {
                     println!(
-                        "rebuilt every view from {through} events; the deadlines index is recomputed on the next query"
+                        "rebuilt every view from {through} events; the server brings the deadlines index up to date when it starts"
                     );
                     ExitCode::SUCCESS
                 }

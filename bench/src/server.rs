@@ -8,6 +8,9 @@ use std::time::Duration;
 pub struct Served {
     child: Child,
     pub base: String,
+    /// From the start of the process until it listened: it reads the register in before it listens, so this is
+    /// its start-up time to ready.
+    pub started_in: Duration,
 }
 
 impl Served {
@@ -18,6 +21,7 @@ impl Served {
 
     /// Starts it as `start` does, with `env` set in its environment.
     pub fn start_with(binary: &Path, store_args: &[String], env: &[(&str, &str)]) -> Self {
+        let started = std::time::Instant::now();
         let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(store_args)
@@ -37,7 +41,7 @@ impl Served {
             }
         });
         let base = rx.recv_timeout(Duration::from_secs(120)).expect("the server listens");
-        Self { child, base }
+        Self { child, base, started_in: started.elapsed() }
     }
 
     /// The most memory the process held, in MiB (VmHWM).

@@ -97,9 +97,17 @@ async fn race(db: &Db, servers: &[Server]) {
     let before: Vec<Value> = futures_join(&http, &bases, &legal, space).await;
     assert!(before.windows(2).all(|w| w[0] == w[1]), "every server shows the same view");
     assert_eq!(before[0]["appeals"].as_array().expect("appeals").len(), WRITERS * APPEALS_PER_WRITER / 2);
+    let deadlines = "/api/v1/deadlines?from=2026-01-01&to=2027-12-31&as_of=2026-06-01";
+    let terms = get(&http, &bases[0], &legal, deadlines).await;
+    assert!(!terms["terms"].as_array().expect("terms").is_empty(), "{terms}");
     let (code, _, err) = db.run(&["replay"], &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(get(&http, &bases[0], &legal, space).await, before[0], "the live views equal a replay");
+    // The replay left every region-year's indexed terms to be recomputed: the running servers judge them from
+    // the facts meanwhile, and answer the same terms.
+    for base in &bases {
+        assert_eq!(get(&http, base, &legal, deadlines).await, terms, "the deadlines right after a replay");
+    }
     let (code, out, _) = db.run(&["verify"], &[]);
     assert_eq!(code, 0, "{out}");
 }

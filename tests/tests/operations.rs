@@ -211,3 +211,57 @@ async fn a_backup_taken_during_writes_restores_into_an_empty_folder_and_holds_ev
     let status = http.get(path).bearer_auth(&legal).send().await.expect("answers").status();
     assert_eq!(status.as_u16(), 404, "the appeal recorded after the backup is not in it");
 }
+
+/// The headers every answer carries: the API's JSON, its problems, the pages and the static files.
+async fn security_headers(server: &Server, token: &str, path: &str, authorised: bool) -> reqwest::header::HeaderMap {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
+    let mut request = http.get(format!("{}{path}", server.base));
+    if authorised {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("answers");
+    let headers = response.headers().clone();
+    assert_eq!(headers.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{path}");
+    // No referrer to other sites: none at all from the API, the pages' own origin only between pages.
+    let referrer = headers.get("referrer-policy").map(|v| v.to_str().unwrap().to_owned());
+    assert!(matches!(referrer.as_deref(), Some("no-referrer" | "same-origin")), "{path}: {referrer:?}");
+    let policy = headers.get("content-security-policy").map(|v| v.to_str().unwrap().to_owned());
+    assert!(policy.as_deref().is_some_and(|p| p.contains("frame-ancestors 'none'")), "{path}: {policy:?}");
+    headers
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_hsts_only_behind_tls() {
+    let db = Db::sqlite();
+    let token = db.token("legal", "mr. A. Jurist", None);
+    let plain = Server::start(&db, &[]);
+    // The API's JSON, a problem, a page, the login form and a static file.
+    for (path, authorised) in [
+        ("/api/v1/deadlines", true),
+        ("/api/v1/deadlines", false),
+        ("/api/v1/nothing-here", true),
+        ("/login", false),
+        ("/", false),
+    ] {
+        let headers = security_headers(&plain, &token, path, authorised).await;
+        assert!(headers.get("strict-transport-security").is_none(), "{path}: no HSTS over plain http");
+    }
+    // A page may load its own script and style sheet, and nothing from elsewhere.
+    let page = security_headers(&plain, &token, "/login", false).await;
+    let policy = page.get("content-security-policy").expect("a policy").to_str().expect("text");
+    assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "{policy}");
+    // The API's answers load nothing at all.
+    let api = security_headers(&plain, &token, "/api/v1/deadlines", true).await;
+    assert!(
+        api.get("content-security-policy").expect("a policy").to_str().expect("text").contains("default-src 'none'")
+    );
+    assert_eq!(api.get("referrer-policy").expect("a policy"), "no-referrer");
+    drop(plain);
+
+    let behind_tls = Server::start(&db, &[("TERMIJN_HTTPS", "true")]);
+    for (path, authorised) in [("/api/v1/deadlines", true), ("/api/v1/deadlines", false), ("/login", false)] {
+        let headers = security_headers(&behind_tls, &token, path, authorised).await;
+        let hsts = headers.get("strict-transport-security").map(|v| v.to_str().unwrap().to_owned());
+        assert!(hsts.as_deref().is_some_and(|h| h.starts_with("max-age=")), "{path}: {hsts:?}");
+    }
+}

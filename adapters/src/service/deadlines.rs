@@ -46,16 +46,36 @@ impl Service {
         provider: Option<&AgbCode>,
         as_of: NaiveDate,
     ) -> Result<Vec<DeadlineView>, StoreError> {
-        self.refresh_deadlines().await?;
         // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed. The
         // NZa's own deadlines are for legal staff and auditors, and count for no provider.
         // The index, computed from every recorded fact, says which region-years have terms in the range; each of
         // those is judged on `as_of` by the engine, so that a term, its status and its explanation are those of
         // the space view on that date (one judgment path).
-        // Region-years with no fact after `as_of` take their terms from the index; the others are judged again,
-        // and their indexed terms are not read.
+        // Region-years whose facts moved on since the index took their terms are judged here from their facts,
+        // whatever the index holds for them; the projector brings the index up to date in the background, so a
+        // query never waits for it (after a rebuild, for every region-year's terms). Of the others, those with no
+        // fact after `as_of` take their terms from the index; the rest are judged again, and their indexed terms
+        // are not read.
+        let stale: HashSet<(RegionSlug, i32)> = self
+            .store
+            .stale_region_years()
+            .await?
+            .into_iter()
+            .filter(|(stale, _, _)| region.is_none_or(|region| stale == region))
+            .map(|(region, year, _)| (region, year))
+            .collect();
+        let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
+        let mut terms = Vec::new();
+        // One stale region-year's facts at a time: after a rebuild, they are the whole register's.
+        for (region, year) in &stale {
+            let facts = self.store.region_year_rows(region, *year).await?.facts(region, *year, None);
+            terms.extend(deadlines_on(&facts, None, &self.context, &query));
+        }
         let mut region_years = Vec::new();
         for (region, year) in self.store.deadline_region_years(from, to, region).await? {
+            if stale.contains(&(region.clone(), year)) {
+                continue;
+            }
             let facts = self.store.region_year_rows(&region, year).await?.facts(&region, year, None);
             let from_index = index_holds_judgment(&facts, as_of);
             region_years.push(((region, year), facts, from_index));
@@ -66,8 +86,6 @@ impl Service {
         for d in self.store.deadlines(from, to, region, &served).await? {
             indexed.entry((d.region.clone(), d.year)).or_default().push(d);
         }
-        let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
-        let mut terms = Vec::new();
         for (key, facts, from_index) in region_years {
             let held = from_index.then(|| indexed.remove(&key).unwrap_or_default());
             terms.extend(deadlines_on(&facts, held, &self.context, &query));
@@ -87,12 +105,19 @@ impl Service {
 }
 
 /// The deadlines projector: recomputes the index of region-years whose facts changed, in the background, so that
-/// deadline queries rarely have to. A query still brings the index up to date itself before it answers.
+/// deadline queries rarely have to judge a region-year themselves.
+///
+/// While writes keep changing region-years, every pass judges and rewrites them all again, and its index rows
+/// go through the writer that the writes wait for. So the projector rests at least nine times as long as its
+/// last pass took: it never takes more than a tenth of the writer, however busy the register is.
 pub async fn keep_deadlines_fresh(service: Arc<Service>) {
+    const REST: std::time::Duration = std::time::Duration::from_millis(500);
+    const REST_PER_WORK: u32 = 9;
     loop {
+        let started = std::time::Instant::now();
         if let Err(error) = service.refresh_deadlines().await {
             tracing::warn!(%error, "refreshing the deadlines index failed; the next query retries");
         }
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        tokio::time::sleep(REST.max(started.elapsed() * REST_PER_WORK)).await;
     }
 }

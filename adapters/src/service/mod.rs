@@ -11,10 +11,11 @@ mod queries;
 mod reference;
 mod what_if;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, CqrsFramework};
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
 use termijn_domain::aggregates::appeal::Appeal;
 use termijn_domain::aggregates::objection::Objection;
 use termijn_domain::aggregates::reference_data::ReferenceData;
@@ -23,7 +24,7 @@ use termijn_domain::aggregates::tariff_decision::TariffDecision;
 use termijn_domain::aggregates::{Services, upcasters};
 use termijn_domain::reference::LegalContext;
 
-use crate::store::{EventRepository, Store};
+use crate::store::{CreatingEventStore, EventRepository, Store};
 
 pub use clock::{legal_date_at, start_of_legal_day, today};
 pub use commands::{Entry, JudgmentOrder, NamedAnnulment, NewObjection, NewSpaceDecision};
@@ -36,13 +37,52 @@ pub use what_if::{EntryRefused, WhatIf};
 
 type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
 
+/// The commands of one aggregate type, through cqrs-es: those that create an aggregate without reading it
+/// first (nothing can be recorded for it yet), every other against the aggregate as recorded.
+struct Aggregates<A: Aggregate> {
+    recorded: Cqrs<A>,
+    creating: CqrsFramework<A, CreatingEventStore<A>>,
+}
+
+impl<A> Aggregates<A>
+where
+    A: Aggregate<Services = Services>,
+    A::Command: Clone,
+{
+    fn new(store: &Store, context: &Services) -> Self {
+        Self {
+            recorded: framework(store, context),
+            creating: CqrsFramework::new(CreatingEventStore(event_store(store)), Vec::new(), context.clone()),
+        }
+    }
+
+    /// Executes `command` with `metadata` (`execute_with_metadata`). A command that `creates` its aggregate is
+    /// first handled by a new aggregate; when the id turns out to be taken, or the new aggregate refuses it, it
+    /// is handled again by the aggregate as recorded, so a refusal is always the recorded aggregate's own.
+    async fn execute(
+        &self,
+        id: &str,
+        command: A::Command,
+        metadata: HashMap<String, String>,
+        creates: bool,
+    ) -> Result<(), AggregateError<A::Error>> {
+        if creates {
+            match self.creating.execute_with_metadata(id, command.clone(), metadata.clone()).await {
+                Err(AggregateError::AggregateConflict | AggregateError::UserError(_)) => {}
+                done => return done,
+            }
+        }
+        self.recorded.execute_with_metadata(id, command, metadata).await
+    }
+}
+
 pub struct Service {
     store: Store,
     context: Arc<LegalContext>,
-    spaces: Cqrs<SpaceDecision>,
-    tariffs: Cqrs<TariffDecision>,
-    appeals: Cqrs<Appeal>,
-    objections: Cqrs<Objection>,
+    spaces: Aggregates<SpaceDecision>,
+    tariffs: Aggregates<TariffDecision>,
+    appeals: Aggregates<Appeal>,
+    objections: Aggregates<Objection>,
     reference: Cqrs<ReferenceData>,
     /// The recorded versions of the reference data, oldest first; read when the server adopts its data.
     versions: Vec<ReferenceVersion>,
@@ -50,18 +90,21 @@ pub struct Service {
     checkpoints: Option<crate::audit::Checkpoints>,
 }
 
+fn event_store<A: Aggregate>(store: &Store) -> PersistedEventStore<EventRepository, A> {
+    PersistedEventStore::new_event_store(EventRepository::new(store.clone())).with_upcasters(upcasters())
+}
+
 fn framework<A: Aggregate<Services = Services>>(store: &Store, context: &Services) -> Cqrs<A> {
-    let events = PersistedEventStore::new_event_store(EventRepository::new(store.clone())).with_upcasters(upcasters());
-    CqrsFramework::new(events, Vec::new(), context.clone())
+    CqrsFramework::new(event_store(store), Vec::new(), context.clone())
 }
 
 impl Service {
     pub fn new(store: Store, context: Arc<LegalContext>) -> Self {
         Self {
-            spaces: framework(&store, &context),
-            tariffs: framework(&store, &context),
-            appeals: framework(&store, &context),
-            objections: framework(&store, &context),
+            spaces: Aggregates::new(&store, &context),
+            tariffs: Aggregates::new(&store, &context),
+            appeals: Aggregates::new(&store, &context),
+            objections: Aggregates::new(&store, &context),
             reference: framework(&store, &context),
             versions: Vec::new(),
             checkpoints: None,

@@ -17,7 +17,7 @@ mod types;
 use std::sync::Arc;
 
 pub use backend::{Access, Appends, Backend, DeadlineIndex, Log, RegionYears, Tree};
-pub use repository::EventRepository;
+pub use repository::{CreatingEventStore, EventRepository};
 use termijn_projections::RecordedEvent;
 pub use types::*;
 

@@ -1,9 +1,15 @@
 //! The cqrs-es event repository over our stores. Aggregates are loaded by sqlite-es or postgres-es, which read
 //! the same `events` table; writes go through `Store::append`, which adds the global position, the hash chain,
-//! provenance and the view changes in the same transaction.
+//! provenance and the view changes in the same transaction. A command that creates its aggregate loads
+//! nothing ([`CreatingEventStore`]).
 
-use cqrs_es::Aggregate;
-use cqrs_es::persist::{PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot};
+use std::collections::HashMap;
+
+use cqrs_es::persist::{
+    EventStoreAggregateContext, PersistedEventRepository, PersistedEventStore, PersistenceError, ReplayStream,
+    SerializedEvent, SerializedSnapshot,
+};
+use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
@@ -75,5 +81,37 @@ impl PersistedEventRepository for EventRepository {
 
     async fn stream_all_events<A: Aggregate>(&self) -> Result<ReplayStream, PersistenceError> {
         read!(self.stream_all_events::<A>())
+    }
+}
+
+/// The event store of a command that creates its aggregate: it reads nothing, since an aggregate that is still
+/// to be created has no events. Should the id be taken after all, its first event collides with the recorded
+/// one in the log's unique `(aggregate_type, aggregate_id, sequence)` and the commit is refused as a conflict,
+/// with nothing recorded; the service then hands the command to the aggregate as recorded.
+pub struct CreatingEventStore<A: Aggregate>(pub PersistedEventStore<EventRepository, A>);
+
+impl<A: Aggregate> EventStore<A> for CreatingEventStore<A> {
+    type AC = EventStoreAggregateContext<A>;
+
+    async fn load_events(&self, aggregate_id: &str) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        self.0.load_events(aggregate_id).await
+    }
+
+    async fn load_aggregate(&self, aggregate_id: &str) -> Result<Self::AC, AggregateError<A::Error>> {
+        Ok(EventStoreAggregateContext {
+            aggregate_id: aggregate_id.to_owned(),
+            aggregate: A::default(),
+            current_sequence: 0,
+            current_snapshot: None,
+        })
+    }
+
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        context: Self::AC,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        self.0.commit(events, context, metadata).await
     }
 }

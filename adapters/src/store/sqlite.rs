@@ -13,6 +13,75 @@ pub(super) struct SqliteStore {
     pub(super) pool: Pool<Sqlite>,
     writer: Writer,
     cache: std::sync::Arc<super::cache::RegionYearCache>,
+    _checkpointer: Checkpointer,
+}
+
+/// How often the checkpointer moves the write-ahead log's pages into the store file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The log's length, in pages, from which the checkpointer also starts the log again from its beginning.
+const RESTART_LOG_AT_PAGES: i64 = 16_384;
+
+/// Moves the write-ahead log's committed pages into the store file (SQLite's passive checkpoint) on a thread and
+/// connection of its own, so that no commit of the writer waits for that copy and its sync: the writer's
+/// connection checkpoints nothing itself (`wal_autocheckpoint = 0`). A commit is durable once its frames are in
+/// the log and the log is synced (`synchronous = FULL`); a checkpoint only copies what is durable already, and
+/// a passive one never waits for the writer or a reader. While writes never pause, a passive checkpoint never
+/// catches up with the end of the log and the log would only grow: from [`RESTART_LOG_AT_PAGES`] the
+/// checkpointer copies the rest, the writer waiting that long, so that the next write starts the log again
+/// (and the writer's `journal_size_limit` truncates the file). Stops when the store is dropped.
+struct Checkpointer {
+    _running: std::sync::mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    fn start(options: SqliteConnectOptions) -> Result<Self, super::StoreError> {
+        let (running, stopped) = std::sync::mpsc::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| super::StoreError::Open(format!("cannot start the checkpointer: {e}")))?;
+        std::thread::Builder::new()
+            .name("termijn-checkpointer".to_owned())
+            .spawn(move || {
+                use sqlx::{ConnectOptions, Connection};
+                let mut connection = None;
+                let mut failing = false;
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    runtime.block_on(async {
+                        if connection.is_none() {
+                            connection = options.connect().await.ok();
+                        }
+                        let Some(open) = connection.as_mut() else { return };
+                        match checkpoint(open).await {
+                            Ok(()) => failing = false,
+                            Err(error) => {
+                                if !failing {
+                                    tracing::warn!(%error, "the write-ahead log was not checkpointed; retrying");
+                                }
+                                failing = true;
+                                connection = None;
+                            }
+                        }
+                    });
+                }
+                if let Some(open) = connection.take() {
+                    let _ = runtime.block_on(open.close());
+                }
+            })
+            .map_err(|e| super::StoreError::Open(format!("cannot start the checkpointer: {e}")))?;
+        Ok(Self { _running: running })
+    }
+}
+
+/// One round of the checkpointer.
+async fn checkpoint(connection: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    let (_busy, log_pages, _copied): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *connection).await?;
+    if log_pages >= RESTART_LOG_AT_PAGES {
+        sqlx::query("PRAGMA wal_checkpoint(RESTART)").execute(&mut *connection).await?;
+    }
+    Ok(())
 }
 
 #[macro_use]
@@ -162,15 +231,19 @@ impl SqliteStore {
             .map_err(|e| super::StoreError::Open(format!("cannot open {}: {e}", file.display())))?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         let cache = std::sync::Arc::new(super::cache::RegionYearCache::default());
+        let checkpointer = Checkpointer::start(options.clone())?;
+        let writer_options = options
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", (RESTART_LOG_AT_PAGES * 4096).to_string());
         let writer = Writer::start(
-            move || SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options),
+            move || SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(writer_options),
             crash_at,
             cache.clone(),
         )
         .await?;
         // A log recorded before the Merkle tree existed is brought into it once.
         writer.catch_up_tree().await?;
-        Ok(Self { pool, writer, cache })
+        Ok(Self { pool, writer, cache, _checkpointer: checkpointer })
     }
 }
 

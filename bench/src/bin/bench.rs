@@ -427,6 +427,8 @@ struct Latencies {
     /// The preview of an imported table of 31 regions by 5 years.
     import_preview_p99: f64,
     peak_rss_mb: f64,
+    /// From starting `termijn serve` until it listens, the register read in.
+    startup_s: f64,
 }
 
 /// The first deadlines query after a start, which brings the deadlines index up to date with the whole history
@@ -635,6 +637,7 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         deadlines_p99: percentile(&deadlines, 99.0),
         deadlines_default_p99: percentile(&deadlines_default, 99.0),
         peak_rss_mb: server.peak_rss_mb(),
+        startup_s: server.started_in.as_secs_f64(),
     }
 }
 
@@ -680,6 +683,7 @@ impl Figures {
             "what_if_p99_ms_large": round3(self.large.what_if_p99),
             "import_preview_p99_ms_large": round3(self.large.import_preview_p99),
             "peak_rss_mb": round(self.large.peak_rss_mb),
+            "startup_s_large": round3(self.large.startup_s),
             "peer_write_per_s": round(self.peer_write_per_s),
             "peer_rebuild_events_per_s": round(self.peer_rebuild_events_per_s),
             "peer_rebuild_events": peer::REPLAYED_EVENTS.min(self.events_large),
@@ -759,6 +763,7 @@ impl Figures {
             self.events_large, self.large.import_preview_p99
         );
         println!("  server peak memory at {} events   {:>8.0} MB", self.events_large, self.large.peak_rss_mb);
+        println!("  start-up to ready at {} events    {:>8.2} s", self.events_large, self.large.startup_s);
         println!(
             "  writes with / without the Merkle tree {:>8.0} / {:>8.0} /s   ratio {:.3}",
             self.tree_write_per_s,

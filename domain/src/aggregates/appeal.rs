@@ -75,6 +75,13 @@ pub enum AppealCommand {
     RecordJudgment { judgment_on: NaiveDate, outcome: JudgmentOutcome, annulment: Option<AnnulmentOrder> },
 }
 
+impl AppealCommand {
+    /// Whether this command creates its aggregate: the one command valid before the aggregate has any event.
+    pub fn creates(&self) -> bool {
+        matches!(self, Self::LodgeAppeal(_))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppealEvent {
     AppealLodged(AppealRecord),

@@ -35,6 +35,13 @@ pub enum ObjectionCommand {
     RecordDecision(ObjectionDecision),
 }
 
+impl ObjectionCommand {
+    /// Whether this command creates its aggregate: the one command valid before the aggregate has any event.
+    pub fn creates(&self) -> bool {
+        matches!(self, Self::LodgeObjection(_))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ObjectionEvent {
     ObjectionLodged(ObjectionRecord),

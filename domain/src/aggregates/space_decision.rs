@@ -41,6 +41,13 @@ pub enum SpaceDecisionCommand {
     },
 }
 
+impl SpaceDecisionCommand {
+    /// Whether this command creates its aggregate: the one command valid before the aggregate has any event.
+    pub fn creates(&self) -> bool {
+        matches!(self, Self::RecordSpaceDecision { .. })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SpaceDecisionEvent {
     SpaceDecisionRecorded {

@@ -32,6 +32,13 @@ pub enum TariffDecisionCommand {
     RecordTariffAnnouncement { announced_on: NaiveDate },
 }
 
+impl TariffDecisionCommand {
+    /// Whether this command creates its aggregate: the one command valid before the aggregate has any event.
+    pub fn creates(&self) -> bool {
+        matches!(self, Self::RecordTariffDecision { .. })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TariffDecisionEvent {
     TariffDecisionRecorded(TariffDecisionRecord),
