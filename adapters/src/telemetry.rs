@@ -44,6 +44,9 @@ pub mod names {
     pub const REGION_YEARS_HELD: &str = "termijn_region_years_held";
     /// Events in the log, as the database said last.
     pub const EVENTS_IN_LOG: &str = "termijn_events_in_log";
+    /// Region-years whose terms the deadlines index has not caught up with yet (their deadlines are judged from
+    /// their facts meanwhile), as the database said last: all of them after a replay, 0 once it has.
+    pub const DEADLINES_INDEX_BEHIND: &str = "termijn_deadlines_index_behind";
 }
 
 /// Upper bounds of the histogram buckets of seconds: from a tenth of a millisecond to the request timeout.
@@ -88,4 +91,9 @@ fn describe() {
     describe_counter!(names::COMMIT_FAILURES, "Commits that failed as a whole");
     describe_gauge!(names::REGION_YEARS_HELD, Unit::Count, "Region-years held in memory");
     describe_gauge!(names::EVENTS_IN_LOG, Unit::Count, "Events in the log, as the database said last");
+    describe_gauge!(
+        names::DEADLINES_INDEX_BEHIND,
+        Unit::Count,
+        "Region-years whose terms the deadlines index has not caught up with yet"
+    );
 }

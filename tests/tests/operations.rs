@@ -105,6 +105,17 @@ async fn metrics_in_the_prometheus_text_format_count_requests_commits_and_the_re
     let events = history["events"].as_array().expect("events").len() as f64;
     assert_eq!(sample(&after, "termijn_events_in_log", &[]), Some(events));
     assert_eq!(sample(&after, "termijn_region_years_held", &[]), Some(1.0), "Groningen 2027 is held");
+    // The deadlines index catches up with the writes in the background: the gauge says when it has.
+    let mut behind = sample(&after, "termijn_deadlines_index_behind", &[]);
+    assert!(behind.is_some(), "the region-years the deadlines index is behind on are a metric");
+    for _ in 0..100 {
+        if behind == Some(0.0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        behind = sample(&scrape_parsed(&scrape().await).expect("parsed"), "termijn_deadlines_index_behind", &[]);
+    }
+    assert_eq!(behind, Some(0.0), "the deadlines index caught up with the writes");
 }
 
 #[tokio::test]

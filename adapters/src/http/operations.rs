@@ -95,8 +95,9 @@ pub(crate) async fn time_limit(State(limit): State<Duration>, request: Request, 
     }
 }
 
-/// The metrics in the Prometheus text format (version 0.0.4), with the region-years held and the events in the
-/// log as the database says now (or said last, when it does not answer within a second).
+/// The metrics in the Prometheus text format (version 0.0.4), with the region-years held, the events in the log
+/// and the region-years the deadlines index is behind on as the database says now (or said last, when it does
+/// not answer within a second).
 #[utoipa::path(get, path = "/metrics", tag = "service",
     responses((status = 200, description = "The Prometheus text format", content_type = "text/plain")))]
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
@@ -104,6 +105,9 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     metrics::gauge!(names::REGION_YEARS_HELD).set(store.region_years_held() as f64);
     if let Ok(Ok((position, _))) = tokio::time::timeout(Duration::from_secs(1), store.chain_head()).await {
         metrics::gauge!(names::EVENTS_IN_LOG).set(position as f64);
+    }
+    if let Ok(Ok(behind)) = tokio::time::timeout(Duration::from_secs(1), store.stale_region_years()).await {
+        metrics::gauge!(names::DEADLINES_INDEX_BEHIND).set(behind.len() as f64);
     }
     let handle = crate::telemetry::metrics();
     handle.run_upkeep();
