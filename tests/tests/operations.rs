@@ -223,7 +223,7 @@ async fn a_backup_taken_during_writes_restores_into_an_empty_folder_and_holds_ev
     assert_eq!(status.as_u16(), 404, "the appeal recorded after the backup is not in it");
 }
 
-/// The headers every answer carries: the API's JSON, its problems, the pages and the static files.
+/// The headers every answer carries, the API's and the pages' alike.
 async fn security_headers(server: &Server, token: &str, path: &str, authorised: bool) -> reqwest::header::HeaderMap {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
     let mut request = http.get(format!("{}{path}", server.base));
@@ -246,7 +246,7 @@ async fn every_answer_carries_the_security_headers_and_hsts_only_behind_tls() {
     let db = Db::sqlite();
     let token = db.token("legal", "mr. A. Jurist", None);
     let plain = Server::start(&db, &[]);
-    // The API's JSON, a problem, a page, the login form and a static file.
+    // The API's JSON, a refused request, a problem, the login form and a page that sends the visitor there.
     for (path, authorised) in [
         ("/api/v1/deadlines", true),
         ("/api/v1/deadlines", false),

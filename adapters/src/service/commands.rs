@@ -81,22 +81,10 @@ impl Service {
     pub async fn record(&self, by: &Provenance, entry: Entry) -> Result<(), CommandError> {
         let metadata = by.metadata();
         match self.check(&*self.store, entry).await? {
-            Checked::Space(id, command) => {
-                let creates = command.creates();
-                self.spaces.execute(&id, command, metadata, creates).await?
-            }
-            Checked::Tariff(id, command) => {
-                let creates = command.creates();
-                self.tariffs.execute(&id, command, metadata, creates).await?
-            }
-            Checked::Appeal(id, command) => {
-                let creates = command.creates();
-                self.appeals.execute(&id, command, metadata, creates).await?
-            }
-            Checked::Objection(id, command) => {
-                let creates = command.creates();
-                self.objections.execute(&id, command, metadata, creates).await?
-            }
+            Checked::Space(id, command) => self.spaces.execute(&id, command, metadata).await?,
+            Checked::Tariff(id, command) => self.tariffs.execute(&id, command, metadata).await?,
+            Checked::Appeal(id, command) => self.appeals.execute(&id, command, metadata).await?,
+            Checked::Objection(id, command) => self.objections.execute(&id, command, metadata).await?,
         }
         Ok(())
     }

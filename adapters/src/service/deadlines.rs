@@ -116,7 +116,7 @@ pub async fn keep_deadlines_fresh(service: Arc<Service>) {
     loop {
         let started = std::time::Instant::now();
         if let Err(error) = service.refresh_deadlines().await {
-            tracing::warn!(%error, "refreshing the deadlines index failed; the next query retries");
+            tracing::warn!(%error, "refreshing the deadlines index failed; the next pass retries");
         }
         tokio::time::sleep(REST.max(started.elapsed() * REST_PER_WORK)).await;
     }

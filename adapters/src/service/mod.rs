@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
-use termijn_domain::aggregates::appeal::Appeal;
-use termijn_domain::aggregates::objection::Objection;
+use termijn_domain::aggregates::appeal::{Appeal, AppealCommand};
+use termijn_domain::aggregates::objection::{Objection, ObjectionCommand};
 use termijn_domain::aggregates::reference_data::ReferenceData;
-use termijn_domain::aggregates::space_decision::SpaceDecision;
-use termijn_domain::aggregates::tariff_decision::TariffDecision;
+use termijn_domain::aggregates::space_decision::{SpaceDecision, SpaceDecisionCommand};
+use termijn_domain::aggregates::tariff_decision::{TariffDecision, TariffDecisionCommand};
 use termijn_domain::aggregates::{Services, upcasters};
 use termijn_domain::reference::LegalContext;
 
@@ -42,6 +42,8 @@ type Cqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
 struct Aggregates<A: Aggregate> {
     recorded: Cqrs<A>,
     creating: CqrsFramework<A, CreatingEventStore<A>>,
+    /// Whether a command creates its aggregate (the domain's `creates` of the command type).
+    creates: fn(&A::Command) -> bool,
 }
 
 impl<A> Aggregates<A>
@@ -49,14 +51,15 @@ where
     A: Aggregate<Services = Services>,
     A::Command: Clone,
 {
-    fn new(store: &Store, context: &Services) -> Self {
+    fn new(store: &Store, context: &Services, creates: fn(&A::Command) -> bool) -> Self {
         Self {
             recorded: framework(store, context),
             creating: CqrsFramework::new(CreatingEventStore(event_store(store)), Vec::new(), context.clone()),
+            creates,
         }
     }
 
-    /// Executes `command` with `metadata` (`execute_with_metadata`). A command that `creates` its aggregate is
+    /// Executes `command` with `metadata` (`execute_with_metadata`). A command that creates its aggregate is
     /// first handled by a new aggregate; when the id turns out to be taken, or the new aggregate refuses it, it
     /// is handled again by the aggregate as recorded, so a refusal is always the recorded aggregate's own.
     async fn execute(
@@ -64,9 +67,8 @@ where
         id: &str,
         command: A::Command,
         metadata: HashMap<String, String>,
-        creates: bool,
     ) -> Result<(), AggregateError<A::Error>> {
-        if creates {
+        if (self.creates)(&command) {
             match self.creating.execute_with_metadata(id, command.clone(), metadata.clone()).await {
                 Err(AggregateError::AggregateConflict | AggregateError::UserError(_)) => {}
                 done => return done,
@@ -101,10 +103,10 @@ fn framework<A: Aggregate<Services = Services>>(store: &Store, context: &Service
 impl Service {
     pub fn new(store: Store, context: Arc<LegalContext>) -> Self {
         Self {
-            spaces: Aggregates::new(&store, &context),
-            tariffs: Aggregates::new(&store, &context),
-            appeals: Aggregates::new(&store, &context),
-            objections: Aggregates::new(&store, &context),
+            spaces: Aggregates::new(&store, &context, SpaceDecisionCommand::creates),
+            tariffs: Aggregates::new(&store, &context, TariffDecisionCommand::creates),
+            appeals: Aggregates::new(&store, &context, AppealCommand::creates),
+            objections: Aggregates::new(&store, &context, ObjectionCommand::creates),
             reference: framework(&store, &context),
             versions: Vec::new(),
             checkpoints: None,

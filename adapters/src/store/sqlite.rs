@@ -22,6 +22,9 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(2
 /// The log's length, in pages, from which the checkpointer also starts the log again from its beginning.
 const RESTART_LOG_AT_PAGES: i64 = 16_384;
 
+/// The store's page size: SQLite's default, which the store never changes.
+const PAGE_BYTES: i64 = 4_096;
+
 /// Moves the write-ahead log's committed pages into the store file (SQLite's passive checkpoint) on a thread and
 /// connection of its own, so that no commit of the writer waits for that copy and its sync: the writer's
 /// connection checkpoints nothing itself (`wal_autocheckpoint = 0`). A commit is durable once its frames are in
@@ -234,7 +237,7 @@ impl SqliteStore {
         let checkpointer = Checkpointer::start(options.clone())?;
         let writer_options = options
             .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", (RESTART_LOG_AT_PAGES * 4096).to_string());
+            .pragma("journal_size_limit", (RESTART_LOG_AT_PAGES * PAGE_BYTES).to_string());
         let writer = Writer::start(
             move || SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(writer_options),
             crash_at,
