@@ -108,6 +108,18 @@ async fn race(db: &Db, servers: &[Server]) {
     for base in &bases {
         assert_eq!(get(&http, base, &legal, deadlines).await, terms, "the deadlines right after a replay");
     }
+    // A tariff decision recorded through one server opens its term in every server's deadlines at once, however
+    // far the index and the region-years each server holds in memory are behind.
+    let tariff = json!({"decision_id": "NZa-TB-2026-0001", "provider": "12345678", "year": 2027,
+        "regions": ["groningen"], "kind": "tariff", "decided_on": "2026-05-01", "announced_on": "2026-05-04"});
+    assert_eq!(post(&http, &bases[0], &legal, "/api/v1/tariff-decisions", tariff).await, 201);
+    for base in &bases {
+        let after = get(&http, base, &legal, deadlines).await;
+        let opened = after["terms"].as_array().expect("terms").iter().any(|t| {
+            t["tariff_decision"] == "NZa-TB-2026-0001" && t["region"] == "groningen" && t["basis"] == "art105_lid2"
+        });
+        assert!(opened, "the term the tariff decision opened, at {base}: {after}");
+    }
     let (code, out, _) = db.run(&["verify"], &[]);
     assert_eq!(code, 0, "{out}");
 }

@@ -56,27 +56,28 @@ impl Service {
         // query never waits for it (after a rebuild, for every region-year's terms). Of the others, those with no
         // fact after `as_of` take their terms from the index; the rest are judged again, and their indexed terms
         // are not read.
-        let stale: HashSet<(RegionSlug, i32)> = self
+        // Each region-year's rows are read at the facts version the same statement gave, from memory when held.
+        let stale: HashMap<(RegionSlug, i32), i64> = self
             .store
             .stale_region_years()
             .await?
             .into_iter()
             .filter(|(stale, _, _)| region.is_none_or(|region| stale == region))
-            .map(|(region, year, _)| (region, year))
+            .map(|(region, year, version)| ((region, year), version))
             .collect();
         let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
         let mut terms = Vec::new();
         // One stale region-year's facts at a time: after a rebuild, they are the whole register's.
-        for (region, year) in &stale {
-            let facts = self.store.region_year_rows(region, *year).await?.facts(region, *year, None);
-            terms.extend(deadlines_on(&facts, None, &self.context, &query));
+        for ((region, year), version) in &stale {
+            let rows = self.store.region_year_rows_at(region, *year, Some(*version)).await?;
+            terms.extend(deadlines_on(&rows.facts(region, *year, None), None, &self.context, &query));
         }
         let mut region_years = Vec::new();
-        for (region, year) in self.store.deadline_region_years(from, to, region).await? {
-            if stale.contains(&(region.clone(), year)) {
+        for (region, year, version) in self.store.deadline_region_years(from, to, region).await? {
+            if stale.contains_key(&(region.clone(), year)) {
                 continue;
             }
-            let facts = self.store.region_year_rows(&region, year).await?.facts(&region, year, None);
+            let facts = self.store.region_year_rows_at(&region, year, version).await?.facts(&region, year, None);
             let from_index = index_holds_judgment(&facts, as_of);
             region_years.push(((region, year), facts, from_index));
         }

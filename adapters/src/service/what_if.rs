@@ -421,6 +421,15 @@ impl RegionYears for Scenario<'_> {
         }
     }
 
+    async fn region_year_rows_at(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        _version: Option<i64>,
+    ) -> Result<Arc<RegionYearRows>, StoreError> {
+        self.region_year_rows(region, year).await
+    }
+
     async fn region_year_rows_including(
         &self,
         region: &RegionSlug,

@@ -47,6 +47,16 @@ pub trait RegionYears {
     /// Everything recorded for one region-year, as it stands now.
     async fn region_year_rows(&self, region: &RegionSlug, year: i32) -> Result<Arc<RegionYearRows>, StoreError>;
 
+    /// The rows of a region-year whose facts version the caller has just read from the database, with what else
+    /// it asked in the same statement: those held in memory when they are of that version, without asking the
+    /// database again, else the latest.
+    async fn region_year_rows_at(
+        &self,
+        region: &RegionSlug,
+        year: i32,
+        version: Option<i64>,
+    ) -> Result<Arc<RegionYearRows>, StoreError>;
+
     /// The rows of a region-year that include what a write recorded: what the answer to that write is judged
     /// from. They may be older than the latest rows (not older than the write), so they answer no other read.
     async fn region_year_rows_including(
@@ -135,13 +145,13 @@ pub trait DeadlineIndex {
     /// Replaces the indexed deadlines of each region-year given, unless the index already holds that version.
     async fn store_deadlines(&self, index: Vec<RegionYearDeadlines>) -> Result<(), StoreError>;
 
-    /// The region-years with an indexed term whose last day lies in `from..=to`.
+    /// The region-years with an indexed term whose last day lies in `from..=to`, with their facts version.
     async fn deadline_region_years(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         region: Option<&RegionSlug>,
-    ) -> Result<Vec<(RegionSlug, i32)>, StoreError>;
+    ) -> Result<Vec<(RegionSlug, i32, Option<i64>)>, StoreError>;
 
     /// Indexed terms of the region-years `of` whose last day lies in `from..=to`, by last day. Every term
     /// counts for every appellant (R7), so who is asking narrows nothing here; the register redacts another

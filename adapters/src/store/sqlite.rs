@@ -237,7 +237,10 @@ impl SqliteStore {
         let checkpointer = Checkpointer::start(options.clone())?;
         let writer_options = options
             .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", (RESTART_LOG_AT_PAGES * PAGE_BYTES).to_string());
+            .pragma("journal_size_limit", (RESTART_LOG_AT_PAGES * PAGE_BYTES).to_string())
+            // A multi-row statement that may fail keeps the pages it changes in a statement journal until it
+            // ends; for the writer's batches that is a few hundred kilobytes, kept in memory, not in a file.
+            .pragma("temp_store", "memory");
         let writer = Writer::start(
             move || SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(writer_options),
             crash_at,

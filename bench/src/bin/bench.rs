@@ -4,7 +4,7 @@
 //!
 //! `BENCH_ONLY=writes|rebuild|queries|audit|peer` measures one part alone.
 //!
-//!     bench [--quick] [--seed N] [--binary target/release/termijn] [--work DIR]
+//!     bench [--quick | --huge] [--seed N] [--binary target/release/termijn] [--work DIR]
 //!
 //! PostgreSQL is measured when `TERMIJN_TEST_PG_ADMIN_URL` names a server (bench/run starts one).
 
@@ -31,6 +31,8 @@ const WARM_UP_VIEWS: usize = 20;
 
 struct Options {
     quick: bool,
+    /// The cost of growth: the embedded store at 1,000,000 and at 10,000,000 events.
+    huge: bool,
     seed: u64,
     binary: PathBuf,
     work: PathBuf,
@@ -40,6 +42,7 @@ fn options() -> Options {
     let mut args = std::env::args().skip(1);
     let mut options = Options {
         quick: false,
+        huge: false,
         seed: 36_486,
         binary: PathBuf::from("target/release/termijn"),
         work: std::env::temp_dir().join("termijn-bench"),
@@ -47,6 +50,7 @@ fn options() -> Options {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => options.quick = true,
+            "--huge" => options.huge = true,
             "--seed" => options.seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N"),
             "--binary" => options.binary = PathBuf::from(args.next().expect("--binary PATH")),
             "--work" => options.work = PathBuf::from(args.next().expect("--work DIR")),
@@ -195,9 +199,14 @@ async fn write_throughput(binary: &Path, place: &Place) -> f64 {
     write_throughput_with(binary, place, &[]).await
 }
 
-/// `write_throughput` of a server started with `env`.
+/// `write_throughput` of a server started with `env`, on an empty register.
 async fn write_throughput_with(binary: &Path, place: &Place, env: &[(&str, &str)]) -> f64 {
     place.create().await;
+    writes_into(binary, place, env).await
+}
+
+/// `write_throughput` into the register `place` holds, whatever it holds already.
+async fn writes_into(binary: &Path, place: &Place, env: &[(&str, &str)]) -> f64 {
     let legal = token(place, Role::Legal).await;
     let server = Served::start_with(binary, &place.args(), env);
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("a client");
@@ -222,7 +231,8 @@ async fn write_throughput_with(binary: &Path, place: &Place, env: &[(&str, &str)
         .send()
         .await
         .expect("answers");
-    assert_eq!(created.status().as_u16(), 201);
+    // A register that holds a history may have the decision already (409): the writes are the same.
+    assert!(matches!(created.status().as_u16(), 201 | 409), "{}", created.status());
     let regions = Arc::new(regions);
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
@@ -888,10 +898,58 @@ async fn measure(
     (figures, small_history, large_history)
 }
 
+/// `bench --huge`: what growth costs, on the embedded store at 1,000,000 and at 10,000,000 events: view p99,
+/// start-up to ready, peak server memory, and then writes into each register as it stands. The histories are
+/// kept in the work folder and measured again as they are by the next run (generating ten million events takes
+/// hours). Prints one line per size and, last, one JSON object with the ratios of 10M to 1M.
+/// `BENCH_HUGE_EVENTS=SMALL,LARGE` measures two other sizes the same way, to try the run out on small ones.
+async fn huge(options: &Options) {
+    let sizes: Vec<u64> = match std::env::var("BENCH_HUGE_EVENTS") {
+        Ok(sizes) => sizes.split(',').map(|n| n.trim().parse().expect("BENCH_HUGE_EVENTS=SMALL,LARGE")).collect(),
+        Err(_) => vec![1_000_000, 10_000_000],
+    };
+    assert_eq!(sizes.len(), 2, "two sizes: the smaller, then the larger");
+    let binary = options.binary.canonicalize().expect("the release binary");
+    let mut measured = Vec::new();
+    for events in sizes {
+        let place = Place::Sqlite(options.work.join(format!("huge-{events}")));
+        let generated = held_or_new_history(&place, events, options.seed).await;
+        let latencies = query_latencies(&binary, &place, &generated, options.seed).await;
+        let writes = writes_into(&binary, &place, &[]).await;
+        println!("sqlite at {} events: writes {writes:.0}/s, {latencies:?}", generated.events);
+        measured.push((generated.events, writes, latencies));
+    }
+    let [(small_events, small_writes, small), (large_events, large_writes, large)] = &measured[..] else {
+        unreachable!("two sizes")
+    };
+    let growth = |at_large: f64, at_small: f64| round3(at_large / at_small);
+    println!(
+        "{}",
+        json!({
+            "events": [small_events, large_events],
+            "write_per_s": [round(*small_writes), round(*large_writes)],
+            "write_growth": growth(*large_writes, *small_writes),
+            "space_p99_ms": [round3(small.space_p99), round3(large.space_p99)],
+            "deadlines_default_p99_ms": [round3(small.deadlines_default_p99), round3(large.deadlines_default_p99)],
+            "deadlines_default_growth": growth(large.deadlines_default_p99, small.deadlines_default_p99),
+            "page_p99_ms": [round3(small.termijnen_page_p99), round3(large.termijnen_page_p99)],
+            "what_if_p99_ms": [round3(small.what_if_p99), round3(large.what_if_p99)],
+            "startup_s": [round3(small.startup_s), round3(large.startup_s)],
+            "startup_growth": growth(large.startup_s, small.startup_s),
+            "peak_rss_mb": [round(small.peak_rss_mb), round(large.peak_rss_mb)],
+            "peak_rss_growth": growth(large.peak_rss_mb, small.peak_rss_mb),
+        })
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let options = options();
     let only = std::env::var("BENCH_ONLY").ok();
+    if options.huge {
+        huge(&options).await;
+        return;
+    }
     if only.as_deref() == Some("writes") {
         let binary = options.binary.canonicalize().expect("the release binary");
         for (store, place) in options.write_places() {

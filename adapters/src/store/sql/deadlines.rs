@@ -69,10 +69,11 @@ macro_rules! deadlines_sql {
                 from: NaiveDate,
                 to: NaiveDate,
                 region: Option<&RegionSlug>,
-            ) -> Result<Vec<(RegionSlug, i32)>, StoreError> {
-                let found: Vec<(String, i32)> = sqlx::query_as(
-                    "SELECT DISTINCT region, year FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
-                     AND ($3 IS NULL OR region = $3) ORDER BY region, year",
+            ) -> Result<Vec<(RegionSlug, i32, Option<i64>)>, StoreError> {
+                let found: Vec<(String, i32, Option<i64>)> = sqlx::query_as(
+                    "SELECT d.region, d.year, r.facts_version FROM (SELECT DISTINCT region, year FROM deadlines \
+                     WHERE last_day >= $1 AND last_day <= $2 AND ($3 IS NULL OR region = $3)) AS d \
+                     LEFT JOIN region_years AS r ON r.region = d.region AND r.year = d.year ORDER BY d.region, d.year",
                 )
                 .bind(format_date(from))
                 .bind(format_date(to))
@@ -81,7 +82,9 @@ macro_rules! deadlines_sql {
                 .await?;
                 found
                     .into_iter()
-                    .map(|(region, year)| Ok((RegionSlug::parse(&region).map_err(|_| corrupt("a region slug"))?, year)))
+                    .map(|(region, year, version)| {
+                        Ok((RegionSlug::parse(&region).map_err(|_| corrupt("a region slug"))?, year, version))
+                    })
                     .collect()
             }
             async fn deadlines(

@@ -271,6 +271,19 @@ macro_rules! facts_sql {
         }
 
         impl $store {
+            /// A region-year's rows as they stand now, read from the database, and offered to the memory held.
+            async fn latest_region_year_rows(
+                &self,
+                region: &RegionSlug,
+                year: i32,
+            ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
+                let (version, rows) = self.read_region_year(region, year).await?;
+                if let Some(version) = version {
+                    self.cache.offer(region, year, version, &rows);
+                }
+                Ok(std::sync::Arc::new(rows))
+            }
+
             /// The facts version of a region-year and its rows, read in one statement.
             async fn read_region_year(
                 &self,
@@ -315,11 +328,18 @@ macro_rules! facts_sql {
                         return Ok(std::sync::Arc::new(unpack(&packed, region, year)?));
                     }
                 }
-                let (version, rows) = self.read_region_year(region, year).await?;
-                if let Some(version) = version {
-                    self.cache.offer(region, year, version, &rows);
+                self.latest_region_year_rows(region, year).await
+            }
+            async fn region_year_rows_at(
+                &self,
+                region: &RegionSlug,
+                year: i32,
+                version: Option<i64>,
+            ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
+                if let Some(packed) = version.and_then(|version| self.cache.get(region, year, version)) {
+                    return Ok(std::sync::Arc::new(unpack(&packed, region, year)?));
                 }
-                Ok(std::sync::Arc::new(rows))
+                self.latest_region_year_rows(region, year).await
             }
             /// The rows of a region-year that include what a write recorded: those held in memory when they
             /// do, without asking the database for the current version, else the latest.
