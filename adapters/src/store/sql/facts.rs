@@ -271,19 +271,6 @@ macro_rules! facts_sql {
         }
 
         impl $store {
-            /// A region-year's rows as they stand now, read from the database, and offered to the memory held.
-            async fn latest_region_year_rows(
-                &self,
-                region: &RegionSlug,
-                year: i32,
-            ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
-                let (version, rows) = self.read_region_year(region, year).await?;
-                if let Some(version) = version {
-                    self.cache.offer(region, year, version, &rows);
-                }
-                Ok(std::sync::Arc::new(rows))
-            }
-
             /// The facts version of a region-year and its rows, read in one statement.
             async fn read_region_year(
                 &self,
@@ -318,17 +305,17 @@ macro_rules! facts_sql {
                 region: &RegionSlug,
                 year: i32,
             ) -> Result<std::sync::Arc<RegionYearRows>, StoreError> {
-                if self.cache.version(region, year).is_some() {
-                    let version: Option<(i64,)> = sqlx::query_as(FACTS_VERSION)
+                // The version is asked only of a region-year held in memory, at whatever version.
+                let version = match self.cache.version(region, year) {
+                    Some(_) => sqlx::query_as::<_, (i64,)>(FACTS_VERSION)
                         .bind(region.as_str())
                         .bind(year)
                         .fetch_optional(&self.pool)
-                        .await?;
-                    if let Some(packed) = version.and_then(|(version,)| self.cache.get(region, year, version)) {
-                        return Ok(std::sync::Arc::new(unpack(&packed, region, year)?));
-                    }
-                }
-                self.latest_region_year_rows(region, year).await
+                        .await?
+                        .map(|(version,)| version),
+                    None => None,
+                };
+                self.region_year_rows_at(region, year, version).await
             }
             async fn region_year_rows_at(
                 &self,
@@ -339,7 +326,11 @@ macro_rules! facts_sql {
                 if let Some(packed) = version.and_then(|version| self.cache.get(region, year, version)) {
                     return Ok(std::sync::Arc::new(unpack(&packed, region, year)?));
                 }
-                self.latest_region_year_rows(region, year).await
+                let (version, rows) = self.read_region_year(region, year).await?;
+                if let Some(version) = version {
+                    self.cache.offer(region, year, version, &rows);
+                }
+                Ok(std::sync::Arc::new(rows))
             }
             /// The rows of a region-year that include what a write recorded: those held in memory when they
             /// do, without asking the database for the current version, else the latest.
