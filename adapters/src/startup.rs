@@ -30,9 +30,7 @@ impl Application {
     pub async fn build(listen: SocketAddr, options: &StoreOptions, web: WebSettings) -> Result<Self, StartError> {
         let store = options.open().await?;
         store.open_connections().await.map_err(ConfigError::from)?;
-        let started = std::time::Instant::now();
-        let (held, total) = store.hold_register().await.map_err(ConfigError::from)?;
-        tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory");
+        hold_register_meanwhile(&store);
         let files = options.reference_files()?;
         let context = Arc::new(files.context().map_err(ConfigError::from)?);
         let checkpoints = options.checkpoints(&store).await?;
@@ -95,6 +93,23 @@ async fn shutdown_signal() {
     }
     tracing::info!("stopping: finishing requests in flight");
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+/// Reads the register into memory beside the server's first requests, the years around today first: a read of a
+/// region-year not yet held is answered from the database, as it is when the register outgrows the memory set
+/// aside for it, so the server answers from the start and no answer depends on how far this has come.
+fn hold_register_meanwhile(store: &crate::store::Store) {
+    use chrono::Datelike;
+    let store = store.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match store.hold_register(crate::service::today().year()).await {
+            Ok((held, total)) => {
+                tracing::info!(held, total, seconds = started.elapsed().as_secs_f64(), "region-years held in memory")
+            }
+            Err(error) => tracing::warn!(%error, "reading the register into memory stopped; reads go to the database"),
+        }
+    });
 }
 
 /// Who starts the server, as the history records who adopted its reference data: the operating system's user

@@ -283,7 +283,7 @@ async fn region_years_held_in_memory_equal_a_fresh_read(db: &TestDb) {
         rows
     };
     here.record_space_decision(&jurist(), establishment()).await.unwrap();
-    let (held_region_years, region_years) = here.store().hold_register().await.unwrap();
+    let (held_region_years, region_years) = here.store().hold_register(2026).await.unwrap();
     assert!(region_years >= 2, "the decision's region-years are registered: {region_years}");
     assert_eq!(held_region_years, region_years, "a small register is held whole");
     assert_eq!(held().await, fresh().await);

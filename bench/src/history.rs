@@ -4,6 +4,7 @@
 //! withdrawals and judgments.
 
 use chrono::{Datelike, Days, NaiveDate};
+use futures_util::{StreamExt, TryStreamExt, stream};
 use termijn::service::{CommandError, NewSpaceDecision, Service};
 use termijn::store::Provenance;
 use termijn_domain::aggregates::appeal::{AppealRecord, JudgmentOutcome};
@@ -45,6 +46,71 @@ fn amount(rng: &mut Rng) -> Euro {
     Euro::from_cents(60_000_000_000 + rng.below(30_000_000_000) as i64).expect("in range")
 }
 
+/// How many providers' decisions are recorded at once: enough for the writer to commit them in groups.
+const CONCURRENT_PROVIDERS: usize = 64;
+
+/// One provider's year, drawn beforehand: its tariff decision, the amended one and perhaps an appeal
+/// (received, ended, and how it ends).
+struct ProviderYear {
+    p: u32,
+    region: RegionSlug,
+    decided: NaiveDate,
+    amended_on: NaiveDate,
+    appeal: Option<(NaiveDate, NaiveDate, u64)>,
+}
+
+/// Records one provider's year; the number of events it recorded.
+async fn provider_year(service: &Service, by: &Provenance, year: i32, plan: ProviderYear) -> Result<u64, CommandError> {
+    let ProviderYear { p, region, decided, amended_on, appeal } = plan;
+    let agb = AgbCode::parse(&format!("{:08}", 10_000_000 + p)).expect("eight digits");
+    let first = id(format!("NZa-TB-{agb}-{year}-1"));
+    let record = |decision_id: DecisionId, kind, amends, decided_on| TariffDecisionRecord {
+        decision_id,
+        provider: agb.clone(),
+        year,
+        regions: vec![region.clone()],
+        kind,
+        amends,
+        decided_on,
+        applied_space_decisions: None,
+    };
+    service
+        .record_tariff_decision(
+            by,
+            record(first.clone(), TariffKind::Tariff, None, decided),
+            Some(decided + Days::new(3)),
+        )
+        .await?;
+    let second = record(id(format!("NZa-TB-{agb}-{year}-2")), TariffKind::AmendedTariff, Some(first), amended_on);
+    service.record_tariff_decision(by, second, Some(amended_on + Days::new(2))).await?;
+    let mut events = 4;
+    let Some((received_on, ended_on, ending)) = appeal else { return Ok(events) };
+    let appeal_id = AppealId::parse(&format!("CBb {}/{p:05}", year % 100)).expect("an id");
+    service
+        .lodge_appeal(
+            by,
+            AppealRecord {
+                appeal_id: appeal_id.clone(),
+                appellant: Appellant::Provider(agb.clone()),
+                region: region.clone(),
+                year,
+                against_decision: id(format!("NZa-RCS-{}-11", year - 1)),
+                received_on,
+                posted_on: None,
+                received_by: Default::default(),
+            },
+        )
+        .await?;
+    events += 1;
+    match ending {
+        0 => service.withdraw_appeal(by, &appeal_id, ended_on).await?,
+        1 => service.record_judgment(by, &appeal_id, ended_on, JudgmentOutcome::Dismissed, None).await?,
+        2 => service.record_judgment(by, &appeal_id, ended_on, JudgmentOutcome::Inadmissible, None).await?,
+        _ => return Ok(events),
+    }
+    Ok(events + 1)
+}
+
 /// Writes the history; stops at the first year boundary after `spec.events` events.
 pub async fn generate(service: &Service, spec: HistorySpec) -> Result<Generated, CommandError> {
     let by = Provenance { recorded_by: "synthetic history".to_owned(), ..Provenance::default() };
@@ -77,64 +143,26 @@ pub async fn generate(service: &Service, spec: HistorySpec) -> Result<Generated,
     let mut year = FIRST_YEAR;
     loop {
         let regions = regions_in(year);
-        for p in 0..spec.providers {
-            let agb = AgbCode::parse(&format!("{:08}", 10_000_000 + p)).expect("eight digits");
-            let region = regions[p as usize % regions.len()].clone();
-            let first = id(format!("NZa-TB-{agb}-{year}-1"));
-            let decided = date(year, 5 + rng.below(30));
-            let record = |decision_id: DecisionId, kind, amends, decided_on| TariffDecisionRecord {
-                decision_id,
-                provider: agb.clone(),
-                year,
-                regions: vec![region.clone()],
-                kind,
-                amends,
-                decided_on,
-                applied_space_decisions: None,
-            };
-            service
-                .record_tariff_decision(
-                    &by,
-                    record(first.clone(), TariffKind::Tariff, None, decided),
-                    Some(decided + Days::new(3)),
-                )
-                .await?;
-            let amended_on = date(year, 100 + rng.below(200));
-            let second =
-                record(id(format!("NZa-TB-{agb}-{year}-2")), TariffKind::AmendedTariff, Some(first), amended_on);
-            service.record_tariff_decision(&by, second, Some(amended_on + Days::new(2))).await?;
-            events += 4;
-            if rng.below(50) == 0 {
-                let appeal_id = AppealId::parse(&format!("CBb {}/{p:05}", year % 100)).expect("an id");
-                let received_on = date(year, rng.below(120));
-                service
-                    .lodge_appeal(
-                        &by,
-                        AppealRecord {
-                            appeal_id: appeal_id.clone(),
-                            appellant: Appellant::Provider(agb.clone()),
-                            region: region.clone(),
-                            year,
-                            against_decision: id(format!("NZa-RCS-{}-11", year - 1)),
-                            received_on,
-                            posted_on: None,
-                            received_by: Default::default(),
-                        },
-                    )
-                    .await?;
-                events += 1;
-                let ended_on = received_on + Days::new(60 + rng.below(200));
-                match rng.below(4) {
-                    0 => service.withdraw_appeal(&by, &appeal_id, ended_on).await?,
-                    1 => service.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Dismissed, None).await?,
-                    2 => {
-                        service.record_judgment(&by, &appeal_id, ended_on, JudgmentOutcome::Inadmissible, None).await?
-                    }
-                    _ => continue,
-                }
-                events += 1;
-            }
-        }
+        // The draws of every provider's year first, in the order of a serial history; then the providers'
+        // decisions are recorded side by side, as many staff would, each provider's in its own order.
+        let years_providers: Vec<ProviderYear> = (0..spec.providers)
+            .map(|p| {
+                let decided = date(year, 5 + rng.below(30));
+                let amended_on = date(year, 100 + rng.below(200));
+                let appeal = (rng.below(50) == 0).then(|| {
+                    let received_on = date(year, rng.below(120));
+                    let ended_on = received_on + Days::new(60 + rng.below(200));
+                    (received_on, ended_on, rng.below(4))
+                });
+                ProviderYear { p, region: regions[p as usize % regions.len()].clone(), decided, amended_on, appeal }
+            })
+            .collect();
+        let recorded: Vec<u64> = stream::iter(years_providers)
+            .map(|plan| provider_year(service, &by, year, plan))
+            .buffer_unordered(CONCURRENT_PROVIDERS)
+            .try_collect()
+            .await?;
+        events += recorded.iter().sum::<u64>();
         for month in 1..=12u32 {
             let decided_on = NaiveDate::from_ymd_opt(year, month, 5).expect("a date");
             let spaces = (0..3)

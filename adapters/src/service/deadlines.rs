@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
+use termijn_domain::record::RegionYearFacts;
+use termijn_domain::reference::LegalContext;
 use termijn_domain::values::{AgbCode, RegionSlug};
 
 use termijn_projections::views::{DeadlineQuery, DeadlineView, deadline_terms, deadlines_on, index_holds_judgment};
@@ -84,13 +86,17 @@ impl Service {
         let served: HashSet<(RegionSlug, i32)> =
             region_years.iter().filter(|(_, _, from_index)| *from_index).map(|(key, _, _)| key.clone()).collect();
         let mut indexed: HashMap<(RegionSlug, i32), Vec<DeadlineView>> = HashMap::new();
-        for d in self.store.deadlines(from, to, region, &served).await? {
+        for d in self.store.deadlines(from, to, &served).await? {
             indexed.entry((d.region.clone(), d.year)).or_default().push(d);
         }
-        for (key, facts, from_index) in region_years {
-            let held = from_index.then(|| indexed.remove(&key).unwrap_or_default());
-            terms.extend(deadlines_on(&facts, held, &self.context, &query));
-        }
+        let judging = region_years
+            .into_iter()
+            .map(|(key, facts, from_index)| {
+                let held = from_index.then(|| indexed.remove(&key).unwrap_or_default());
+                (facts, held)
+            })
+            .collect();
+        terms.extend(judge_side_by_side(judging, &self.context, &query).await?);
         let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
         keyed.sort_by(|(a_uid, a), (b_uid, b)| {
             (a.term.last_day, &a.region, a.year, a_uid).cmp(&(b.term.last_day, &b.region, b.year, b_uid))
@@ -103,6 +109,54 @@ impl Service {
             .filter(|d| d.term.objection_id.as_ref().is_none_or(|o| nza_seen.insert(o.clone())))
             .collect())
     }
+}
+
+/// The deadlines of region-years (each with its indexed terms where they serve), judged by `deadlines_on` on as
+/// many cores as there are: each region-year whole on one of them, so its terms keep their order.
+async fn judge_side_by_side(
+    judging: Vec<(RegionYearFacts, Option<Vec<DeadlineView>>)>,
+    context: &Arc<LegalContext>,
+    query: &DeadlineQuery,
+) -> Result<Vec<DeadlineView>, StoreError> {
+    /// Fewer region-years than this a part are judged on the request's own thread.
+    const REGION_YEARS_PER_PART: usize = 8;
+    fn judge(
+        part: Vec<(RegionYearFacts, Option<Vec<DeadlineView>>)>,
+        context: &LegalContext,
+        query: &DeadlineQuery,
+    ) -> Vec<DeadlineView> {
+        part.into_iter().flat_map(|(facts, held)| deadlines_on(&facts, held, context, query)).collect()
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let parts = cores.min(judging.len() / REGION_YEARS_PER_PART).max(1);
+    if parts == 1 {
+        return Ok(judge(judging, context, query));
+    }
+    // Dealt out in turn: the region-years of one year, which cost about the same, go to every part.
+    let mut dealt: Vec<Vec<_>> = (0..parts).map(|_| Vec::new()).collect();
+    for (i, region_year) in judging.into_iter().enumerate() {
+        dealt[i % parts].push(region_year);
+    }
+    let own = dealt.remove(0);
+    let others: Vec<_> = dealt
+        .into_iter()
+        .map(|part| {
+            let (context, query) = (context.clone(), query.clone());
+            tokio::task::spawn_blocking(move || judge(part, &context, &query))
+        })
+        .collect();
+    let mut terms = judge(own, context, query);
+    for other in others {
+        match other.await {
+            Ok(judged) => terms.extend(judged),
+            // A panic while judging is the request's, as it would be on its own thread.
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => return Err(StoreError::Open("the server is stopping".to_owned())),
+            },
+        }
+    }
+    Ok(terms)
 }
 
 /// The deadlines projector: recomputes the index of region-years whose facts changed, in the background, so that

@@ -439,8 +439,8 @@ impl RegionYears for Scenario<'_> {
         self.region_year_rows(region, year).await
     }
 
-    async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
-        self.store.hold_register().await
+    async fn hold_register(&self, year: i32) -> Result<(usize, usize), StoreError> {
+        self.store.hold_register(year).await
     }
 
     async fn sets_space(

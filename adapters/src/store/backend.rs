@@ -66,10 +66,11 @@ pub trait RegionYears {
         written: Written<'_>,
     ) -> Result<Arc<RegionYearRows>, StoreError>;
 
-    /// Reads the register's region-years into memory, the latest years first, as far as the memory set aside
-    /// for them goes (the whole register at well over a million events), so that no read waits for the disk;
-    /// how many region-years it holds, of how many. What is held stays up to date (see `region_year_rows`).
-    async fn hold_register(&self) -> Result<(usize, usize), StoreError>;
+    /// Reads the register's region-years into memory, the years nearest `year` first (the later before the
+    /// earlier), as far as the memory set aside for them goes (the whole register at well over a million
+    /// events), so that no read waits for the disk; how many region-years it holds, of how many. What is held
+    /// stays up to date (see `region_year_rows`), also while it is being read in beside writes and reads.
+    async fn hold_register(&self, year: i32) -> Result<(usize, usize), StoreError>;
 
     /// Whether a contracting-space decision is recorded at all, and whether it sets a space for one region-year.
     async fn sets_space(
@@ -153,14 +154,13 @@ pub trait DeadlineIndex {
         region: Option<&RegionSlug>,
     ) -> Result<Vec<(RegionSlug, i32, Option<i64>)>, StoreError>;
 
-    /// Indexed terms of the region-years `of` whose last day lies in `from..=to`, by last day. Every term
-    /// counts for every appellant (R7), so who is asking narrows nothing here; the register redacts another
-    /// provider's terms.
+    /// Indexed terms of the region-years `of` whose last day lies in `from..=to`, each region-year's by last
+    /// day. Every term counts for every appellant (R7), so who is asking narrows nothing here; the register
+    /// redacts another provider's terms.
     async fn deadlines(
         &self,
         from: NaiveDate,
         to: NaiveDate,
-        region: Option<&RegionSlug>,
         of: &std::collections::HashSet<(RegionSlug, i32)>,
     ) -> Result<Vec<DeadlineView>, StoreError>;
 }

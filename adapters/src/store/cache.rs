@@ -1,6 +1,6 @@
 //! The region-years of the register, held in memory in packed form, each with the facts version it was read
 //! at. A read asks the database for the current version only, and reads the rows again when the version moved
-//! on. A server fills the cache at the start; the writer of this process brings an entry forward itself when
+//! on. A server fills the cache beside its first requests, the years around today first; the writer of this process brings an entry forward itself when
 //! it commits a change to that region-year, so the answer to a write is judged from memory. Writes of other
 //! processes only move the version on, which a read then sees.
 

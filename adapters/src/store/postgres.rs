@@ -16,6 +16,9 @@ pub(super) struct PostgresStore {
 mod dialect {
     use sqlx::{Pool, Postgres, Transaction};
 
+    /// The indexed deadlines, as the planner finds them from its statistics.
+    pub(super) const DEADLINES_BY_DAY: &str = "deadlines";
+
     pub(super) async fn begin_write(pool: &Pool<Postgres>) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         pool.begin().await
     }

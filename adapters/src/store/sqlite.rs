@@ -96,6 +96,10 @@ mod dialect {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// The indexed deadlines of a range are read along the index on the last day: given the region-years asked
+    /// for as parameters, SQLite's planner would otherwise walk each region-year's whole index.
+    pub(super) const DEADLINES_BY_DAY: &str = "deadlines INDEXED BY deadlines_by_last_day";
+
     /// SQLite's `WITH` holds only selects.
     pub(super) const WRITABLE_CTE: bool = false;
 

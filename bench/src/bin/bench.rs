@@ -162,7 +162,10 @@ async fn history(place: &Place, events: u64, seed: u64) -> Generated {
     let store = Store::open_with(&place.location(), Durability::Relaxed).await.expect("a store");
     let service = Service::new(store, context());
     let started = Instant::now();
-    let generated = generate(&service, HistorySpec { events, seed, providers: PROVIDERS }).await.expect("history");
+    // A larger register has more providers as well as a longer history: past a million events the providers
+    // grow with the events, so that every history spans about a century of years.
+    let providers = PROVIDERS.max(u32::try_from(events / 400).unwrap_or(u32::MAX));
+    let generated = generate(&service, HistorySpec { events, seed, providers }).await.expect("history");
     eprintln!(
         "  generated {} events ({}-{}) in {:.0} s",
         generated.events,

@@ -3,6 +3,9 @@
 /// Expands this part of the store for `$store` on database `$db`, inside `store_impl!`.
 macro_rules! deadlines_sql {
     ($store:ident, $db:ty) => {
+        /// How many region-years one statement reading indexed deadlines names (two parameters each).
+        const REGION_YEARS_PER_STATEMENT: usize = 500;
+
         /// Writes the deadlines of region-years in one transaction. A region-year whose index already holds
         /// its version, or a later one, is left as it is.
         async fn write_deadlines(pool: &Pool<$db>, index: &[RegionYearDeadlines]) -> Result<(), StoreError> {
@@ -91,28 +94,35 @@ macro_rules! deadlines_sql {
                 &self,
                 from: NaiveDate,
                 to: NaiveDate,
-                region: Option<&RegionSlug>,
                 of: &std::collections::HashSet<(RegionSlug, i32)>,
             ) -> Result<Vec<DeadlineView>, StoreError> {
                 if of.is_empty() {
                     return Ok(Vec::new());
                 }
-                let docs: Vec<(String, i32, String)> = sqlx::query_as(
-                    "SELECT region, year, doc FROM deadlines WHERE last_day >= $1 AND last_day <= $2 \
-                     AND ($3 IS NULL OR region = $3) ORDER BY last_day, region, year, term_key",
-                )
-                .bind(format_date(from))
-                .bind(format_date(to))
-                .bind(region.map(RegionSlug::as_str))
-                .fetch_all(&self.pool)
-                .await?;
-                // Only the documents of the region-years asked for are read.
-                let asked: std::collections::HashSet<(&str, i32)> =
-                    of.iter().map(|(region, year)| (region.as_str(), *year)).collect();
-                docs.iter()
-                    .filter(|(region, year, _)| asked.contains(&(region.as_str(), *year)))
-                    .map(|(_, _, doc)| from_doc(doc))
-                    .collect()
+                // Only the documents of the region-years asked for are read: the index on the last day holds
+                // the region-year of every term, so the others' rows are passed over there.
+                let mut asked: Vec<&(RegionSlug, i32)> = of.iter().collect();
+                asked.sort();
+                let mut docs: Vec<(String,)> = Vec::new();
+                for chunk in asked.chunks(REGION_YEARS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::new(format!(
+                        "SELECT doc FROM {} WHERE last_day >= ",
+                        dialect::DEADLINES_BY_DAY
+                    ));
+                    query.push_bind(format_date(from)).push(" AND last_day <= ").push_bind(format_date(to));
+                    query.push(" AND (region, year) IN (VALUES ");
+                    let mut pairs = query.separated(", ");
+                    for (region, year) in chunk {
+                        pairs.push("(CAST(");
+                        pairs.push_bind_unseparated(region.as_str());
+                        pairs.push_unseparated(" AS TEXT), CAST(");
+                        pairs.push_bind_unseparated(*year);
+                        pairs.push_unseparated(" AS INTEGER))");
+                    }
+                    query.push(") ORDER BY last_day, region, year, term_key");
+                    docs.extend(query.build_query_as::<(String,)>().fetch_all(&self.pool).await?);
+                }
+                docs.iter().map(|(doc,)| from_doc(doc)).collect()
             }
         }
     };

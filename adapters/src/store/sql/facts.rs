@@ -351,12 +351,14 @@ macro_rules! facts_sql {
             }
             /// Reads every region-year into memory, the latest years first, until the memory set aside for them
             /// is full; how many region-years it holds, of how many.
-            async fn hold_register(&self) -> Result<(usize, usize), StoreError> {
+            async fn hold_register(&self, year: i32) -> Result<(usize, usize), StoreError> {
                 use futures_util::{StreamExt, TryStreamExt};
-                let all: Vec<(String, i32)> =
-                    sqlx::query_as("SELECT region, year FROM region_years ORDER BY year DESC, region")
-                        .fetch_all(&self.pool)
-                        .await?;
+                let all: Vec<(String, i32)> = sqlx::query_as(
+                    "SELECT region, year FROM region_years ORDER BY abs(year - $1), year DESC, region",
+                )
+                .bind(year)
+                .fetch_all(&self.pool)
+                .await?;
                 let total = all.len();
                 let mut reads = futures_util::stream::iter(all)
                     .map(|(region, year)| async move {
