@@ -904,7 +904,7 @@ async fn measure(
 /// `bench --huge`: what growth costs, on the embedded store at 1,000,000 and at 10,000,000 events: view p99,
 /// start-up to ready, peak server memory, and then writes into each register as it stands. The histories are
 /// kept in the work folder and measured again as they are by the next run (generating ten million events takes
-/// hours). Prints one line per size and, last, one JSON object with the ratios of 10M to 1M.
+/// about twenty minutes). Prints one line per size and, last, one JSON object with the ratios of 10M to 1M.
 /// `BENCH_HUGE_EVENTS=SMALL,LARGE` measures two other sizes the same way, to try the run out on small ones.
 async fn huge(options: &Options) {
     let sizes: Vec<u64> = match std::env::var("BENCH_HUGE_EVENTS") {

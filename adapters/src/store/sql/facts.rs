@@ -349,8 +349,8 @@ macro_rules! facts_sql {
                     None => self.region_year_rows(region, year).await,
                 }
             }
-            /// Reads every region-year into memory, the latest years first, until the memory set aside for them
-            /// is full; how many region-years it holds, of how many.
+            /// Reads every region-year into memory, the years nearest `year` first, until the memory set aside
+            /// for them is full; how many region-years it holds, of how many.
             async fn hold_register(&self, year: i32) -> Result<(usize, usize), StoreError> {
                 use futures_util::{StreamExt, TryStreamExt};
                 let all: Vec<(String, i32)> = sqlx::query_as(
