@@ -1,6 +1,5 @@
 //! Deadlines: every term whose last day lies in a range, as JSON or as an iCalendar feed (RFC 5545).
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -29,6 +28,103 @@ pub(crate) struct Deadlines {
     pub(crate) from: NaiveDate,
     pub(crate) to: NaiveDate,
     pub(crate) terms: Vec<DeadlineView>,
+    /// With `limit`: the `after` that asks for the next page, `null` on the last one. Without `limit` every term
+    /// is in `terms`, and this is `null`.
+    pub(crate) next_after: Option<String>,
+}
+
+/// The most terms one page may hold.
+const MAX_PAGE: usize = 5_000;
+
+/// A page of the deadlines: at most `limit` terms, those after the term `after` names in the answer's order.
+#[derive(Debug)]
+struct Page {
+    limit: usize,
+    after: Option<TermKey>,
+}
+
+/// Where a term stands in the deadlines' order (by last day, region, year and the term's stable UID): what
+/// `after` carries, written as base64url so that it goes into a URL as it is.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct TermKey {
+    last_day: NaiveDate,
+    region: String,
+    year: i32,
+    uid: String,
+}
+
+impl TermKey {
+    fn of(deadline: &DeadlineView) -> Self {
+        Self {
+            last_day: deadline.term.last_day.unwrap_or(NaiveDate::MIN),
+            region: deadline.region.to_string(),
+            year: deadline.year,
+            uid: deadline.uid(),
+        }
+    }
+
+    fn encode(&self) -> String {
+        use base64::Engine;
+        let text = format!("{}\n{}\n{}\n{}", self.last_day, self.region, self.year, self.uid);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+    }
+
+    fn decode(text: &str) -> Result<Self, &'static str> {
+        use base64::Engine;
+        const NOT_A_CURSOR: &str = "must be the next_after of an earlier page";
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).map_err(|_| NOT_A_CURSOR)?;
+        let text = String::from_utf8(bytes).map_err(|_| NOT_A_CURSOR)?;
+        let mut parts = text.split('\n');
+        let (Some(day), Some(region), Some(year), Some(uid), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(NOT_A_CURSOR);
+        };
+        Ok(Self {
+            last_day: NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| NOT_A_CURSOR)?,
+            region: region.to_owned(),
+            year: year.parse().map_err(|_| NOT_A_CURSOR)?,
+            uid: uid.to_owned(),
+        })
+    }
+}
+
+impl Page {
+    /// `limit` and `after` of a query, checked; `None` when it asks for every term.
+    fn asked(fields: &mut Fields, query: &std::collections::HashMap<String, String>) -> Option<Self> {
+        let limit = query.get("limit").and_then(|l| {
+            fields.check(
+                "limit",
+                l.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_PAGE).contains(n))
+                    .ok_or("must be a whole number from 1 to 5000"),
+            )
+        });
+        let after = query.get("after").and_then(|a| fields.check("after", TermKey::decode(a)));
+        if query.contains_key("after") && !query.contains_key("limit") {
+            fields.add("limit", "is needed with after: the number of terms a page holds");
+        }
+        limit.map(|limit| Self { limit, after })
+    }
+
+    /// The page of the deadlines found, in their order, and the `after` of the next page when there is one. Terms
+    /// with the same key stay on one page.
+    fn of(self, mut found: Deadlines) -> Deadlines {
+        let start = self.after.map_or(0, |after| found.terms.partition_point(|d| TermKey::of(d) <= after));
+        let mut end = (start + self.limit).min(found.terms.len());
+        if end < found.terms.len() {
+            let last = TermKey::of(&found.terms[end - 1]);
+            while end < found.terms.len() && TermKey::of(&found.terms[end]) == last {
+                end += 1;
+            }
+        }
+        let more = end < found.terms.len();
+        found.terms.truncate(end);
+        found.terms.drain(..start);
+        found.next_after = more.then(|| found.terms.last().map(|d| TermKey::of(d).encode())).flatten();
+        found
+    }
 }
 
 /// The longest range one request may ask for.
@@ -61,7 +157,7 @@ pub(crate) async fn find(
     let provider = caller.viewer(provider.map(|p| p.expect("checked")))?;
     let as_of = as_of.map_or(today, |a| a.expect("checked"));
     let terms = state.service.deadlines(from, to, region.as_ref(), provider.as_ref(), as_of).await?;
-    Ok(Deadlines { from, to, terms })
+    Ok(Deadlines { from, to, terms, next_after: None })
 }
 
 /// A region filter names a region that exists, or it is an error at the field `region`.
@@ -79,7 +175,9 @@ pub(crate) fn known_region(state: &AppState, region: Option<&RegionSlug>) -> Res
 #[utoipa::path(get, path = "/api/v1/deadlines", tag = "deadlines",
     params(("from" = Option<String>, Query), ("to" = Option<String>, Query), ("region" = Option<String>, Query),
         ("provider" = Option<String>, Query), ("as_of" = Option<String>, Query, description = "Judge statuses on this legal date"),
-        ("format" = Option<String>, Query, description = "json (default), csv or xlsx; or ask by Accept")),
+        ("format" = Option<String>, Query, description = "json (default), csv or xlsx; or ask by Accept"),
+        ("limit" = Option<usize>, Query, description = "JSON in pages of at most this many terms (1-5000); without it, every term"),
+        ("after" = Option<String>, Query, description = "The next_after of the page before")),
     responses((status = 200, description = "The terms as JSON, or as CSV or XLSX with format or Accept", content(
             (Deadlines = "application/json"), (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
@@ -92,13 +190,36 @@ async fn deadlines(
     QueryParams(query): QueryParams,
 ) -> Result<Response, ApiError> {
     let format = super::exports::requested(&query, &headers)?;
+    let mut fields = Fields::new();
+    let page = Page::asked(&mut fields, &query);
+    if format.is_some() && page.is_some() {
+        fields.add("limit", "pages the JSON answer only; an export holds every term");
+    }
+    fields.finish()?;
     let found = find(&state, &caller, &query).await?;
     match format {
         Some(format) => {
             let sheet = super::exports::deadlines_sheet(&found.terms, &state.service.context().regions);
             super::exports::download(&sheet, format, &format!("termijnen-{}-{}", found.from, found.to))
         }
-        None => Ok(Json(found).into_response()),
+        None => Ok(json(&match page {
+            Some(page) => page.of(found),
+            None => found,
+        })),
+    }
+}
+
+/// The deadlines as JSON, written into a buffer sized for them at once: a year's terms are megabytes, and a
+/// buffer that doubles as it fills copies them over several times.
+fn json(found: &Deadlines) -> Response {
+    /// About what one term takes, its explanation included.
+    const BYTES_PER_TERM: usize = 2_048;
+    let mut body = Vec::with_capacity(256 + found.terms.len() * BYTES_PER_TERM);
+    match serde_json::to_writer(&mut body, found) {
+        Ok(()) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
+        Err(error) => {
+            ApiError::Internal(format!("the deadlines could not be written as JSON: {error}")).into_response()
+        }
     }
 }
 
@@ -221,7 +342,23 @@ fn fold_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fold_lines;
+    use super::{TermKey, fold_lines};
+
+    #[test]
+    fn a_page_cursor_reads_back_as_the_term_it_was_written_for_and_nothing_else_reads_as_one() {
+        let key = TermKey {
+            last_day: chrono::NaiveDate::from_ymd_opt(2026, 4, 13).expect("a date"),
+            region: "noord-holland-noord".to_owned(),
+            year: 2026,
+            uid: "noord-holland-noord.2026.lid2.NZa-RCS-2025-11.NZa-TB%2F1@termijn".to_owned(),
+        };
+        let cursor = key.encode();
+        assert!(cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{cursor}");
+        assert_eq!(TermKey::decode(&cursor), Ok(key));
+        for bad in ["", "not a cursor", "MjAyNi0wNC0xMw", "eA"] {
+            assert!(TermKey::decode(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn folded_lines_are_at_most_75_octets_and_unfold_to_the_original() {

@@ -27,6 +27,8 @@ const PROVIDERS: u32 = 2_500;
 const WRITE_CLIENTS: usize = 32;
 const WRITE_SECONDS: u64 = 10;
 const QUERY_SAMPLES: usize = 300;
+/// The terms a page of deadlines holds when the benchmark asks for one.
+const DEADLINES_PAGE: usize = 200;
 const WARM_UP_VIEWS: usize = 20;
 
 struct Options {
@@ -430,6 +432,9 @@ struct Latencies {
     space_p99: f64,
     deadlines_p50: f64,
     deadlines_p99: f64,
+    /// The first page (`limit=200`) of the same year of deadlines: what a person waits for before the first terms
+    /// are on their screen.
+    deadlines_page_p99: f64,
     /// `GET /api/v1/deadlines` with no filter: the next eight weeks.
     deadlines_default_p99: f64,
     /// The web interface's Termijnen page (the next eight weeks) and a Regio-jaar page, rendered.
@@ -545,6 +550,13 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         let year = first + rng.below((last - first + 1) as u64) as i32;
         deadlines.push(get(format!("/api/v1/deadlines?from={year}-01-01&to={year}-12-31&as_of={year}-06-30")).await);
     }
+    let mut deadlines_page = Vec::with_capacity(QUERY_SAMPLES / 3);
+    for _ in 0..QUERY_SAMPLES / 3 {
+        let year = first + rng.below((last - first + 1) as u64) as i32;
+        let path =
+            format!("/api/v1/deadlines?from={year}-01-01&to={year}-12-31&as_of={year}-06-30&limit={DEADLINES_PAGE}");
+        deadlines_page.push(get(path).await);
+    }
     // What-if: an amendment of one region-year, judged in the middle of its year; nothing is recorded.
     let what_if = |region: String, year: i32| {
         let (http, legal, base) = (http.clone(), legal.clone(), server.base.clone());
@@ -658,6 +670,7 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
     space.sort_by(f64::total_cmp);
     deadlines.sort_by(f64::total_cmp);
     deadlines_default.sort_by(f64::total_cmp);
+    deadlines_page.sort_by(f64::total_cmp);
     termijnen.sort_by(f64::total_cmp);
     regio_jaar.sort_by(f64::total_cmp);
     what_ifs.sort_by(f64::total_cmp);
@@ -672,6 +685,7 @@ async fn query_latencies(binary: &Path, place: &Place, generated: &Generated, se
         deadlines_p50: percentile(&deadlines, 50.0),
         deadlines_p99: percentile(&deadlines, 99.0),
         deadlines_default_p99: percentile(&deadlines_default, 99.0),
+        deadlines_page_p99: percentile(&deadlines_page, 99.0),
         peak_rss_mb: server.peak_rss_mb(),
         startup_s: server.started_in.as_secs_f64(),
     }
@@ -713,6 +727,7 @@ impl Figures {
             "deadlines_p50_ms_large": round3(self.large.deadlines_p50),
             "deadlines_p99_ms_large": round3(self.large.deadlines_p99),
             "deadlines_default_p99_ms_large": round3(self.large.deadlines_default_p99),
+            "deadlines_page_p99_ms_large": round3(self.large.deadlines_page_p99),
             "termijnen_page_p99_ms_large": round3(self.large.termijnen_page_p99),
             "regio_jaar_page_p99_ms_large": round3(self.large.regio_jaar_page_p99),
             "page_p99_ms_large": round3(self.large.termijnen_page_p99.max(self.large.regio_jaar_page_p99)),
@@ -785,6 +800,10 @@ impl Figures {
         println!(
             "  a year of deadlines p50/p99 {:>6} events  {:>7.2} / {:>7.2} ms",
             self.events_large, self.large.deadlines_p50, self.large.deadlines_p99
+        );
+        println!(
+            "  a year of deadlines, first page of {DEADLINES_PAGE} p99 {:>6} events  {:>7.2} ms",
+            self.events_large, self.large.deadlines_page_p99
         );
         println!(
             "  web pages p99 at {:>8} events     Termijnen {:>7.2} ms, Regio-jaar {:>7.2} ms",
@@ -935,6 +954,8 @@ async fn huge(options: &Options) {
             "space_p99_ms": [round3(small.space_p99), round3(large.space_p99)],
             "deadlines_default_p99_ms": [round3(small.deadlines_default_p99), round3(large.deadlines_default_p99)],
             "deadlines_default_growth": growth(large.deadlines_default_p99, small.deadlines_default_p99),
+            "deadlines_p99_ms": [round3(small.deadlines_p99), round3(large.deadlines_p99)],
+            "deadlines_page_p99_ms": [round3(small.deadlines_page_p99), round3(large.deadlines_page_p99)],
             "page_p99_ms": [round3(small.termijnen_page_p99), round3(large.termijnen_page_p99)],
             "what_if_p99_ms": [round3(small.what_if_p99), round3(large.what_if_p99)],
             "startup_s": [round3(small.startup_s), round3(large.startup_s)],

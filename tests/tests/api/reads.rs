@@ -123,6 +123,56 @@ async fn deadlines_list_every_term_ending_in_the_range_sorted_by_last_day_and_fi
 }
 
 #[tokio::test]
+async fn deadlines_asked_with_a_limit_come_in_pages_that_together_hold_every_term_in_order() {
+    let app = TestApp::spawn().await;
+    seed_groningen(&app).await;
+    let range = "from=2026-01-01&to=2026-12-31";
+    let whole = read(&app, &format!("/api/v1/deadlines?{range}")).await;
+    assert_eq!(terms(&whole).len(), 5, "{whole}");
+    assert_eq!(whole["next_after"], Value::Null, "every term without a limit: {whole}");
+
+    let page_through = |query: String| {
+        let app = &app;
+        async move {
+            let (mut pages, mut after) = (Vec::new(), None::<String>);
+            loop {
+                let cursor = after.as_ref().map_or(String::new(), |a| format!("&after={a}"));
+                let page = read(app, &format!("/api/v1/deadlines?{query}&limit=2{cursor}")).await;
+                assert!(terms(&page).len() <= 2, "{page}");
+                pages.push(page.clone());
+                match page["next_after"].as_str() {
+                    Some(next) => after = Some(next.to_owned()),
+                    None => return pages,
+                }
+                assert!(pages.len() < 10, "the pages end");
+            }
+        }
+    };
+    let pages = page_through(range.to_owned()).await;
+    assert_eq!(pages.iter().map(|p| terms(p).len()).collect::<Vec<_>>(), [2, 2, 1]);
+    let paged: Vec<Value> = pages.iter().flat_map(|p| terms(p).clone()).collect();
+    assert_eq!(json!(paged), whole["terms"], "the pages hold every term once, in the same order");
+
+    // A provider's pages are its view: another provider's term stays unnamed on every page.
+    let for_a = page_through(format!("{range}&provider={PROVIDER_A}")).await;
+    let seen: Vec<Value> = for_a.iter().flat_map(|p| terms(p).clone()).collect();
+    assert_eq!(seen.len(), 5);
+    assert!(!json!(for_a).to_string().contains(TARIFF_B), "{}", json!(for_a));
+
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=5001", "limit"),
+        ("limit=two", "limit"),
+        ("limit=2&after=not-a-cursor", "after"),
+        ("after=MjAyNi0wMy0wNgpncm9uaW5nZW4KMjAyNgp4", "limit"),
+        ("limit=2&format=csv", "limit"),
+    ] {
+        let answer = app.get(&format!("/api/v1/deadlines?{range}&{query}"), Some(&app.legal)).await;
+        assert_eq!(answer.bad_fields(), [field], "{query}: {}", answer.text);
+    }
+}
+
+#[tokio::test]
 async fn deadlines_follow_every_later_write_including_an_appeal_that_holds_back_finality() {
     let app = TestApp::spawn().await;
     record(&app, DECISIONS, &establishment(RCS, "2025-11-10", Some("2025-11-14"), &[("friesland", 2026, "1.00")]))
