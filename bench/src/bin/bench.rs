@@ -166,7 +166,7 @@ async fn history(place: &Place, events: u64, seed: u64) -> Generated {
     let started = Instant::now();
     // A larger register has more providers as well as a longer history: past a million events the providers
     // grow with the events, so that every history spans about a century of years.
-    let providers = PROVIDERS.max(u32::try_from(events / 400).unwrap_or(u32::MAX));
+    let providers = providers_for(events);
     let generated = generate(&service, HistorySpec { events, seed, providers }).await.expect("history");
     eprintln!(
         "  generated {} events ({}-{}) in {:.0} s",
@@ -176,6 +176,11 @@ async fn history(place: &Place, events: u64, seed: u64) -> Generated {
         started.elapsed().as_secs_f64()
     );
     generated
+}
+
+/// The providers of a history of `events` events: 2,500, and past a million events one for every 400.
+fn providers_for(events: u64) -> u32 {
+    PROVIDERS.max(u32::try_from(events / 400).unwrap_or(u32::MAX))
 }
 
 /// Copies a generated history into another place (positions and hashes kept) and rebuilds its views.
@@ -846,7 +851,10 @@ fn round3(v: f64) -> f64 {
 
 /// A history of `events` already in a store, as `generate` made it: ten thousand events a year from FIRST_YEAR.
 fn held_history(events: u64) -> Generated {
-    let years = (events / 10_000).max(1) as i32;
+    // About four events a provider a year (its tariff decisions), so that 2,500 providers make 10,000 events a
+    // year: the years `history` spread the events over, also past a million events, where the providers grow.
+    let events_a_year = 4 * u64::from(providers_for(events));
+    let years = (events / events_a_year).max(1) as i32;
     Generated { events, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
 }
 
