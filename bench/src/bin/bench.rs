@@ -244,6 +244,9 @@ async fn writes_into(binary: &Path, place: &Place, env: &[(&str, &str)]) -> f64 
     // A register that holds a history may have the decision already (409): the writes are the same.
     assert!(matches!(created.status().as_u16(), 201 | 409), "{}", created.status());
     let regions = Arc::new(regions);
+    // The ids of this run's writes are its own: a register measured again as it stands (`--huge`) holds those of
+    // the runs before, and a repeated id is answered 409 and not counted.
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let clients: Vec<_> = (0..WRITE_CLIENTS)
@@ -258,11 +261,11 @@ async fn writes_into(binary: &Path, place: &Place, env: &[(&str, &str)]) -> f64 
                     let region = &regions[(slot % regions.len() as u64) as usize];
                     let year = 2026 + (slot / regions.len() as u64 % 5) as i32;
                     let (path, body) = if n.is_multiple_of(2) {
-                        ("/api/v1/appeals", json!({"appeal_id": format!("CBb w/{client}/{n}"),
+                        ("/api/v1/appeals", json!({"appeal_id": format!("CBb w{run}/{client}/{n}"),
                             "appellant": {"kind": "care_office", "id": "zk"}, "region": region, "year": year,
                             "against_decision": "NZa-RCS-2025-11", "received_on": format!("{year}-03-02")}))
                     } else {
-                        ("/api/v1/tariff-decisions", json!({"decision_id": format!("NZa-TB-w-{client}-{n}"),
+                        ("/api/v1/tariff-decisions", json!({"decision_id": format!("NZa-TB-w{run}-{client}-{n}"),
                             "provider": format!("{:08}", 20_000_000 + slot % 5_000), "year": year, "regions": [region],
                             "kind": "tariff", "decided_on": format!("{year}-01-20"), "announced_on": format!("{year}-01-23")}))
                     };
