@@ -14,7 +14,14 @@ impl Explanation {
     }
 
     pub fn step(&mut self, article: &str, text: impl std::fmt::Display) {
-        self.0.push(format!("{article}: {text}"));
+        use std::fmt::Write;
+        /// Room for 99 steps in 100 at once (a step is about 200 bytes, the longest 440): a string grown from
+        /// nothing as its text is written would be copied over six times.
+        const STEP_BYTES: usize = 320;
+        let mut step = String::with_capacity(STEP_BYTES.max(article.len() + 64));
+        // Writing into a String cannot fail.
+        let _ = write!(step, "{article}: {text}");
+        self.0.push(step);
     }
 
     /// Adds a step already written, e.g. one redacted for another audience.

@@ -276,7 +276,7 @@ impl Redaction {
 
 /// Which deadlines are asked for: those whose last day lies in `from..=to`, judged on `as_of`, as `viewer` may
 /// see them; the NZa's own deadlines only for legal staff and auditors (`nza`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeadlineQuery {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -479,12 +479,12 @@ impl DeadlineView {
     /// The UIDs of a list of terms, unique within it: another provider's terms of one decision that opened on the
     /// same day share a `uid`, so the second and later get a counter (in the list's order, which follows the
     /// index's key and so stays put between fetches).
-    pub fn uids(terms: &[DeadlineView]) -> Vec<String> {
+    pub fn uids<T: std::borrow::Borrow<Self>>(terms: &[T]) -> Vec<String> {
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         terms
             .iter()
             .map(|term| {
-                let uid = term.uid();
+                let uid = term.borrow().uid();
                 let count = seen.entry(uid.clone()).or_default();
                 *count += 1;
                 match *count {

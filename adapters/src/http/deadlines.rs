@@ -27,7 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) struct Deadlines {
     pub(crate) from: NaiveDate,
     pub(crate) to: NaiveDate,
-    pub(crate) terms: Vec<DeadlineView>,
+    /// Held as the register judged them, shared with the other answers to the same question.
+    #[schema(value_type = Vec<DeadlineView>)]
+    pub(crate) terms: Vec<std::sync::Arc<DeadlineView>>,
     /// With `limit`: the `after` that asks for the next page, `null` on the last one. Without `limit` every term
     /// is in `terms`, and this is `null`.
     pub(crate) next_after: Option<String>,

@@ -54,7 +54,7 @@ fn provider_of(term: &TermView) -> Value {
 }
 
 /// The terms found, one row each, with the explanation the engine gave.
-pub(crate) fn deadlines_sheet(terms: &[DeadlineView], regions: &RegionRegistry) -> Sheet {
+pub(crate) fn deadlines_sheet(terms: &[std::sync::Arc<DeadlineView>], regions: &RegionRegistry) -> Sheet {
     let rows = terms
         .iter()
         .map(|d| {

@@ -47,7 +47,7 @@ impl Service {
         region: Option<&RegionSlug>,
         provider: Option<&AgbCode>,
         as_of: NaiveDate,
-    ) -> Result<Vec<DeadlineView>, StoreError> {
+    ) -> Result<Vec<Arc<DeadlineView>>, StoreError> {
         // Every term counts for every appellant (R7): a provider sees them all, another provider's unnamed. The
         // NZa's own deadlines are for legal staff and auditors, and count for no provider.
         // The index, computed from every recorded fact, says which region-years have terms in the range; each of
@@ -59,6 +59,8 @@ impl Service {
         // fact after `as_of` take their terms from the index; the rest are judged again, and their indexed terms
         // are not read.
         // Each region-year's rows are read at the facts version the same statement gave, from memory when held.
+        // A region-year judged for the same query at the same facts version before is not judged again: its
+        // judgment is held (`JudgedDeadlines`).
         let stale: HashMap<(RegionSlug, i32), i64> = self
             .store
             .stale_region_years()
@@ -68,36 +70,54 @@ impl Service {
             .map(|(region, year, version)| ((region, year), version))
             .collect();
         let query = DeadlineQuery { from, to, as_of, nza: provider.is_none(), viewer: provider.cloned() };
-        let mut terms = Vec::new();
+        let mut keyed: Vec<Keyed> = Vec::new();
         // One stale region-year's facts at a time: after a rebuild, they are the whole register's.
         for ((region, year), version) in &stale {
+            let key = JudgedKey { region: region.clone(), year: *year, version: *version, query: query.clone() };
+            if let Some(judged) = self.judged.get(&key) {
+                keyed.extend(judged.iter().cloned());
+                continue;
+            }
             let rows = self.store.region_year_rows_at(region, *year, Some(*version)).await?;
-            terms.extend(deadlines_on(&rows.facts(region, *year, None), None, &self.context, &query));
+            let judged = keyed_by_uid(deadlines_on(&rows.facts(region, *year, None), None, &self.context, &query));
+            keyed.extend(self.judged.keep(key, judged));
         }
         let mut region_years = Vec::new();
         for (region, year, version) in self.store.deadline_region_years(from, to, region).await? {
             if stale.contains_key(&(region.clone(), year)) {
                 continue;
             }
+            let key = version.map(|version| JudgedKey { region: region.clone(), year, version, query: query.clone() });
+            if let Some(judged) = key.as_ref().and_then(|key| self.judged.get(key)) {
+                keyed.extend(judged.iter().cloned());
+                continue;
+            }
             let facts = self.store.region_year_rows_at(&region, year, version).await?.facts(&region, year, None);
             let from_index = index_holds_judgment(&facts, as_of);
-            region_years.push(((region, year), facts, from_index));
+            region_years.push(((region, year), facts, from_index, key));
         }
-        let served: HashSet<(RegionSlug, i32)> =
-            region_years.iter().filter(|(_, _, from_index)| *from_index).map(|(key, _, _)| key.clone()).collect();
+        let served: HashSet<(RegionSlug, i32)> = region_years
+            .iter()
+            .filter(|(_, _, from_index, _)| *from_index)
+            .map(|(region_year, _, _, _)| region_year.clone())
+            .collect();
         let mut indexed: HashMap<(RegionSlug, i32), Vec<DeadlineView>> = HashMap::new();
         for d in self.store.deadlines(from, to, &served).await? {
             indexed.entry((d.region.clone(), d.year)).or_default().push(d);
         }
         let judging = region_years
             .into_iter()
-            .map(|(key, facts, from_index)| {
-                let held = from_index.then(|| indexed.remove(&key).unwrap_or_default());
-                (facts, held)
+            .map(|(region_year, facts, from_index, key)| {
+                let held = from_index.then(|| indexed.remove(&region_year).unwrap_or_default());
+                (facts, held, key)
             })
             .collect();
-        terms.extend(judge_side_by_side(judging, &self.context, &query).await?);
-        let mut keyed: Vec<(String, DeadlineView)> = terms.into_iter().map(|d| (d.uid(), d)).collect();
+        for (key, judged) in judge_side_by_side(judging, &self.context, &query).await? {
+            match key {
+                Some(key) => keyed.extend(self.judged.keep(key, judged)),
+                None => keyed.extend(judged),
+            }
+        }
         keyed.sort_by(|(a_uid, a), (b_uid, b)| {
             (a.term.last_day, &a.region, a.year, a_uid).cmp(&(b.term.last_day, &b.region, b.year, b_uid))
         });
@@ -111,22 +131,30 @@ impl Service {
     }
 }
 
+/// A term as a deadlines answer holds it, with its uid, which orders terms of the same day, region and year.
+type Keyed = (Arc<str>, Arc<DeadlineView>);
+
+/// A region-year to judge: its facts, its indexed terms where they serve, and the key its judgment is held by.
+type Judging = (RegionYearFacts, Option<Vec<DeadlineView>>, Option<JudgedKey>);
+
 /// The deadlines of region-years (each with its indexed terms where they serve), judged by `deadlines_on` on as
-/// many cores as there are: each region-year whole on one of them, so its terms keep their order.
+/// many cores as there are: each region-year whole on one of them, its terms with their uids and its key beside.
 async fn judge_side_by_side(
-    judging: Vec<(RegionYearFacts, Option<Vec<DeadlineView>>)>,
+    judging: Vec<Judging>,
     context: &Arc<LegalContext>,
     query: &DeadlineQuery,
-) -> Result<Vec<DeadlineView>, StoreError> {
+) -> Result<Vec<(Option<JudgedKey>, Vec<Keyed>)>, StoreError> {
     /// Fewer region-years than this a part are judged on the request's own thread: the default query's few
     /// dozen cost less than the hop to another thread (measured: its p99 rose from 10 to 17 ms at 8 a part).
     const REGION_YEARS_PER_PART: usize = 32;
     fn judge(
-        part: Vec<(RegionYearFacts, Option<Vec<DeadlineView>>)>,
+        part: Vec<Judging>,
         context: &LegalContext,
         query: &DeadlineQuery,
-    ) -> Vec<DeadlineView> {
-        part.into_iter().flat_map(|(facts, held)| deadlines_on(&facts, held, context, query)).collect()
+    ) -> Vec<(Option<JudgedKey>, Vec<Keyed>)> {
+        part.into_iter()
+            .map(|(facts, held, key)| (key, keyed_by_uid(deadlines_on(&facts, held, context, query))))
+            .collect()
     }
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let parts = cores.min(judging.len() / REGION_YEARS_PER_PART).max(1);
@@ -146,10 +174,10 @@ async fn judge_side_by_side(
             tokio::task::spawn_blocking(move || judge(part, &context, &query))
         })
         .collect();
-    let mut terms = judge(own, context, query);
+    let mut judged = judge(own, context, query);
     for other in others {
         match other.await {
-            Ok(judged) => terms.extend(judged),
+            Ok(theirs) => judged.extend(theirs),
             // A panic while judging is the request's, as it would be on its own thread.
             Err(error) => match error.try_into_panic() {
                 Ok(panic) => std::panic::resume_unwind(panic),
@@ -157,7 +185,65 @@ async fn judge_side_by_side(
             },
         }
     }
-    Ok(terms)
+    Ok(judged)
+}
+
+/// Terms with their uids.
+fn keyed_by_uid(terms: Vec<DeadlineView>) -> Vec<Keyed> {
+    terms.into_iter().map(|d| (d.uid().into(), Arc::new(d))).collect()
+}
+
+/// What a region-year's judged deadlines are held by: the region-year, the facts version they were judged from,
+/// and the query (its range, date and viewer). Facts of one version are the same facts, in this process and
+/// after a rebuild (a version counts a region-year's changes in log order), and the legal context is the
+/// service's own for its life, so a judgment held under a key is the one the engine gives for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct JudgedKey {
+    region: RegionSlug,
+    year: i32,
+    version: i64,
+    query: DeadlineQuery,
+}
+
+/// The deadlines of region-years as the engine judged them for a query, held so that the same question asked
+/// again is answered without judging again: everyone who opens the deadlines asks the next eight weeks on the
+/// same day, and the pages of one range are judged once. A region-year whose facts moved on has a new version,
+/// so its judgment is asked afresh; the others' stay. At most [`HELD_TERMS`] terms are held, those asked least
+/// often leaving first.
+pub(super) struct JudgedDeadlines {
+    held: quick_cache::sync::Cache<JudgedKey, Arc<[Keyed]>, TermsWeigh>,
+}
+
+/// About 2 kB a term with its explanation: some 8 MB at most, the default query's terms of every viewer many
+/// times over (83 terms at 100,000 events) and a year's at 100,000 events (3,608 terms).
+const HELD_TERMS: u64 = 4_096;
+
+/// A held judgment weighs its number of terms, and one for an empty one.
+#[derive(Clone)]
+struct TermsWeigh;
+
+impl quick_cache::Weighter<JudgedKey, Arc<[Keyed]>> for TermsWeigh {
+    fn weight(&self, _key: &JudgedKey, terms: &Arc<[Keyed]>) -> u64 {
+        terms.len() as u64 + 1
+    }
+}
+
+impl Default for JudgedDeadlines {
+    fn default() -> Self {
+        Self { held: quick_cache::sync::Cache::with_weighter(HELD_TERMS as usize / 8, HELD_TERMS, TermsWeigh) }
+    }
+}
+
+impl JudgedDeadlines {
+    fn get(&self, key: &JudgedKey) -> Option<Arc<[Keyed]>> {
+        self.held.get(key)
+    }
+
+    /// Holds a judgment, and gives its terms back.
+    fn keep(&self, key: JudgedKey, judged: Vec<Keyed>) -> Vec<Keyed> {
+        self.held.insert(key, judged.as_slice().into());
+        judged
+    }
 }
 
 /// The deadlines projector: recomputes the index of region-years whose facts changed, in the background, so that

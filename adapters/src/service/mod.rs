@@ -90,6 +90,8 @@ pub struct Service {
     versions: Vec<ReferenceVersion>,
     /// The register's signed checkpoints, where this process holds the key.
     checkpoints: Option<crate::audit::Checkpoints>,
+    /// Region-years' deadlines as judged for the queries asked last.
+    judged: deadlines::JudgedDeadlines,
 }
 
 fn event_store<A: Aggregate>(store: &Store) -> PersistedEventStore<EventRepository, A> {
@@ -110,6 +112,7 @@ impl Service {
             reference: framework(&store, &context),
             versions: Vec::new(),
             checkpoints: None,
+            judged: deadlines::JudgedDeadlines::default(),
             store,
             context,
         }

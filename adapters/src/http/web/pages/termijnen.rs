@@ -112,7 +112,7 @@ pub async fn termijnen(State(state): State<AppState>, user: WebUser, Query(query
     let wanted = basis_filter(&query);
     let terms: Vec<&DeadlineView> = found
         .as_ref()
-        .map(|f| f.terms.iter().filter(|d| wanted.is_none_or(|b| d.term.basis == b)).collect())
+        .map(|f| f.terms.iter().map(|d| &**d).filter(|d| wanted.is_none_or(|b| d.term.basis == b)).collect())
         .unwrap_or_default();
     let (own, theirs): (Vec<&DeadlineView>, Vec<&DeadlineView>) =
         terms.into_iter().filter(|d| shown_to(&user, d)).partition(|d| d.term.basis.is_nza_deadline());
