@@ -863,11 +863,18 @@ fn held_history(events: u64) -> Generated {
 
 /// The history already in `place`, which is measured again as it is (that saves generating it), or else a new
 /// one of `events` events.
+/// The history held in `place` when its generation ran to the end, else a new one. A run stopped while it
+/// generated leaves part of a history, which would be measured as if it were the whole.
 async fn held_or_new_history(place: &Place, events: u64, seed: u64) -> Generated {
-    match Store::open(&place.location()).await.expect("a store").chain_head().await.expect("head") {
-        (0, _) => history(place, events, seed).await,
-        (held, _) => held_history(held as u64),
+    let Place::Sqlite(dir) = place else { return history(place, events, seed).await };
+    let whole = dir.join("generated");
+    if whole.exists() {
+        let (held, _) = Store::open(&place.location()).await.expect("a store").chain_head().await.expect("head");
+        return held_history(held as u64);
     }
+    let generated = history(place, events, seed).await;
+    std::fs::write(&whole, format!("{}\n", generated.events)).expect("the mark of a whole history");
+    generated
 }
 
 async fn measure(
