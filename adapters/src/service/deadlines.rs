@@ -73,9 +73,8 @@ impl Service {
         let mut keyed: Vec<Keyed> = Vec::new();
         // One stale region-year's facts at a time: after a rebuild, they are the whole register's.
         for ((region, year), version) in &stale {
-            let key = JudgedKey { region: region.clone(), year: *year, version: *version, query: query.clone() };
-            if let Some(judged) = self.judged.get(&key) {
-                keyed.extend(judged.iter().cloned());
+            let key = JudgedKey::new(region, *year, *version, &query);
+            if self.judged.held_into(&key, &mut keyed) {
                 continue;
             }
             let rows = self.store.region_year_rows_at(region, *year, Some(*version)).await?;
@@ -87,9 +86,8 @@ impl Service {
             if stale.contains_key(&(region.clone(), year)) {
                 continue;
             }
-            let key = version.map(|version| JudgedKey { region: region.clone(), year, version, query: query.clone() });
-            if let Some(judged) = key.as_ref().and_then(|key| self.judged.get(key)) {
-                keyed.extend(judged.iter().cloned());
+            let key = version.map(|version| JudgedKey::new(&region, year, version, &query));
+            if key.as_ref().is_some_and(|key| self.judged.held_into(key, &mut keyed)) {
                 continue;
             }
             let facts = self.store.region_year_rows_at(&region, year, version).await?.facts(&region, year, None);
@@ -205,17 +203,24 @@ pub(super) struct JudgedKey {
     query: DeadlineQuery,
 }
 
-/// The deadlines of region-years as the engine judged them for a query, held so that the same question asked
-/// again is answered without judging again: everyone who opens the deadlines asks the next eight weeks on the
-/// same day, and the pages of one range are judged once. A region-year whose facts moved on has a new version,
-/// so its judgment is asked afresh; the others' stay. At most [`HELD_TERMS`] terms are held, those asked least
-/// often leaving first.
+impl JudgedKey {
+    fn new(region: &RegionSlug, year: i32, version: i64, query: &DeadlineQuery) -> Self {
+        Self { region: region.clone(), year, version, query: query.clone() }
+    }
+}
+
+/// The deadlines of region-years as the engine judged them for a query, held so that a question asked again is
+/// answered without judging again: everyone who opens the deadlines asks the next eight weeks on the same day.
+/// A region-year whose facts moved on has a new version, so its judgment is asked afresh; the others' stay. At
+/// most [`HELD_TERMS`] terms are held. A new judgment waits in a short queue and is held on once asked again
+/// (quick_cache's policy), so a question asked once, such as a year of deadlines on some past date, does not push
+/// out those asked every day.
 pub(super) struct JudgedDeadlines {
     held: quick_cache::sync::Cache<JudgedKey, Arc<[Keyed]>, TermsWeigh>,
 }
 
-/// About 2 kB a term with its explanation: some 8 MB at most, the default query's terms of every viewer many
-/// times over (83 terms at 100,000 events) and a year's at 100,000 events (3,608 terms).
+/// About 2 kB a term with its explanation: some 8 MB at most, the default query's terms of many viewers (83 terms
+/// at 100,000 events). A year at 100,000 events (3,608 terms) would nearly fill it.
 const HELD_TERMS: u64 = 4_096;
 
 /// A held judgment weighs its number of terms, and one for an empty one.
@@ -235,8 +240,13 @@ impl Default for JudgedDeadlines {
 }
 
 impl JudgedDeadlines {
-    fn get(&self, key: &JudgedKey) -> Option<Arc<[Keyed]>> {
-        self.held.get(key)
+    /// Adds the terms held under `key` to `keyed`, if any are: whether they were.
+    fn held_into(&self, key: &JudgedKey, keyed: &mut Vec<Keyed>) -> bool {
+        let held = self.held.get(key);
+        if let Some(judged) = &held {
+            keyed.extend(judged.iter().cloned());
+        }
+        held.is_some()
     }
 
     /// Holds a judgment, and gives its terms back.

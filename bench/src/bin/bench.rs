@@ -861,10 +861,9 @@ fn held_history(events: u64) -> Generated {
     Generated { events, years: FIRST_YEAR..=FIRST_YEAR + years - 1 }
 }
 
-/// The history already in `place`, which is measured again as it is (that saves generating it), or else a new
-/// one of `events` events.
-/// The history held in `place` when its generation ran to the end, else a new one. A run stopped while it
-/// generated leaves part of a history, which would be measured as if it were the whole.
+/// The history already in `place`, measured again as it is (that saves generating it) when its generation ran
+/// to the end, or else a new one of `events` events. A run stopped while it generated leaves part of a history,
+/// which would be measured as if it were the whole.
 async fn held_or_new_history(place: &Place, events: u64, seed: u64) -> Generated {
     let Place::Sqlite(dir) = place else { return history(place, events, seed).await };
     let whole = dir.join("generated");
