@@ -171,4 +171,54 @@ mod tests {
         assert_eq!(upcast.event_version, "1.0.0");
         assert!(upcast.decode().is_ok(), "{:?}", upcast.payload);
     }
+
+    /// `row` as the dialect's `LOG_BATCH` writes it into a batch's JSON text.
+    fn batch_entry(row: &StoredRow) -> String {
+        let quote = |text: &str| serde_json::to_string(text).expect("a JSON string");
+        format!(
+            "[{},{},{},{},{},{},{},{},{},{},{}]",
+            row.position,
+            quote(&row.aggregate_type),
+            quote(&row.aggregate_id),
+            row.sequence,
+            quote(&row.event_type),
+            quote(&row.event_version),
+            row.payload,
+            quote(&row.recorded_at),
+            quote(&row.recorded_by),
+            row.idempotency_key.as_deref().map_or("null".to_owned(), quote),
+            quote(&row.hash),
+        )
+    }
+
+    #[test]
+    fn a_batch_of_the_log_read_as_one_text_gives_the_events_its_rows_give_up_to_the_head() {
+        let first = StoredRow { event_version: "1.0".to_owned(), hash: "a".repeat(64), ..old_row() };
+        let second = StoredRow {
+            position: 2,
+            sequence: 2,
+            recorded_by: "jurist \"van dienst\"".to_owned(),
+            idempotency_key: Some("sleutel-1".to_owned()),
+            hash: "b".repeat(64),
+            ..first.clone()
+        };
+        let third = StoredRow { position: 3, sequence: 3, ..second.clone() };
+        let text = format!("[{},{},{}]", batch_entry(&first), batch_entry(&second), batch_entry(&third));
+        let upcasters = termijn_domain::aggregates::upcasters();
+        let read = types::log_batch_events(&text, 2, &upcasters).expect("the batch reads");
+        let expected: Vec<_> =
+            [&first, &second].iter().map(|row| row.to_recorded_with(&upcasters).expect("a recorded event")).collect();
+        assert_eq!(read, expected, "the events up to the head, as read row by row");
+        assert_eq!(read[1].recorded_by, "jurist \"van dienst\"");
+    }
+
+    #[test]
+    fn a_batch_text_that_does_not_read_as_written_is_an_error() {
+        let upcasters = termijn_domain::aggregates::upcasters();
+        let broken = format!("[{}", batch_entry(&old_row()));
+        assert!(matches!(types::log_batch_events(&broken, 10, &upcasters), Err(StoreError::Corrupt(_))));
+        let bad_instant = batch_entry(&StoredRow { recorded_at: "gisteren".to_owned(), ..old_row() });
+        let error = types::log_batch_events(&format!("[{bad_instant}]"), 10, &upcasters).expect_err("an error");
+        assert!(error.to_string().contains("position 1"), "{error}");
+    }
 }

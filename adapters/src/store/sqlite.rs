@@ -144,13 +144,27 @@ mod dialect {
         Ok(rebuild)
     }
 
-    /// The connections a replay reads the log on: their statement thread may run up to 1,024 rows ahead of the
-    /// reader (sqlx's default is 50), as a replay reads the log 10,000 events at a time. Requests keep the
-    /// default: a row held ahead is memory held.
+    /// The connection a replay reads the log on, beside the replay's own.
     pub(super) fn log_reader(pool: &Pool<Sqlite>) -> Pool<Sqlite> {
-        let options = (*pool.connect_options()).clone().row_buffer_size(1024);
-        sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_lazy_with(options)
+        sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_lazy_with((*pool.connect_options()).clone())
     }
+
+    /// A batch of the log after `$1`, at most `$2` events, as one row: the last position in it, and its events as
+    /// one JSON array of `LogRow`s in log order, each payload going in as the JSON it is stored as. A row handed
+    /// over on its own crosses to sqlx's SQLite thread on its own and has each column copied out on its own,
+    /// which costs a replay more than reading it.
+    pub(super) const LOG_BATCH: Option<&str> = Some(
+        "SELECT max(position), '[' || COALESCE(group_concat('[' || position || ',' \
+         || json_quote(aggregate_type) || ',' || json_quote(aggregate_id) || ',' || sequence || ',' \
+         || json_quote(event_type) || ',' || json_quote(event_version) || ',' || payload || ',' \
+         || json_quote(recorded_at) || ',' || json_quote(recorded_by) || ',' || json_quote(idempotency_key) || ',' \
+         || json_quote(hash) || ']', ',' ORDER BY position), '') || ']' \
+         FROM (SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, \
+         recorded_at, recorded_by, idempotency_key, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2)",
+    );
 
     pub(super) const JSON_OPEN: &str = "";
     pub(super) const JSON_CLOSE: &str = "";

@@ -217,15 +217,55 @@ impl StoredRow {
         &self,
         upcasters: &[Box<dyn cqrs_es::persist::EventUpcaster>],
     ) -> Result<RecordedEvent, StoreError> {
-        let corrupt = |what: &str| StoreError::Corrupt(format!("event at position {}: {what}", self.position));
+        LogRow {
+            position: self.position,
+            aggregate_type: self.aggregate_type.clone(),
+            aggregate_id: self.aggregate_id.clone(),
+            sequence: self.sequence,
+            event_type: self.event_type.clone(),
+            event_version: self.event_version.clone(),
+            payload: &self.payload,
+            recorded_at: &self.recorded_at,
+            recorded_by: self.recorded_by.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            hash: self.hash.clone(),
+        }
+        .to_recorded_with(upcasters)
+    }
+}
+
+/// An event row as the log is read back for a replay: the stored columns but the metadata, the texts that are
+/// parsed (payload and instant) borrowed from where they were read.
+pub struct LogRow<'a> {
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: &'a str,
+    pub recorded_at: &'a str,
+    pub recorded_by: String,
+    pub idempotency_key: Option<String>,
+    pub hash: String,
+}
+
+impl LogRow<'_> {
+    /// The row as a recorded event, its payload brought to the current version by `upcasters`, in order.
+    pub fn to_recorded_with(
+        self,
+        upcasters: &[Box<dyn cqrs_es::persist::EventUpcaster>],
+    ) -> Result<RecordedEvent, StoreError> {
+        let position = self.position;
+        let corrupt = |what: &str| StoreError::Corrupt(format!("event at position {position}: {what}"));
         let payload: serde_json::Value =
-            serde_json::from_str(&self.payload).map_err(|_| corrupt("payload is not JSON"))?;
+            serde_json::from_str(self.payload).map_err(|_| corrupt("payload is not JSON"))?;
         let mut event = SerializedEvent::new(
-            self.aggregate_id.clone(),
+            self.aggregate_id,
             usize::try_from(self.sequence).map_err(|_| corrupt("negative sequence"))?,
-            self.aggregate_type.clone(),
-            self.event_type.clone(),
-            self.event_version.clone(),
+            self.aggregate_type,
+            self.event_type,
+            self.event_version,
             payload,
             serde_json::Value::Null,
         );
@@ -235,19 +275,66 @@ impl StoredRow {
             }
         }
         Ok(RecordedEvent {
-            position: self.position,
+            position,
             aggregate_type: event.aggregate_type,
             aggregate_id: event.aggregate_id,
             sequence: self.sequence,
             event_type: event.event_type,
             event_version: event.event_version,
             payload: event.payload,
-            recorded_at: parse_instant(&self.recorded_at).ok_or_else(|| corrupt("recorded_at is not RFC 3339"))?,
-            recorded_by: self.recorded_by.clone(),
-            idempotency_key: self.idempotency_key.clone(),
-            hash: self.hash.clone(),
+            recorded_at: parse_instant(self.recorded_at).ok_or_else(|| corrupt("recorded_at is not RFC 3339"))?,
+            recorded_by: self.recorded_by,
+            idempotency_key: self.idempotency_key,
+            hash: self.hash,
         })
     }
+}
+
+/// The events of a batch of the log read as one JSON array of `LogRow`s (the dialect's `LOG_BATCH`), up to
+/// `head`, brought to the current version by `upcasters`.
+pub fn log_batch_events(
+    text: &str,
+    head: i64,
+    upcasters: &[Box<dyn cqrs_es::persist::EventUpcaster>],
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    use std::borrow::Cow;
+    type Columns<'a> = (
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        &'a serde_json::value::RawValue,
+        Cow<'a, str>,
+        String,
+        Option<String>,
+        String,
+    );
+    #[derive(Deserialize)]
+    struct Read<'a>(#[serde(borrow)] Columns<'a>);
+    let rows: Vec<Read<'_>> =
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("a batch of the log: {e}")))?;
+    rows.into_iter()
+        .map(|Read(row)| row)
+        .take_while(|row| row.0 <= head)
+        .map(|row| {
+            LogRow {
+                position: row.0,
+                aggregate_type: row.1,
+                aggregate_id: row.2,
+                sequence: row.3,
+                event_type: row.4,
+                event_version: row.5,
+                payload: row.6.get(),
+                recorded_at: &row.7,
+                recorded_by: row.8,
+                idempotency_key: row.9,
+                hash: row.10,
+            }
+            .to_recorded_with(upcasters)
+        })
+        .collect()
 }
 
 /// A bearer token's record; the token itself is never stored, only its SHA-256.

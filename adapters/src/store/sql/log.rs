@@ -34,38 +34,75 @@ macro_rules! log_sql {
             Ok(rows.iter().map(stored_row).collect::<Result<_, _>>()?)
         }
 
-        const READ_BATCH: i64 = 10_000;
+        const READ_BATCH: i64 = 2_000;
+
+        /// A batch of the log as fetched: its rows, or one JSON text of them (`dialect::LOG_BATCH`), with the
+        /// position it was read after.
+        enum Fetched {
+            Rows(Vec<StoredRow>),
+            Text(i64, String),
+        }
 
         /// Reads the log up to `head` in batches of decoded events, until the receiver stops listening. One task
-        /// fetches the rows and another decodes them, so the next batch is fetched while one is decoded.
+        /// fetches the batches and another decodes them, so the next batch is fetched while one is decoded. A text
+        /// that does not decode is read again row by row, so that the error names the row that does not.
         async fn read_log(
             pool: Pool<$db>,
             head: i64,
             batches: tokio::sync::mpsc::Sender<Result<Vec<RecordedEvent>, StoreError>>,
         ) {
-            let (fetched, mut rows) = tokio::sync::mpsc::channel(1);
-            tokio::spawn(fetch_log(pool, head, fetched));
-            while let Some(batch) = rows.recv().await {
-                let batch = batch.and_then(|rows: Vec<StoredRow>| {
-                    rows.iter().take_while(|row| row.position <= head).map(StoredRow::to_recorded).collect()
-                });
+            let (fetched, mut texts) = tokio::sync::mpsc::channel(1);
+            tokio::spawn(fetch_log(pool.clone(), head, fetched));
+            let upcasters = termijn_domain::aggregates::upcasters();
+            let decode = |rows: Vec<StoredRow>| -> Result<Vec<RecordedEvent>, StoreError> {
+                rows.iter().take_while(|row| row.position <= head).map(|row| row.to_recorded_with(&upcasters)).collect()
+            };
+            while let Some(batch) = texts.recv().await {
+                let batch = match batch {
+                    Ok(Fetched::Rows(rows)) => decode(rows),
+                    Ok(Fetched::Text(after, text)) => {
+                        match crate::store::types::log_batch_events(&text, head, &upcasters) {
+                            Ok(events) => Ok(events),
+                            Err(_) => {
+                                event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() })
+                                    .await
+                                    .and_then(decode)
+                            }
+                        }
+                    }
+                    Err(error) => Err(error),
+                };
                 if batches.send(batch).await.is_err() {
                     return;
                 }
             }
         }
 
-        /// Fetches the log's rows up to `head` in batches, until the receiver stops listening; a batch may run past
-        /// `head`. After a failure or an empty batch there is nothing more to fetch.
+        /// Fetches the log up to `head` in batches, until the receiver stops listening; a batch may run past `head`.
+        /// After a failure or an empty batch there is nothing more to fetch.
         async fn fetch_log(
             pool: Pool<$db>,
             head: i64,
-            batches: tokio::sync::mpsc::Sender<Result<Vec<StoredRow>, StoreError>>,
+            batches: tokio::sync::mpsc::Sender<Result<Fetched, StoreError>>,
         ) {
             let mut after = 0;
             while after < head {
-                let batch = event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() }).await;
-                let next = batch.as_ref().ok().and_then(|rows| rows.last()).map(|row| row.position);
+                let batch = match dialect::LOG_BATCH {
+                    Some(query) => sqlx::query_as::<_, (Option<i64>, String)>(query)
+                        .bind(after)
+                        .bind(READ_BATCH)
+                        .fetch_one(&pool)
+                        .await
+                        .map(|(last, text)| (last, Fetched::Text(after, text)))
+                        .map_err(StoreError::from),
+                    None => event_rows(&pool, &EventQuery { after, limit: READ_BATCH, ..EventQuery::default() })
+                        .await
+                        .map(|rows| (rows.last().map(|row| row.position), Fetched::Rows(rows))),
+                };
+                let (next, batch) = match batch {
+                    Ok((next, fetched)) => (next, Ok(fetched)),
+                    Err(error) => (None, Err(error)),
+                };
                 if batches.send(batch).await.is_err() {
                     return;
                 }

@@ -69,8 +69,29 @@ macro_rules! writer_sql {
             Ok(rows)
         }
 
-        fn recorded_of(rows: &[StoredRow]) -> Result<Vec<RecordedEvent>, AppendError> {
-            rows.iter().map(|row| row.to_recorded().map_err(|e| AppendError::Encode(e.to_string()))).collect()
+        /// One command's events as `rows` record them, each with its payload as it was handed over (the row holds
+        /// that payload's text).
+        fn recorded_of(events: &[SerializedEvent], rows: &[StoredRow]) -> Result<Vec<RecordedEvent>, AppendError> {
+            events
+                .iter()
+                .zip(rows)
+                .map(|(event, row)| {
+                    Ok(RecordedEvent {
+                        position: row.position,
+                        aggregate_type: row.aggregate_type.clone(),
+                        aggregate_id: row.aggregate_id.clone(),
+                        sequence: row.sequence,
+                        event_type: row.event_type.clone(),
+                        event_version: row.event_version.clone(),
+                        payload: event.payload.clone(),
+                        recorded_at: parse_instant(&row.recorded_at)
+                            .ok_or_else(|| AppendError::Encode(format!("instant {}", row.recorded_at)))?,
+                        recorded_by: row.recorded_by.clone(),
+                        idempotency_key: row.idempotency_key.clone(),
+                        hash: row.hash.clone(),
+                    })
+                })
+                .collect()
         }
 
         /// Appends event rows as they are, in multi-row statements.
@@ -146,7 +167,7 @@ macro_rules! writer_sql {
                     position = last.position;
                     previous.clone_from(&last.hash);
                 }
-                written.push(recorded_of(&chained)?);
+                written.push(recorded_of(events, &chained)?);
                 rows.extend(chained);
             }
             match insert_events(tx, &rows).await {
