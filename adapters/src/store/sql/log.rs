@@ -99,10 +99,8 @@ macro_rules! log_sql {
                         .await
                         .map(|rows| (rows.last().map(|row| row.position), Fetched::Rows(rows))),
                 };
-                let (next, batch) = match batch {
-                    Ok((next, fetched)) => (next, Ok(fetched)),
-                    Err(error) => (None, Err(error)),
-                };
+                let next = batch.as_ref().ok().and_then(|(last, _)| *last);
+                let batch = batch.map(|(_, fetched)| fetched);
                 if batches.send(batch).await.is_err() {
                     return;
                 }
