@@ -207,6 +207,7 @@ async fn fill<D: Database>(db: D, events: u64) {
 
 async fn rebuild_in<D: Database>(db: D) -> f64 {
     let events = db.scalar("SELECT COUNT(*) FROM events").await;
+    db.settle().await;
     let started = Instant::now();
     replay::<SpaceDecision, D>(&db).await;
     replay::<TariffDecision, D>(&db).await;
@@ -271,6 +272,8 @@ trait Database: Send + Sync + 'static {
     fn cqrs<A: Viewed>(&self, queries: Vec<Box<dyn Query<A>>>, services: Services) -> Cqrs<A, Self::Events>;
     /// The one number `sql` selects.
     async fn scalar(&self, sql: &str) -> i64;
+    /// Brings the database to rest after the log was filled, as termijn's is before its replay is measured.
+    async fn settle(&self);
     async fn close(&self);
 }
 
@@ -292,6 +295,10 @@ impl Database for Pool<Sqlite> {
 
     async fn scalar(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(self).await.expect("a number")
+    }
+
+    async fn settle(&self) {
+        self.execute("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("a checkpoint");
     }
 
     async fn close(&self) {
@@ -317,6 +324,11 @@ impl Database for Pool<Postgres> {
 
     async fn scalar(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(self).await.expect("a number")
+    }
+
+    async fn settle(&self) {
+        self.execute("VACUUM (ANALYZE)").await.expect("vacuum");
+        self.execute("CHECKPOINT").await.expect("checkpoint");
     }
 
     async fn close(&self) {

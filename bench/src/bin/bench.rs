@@ -137,14 +137,27 @@ impl Place {
         }
     }
 
-    /// Brings a database to rest after a bulk load, as an operator would: on PostgreSQL the tables are vacuumed
-    /// and analysed and a checkpoint is taken, so that neither autovacuum nor a checkpoint set off by the load
-    /// runs while latencies are measured. SQLite checkpoints its log as it goes.
+    /// Brings a database to rest after a bulk load or a replay, as a register that has run a while is: on
+    /// PostgreSQL the tables are vacuumed and analysed and a checkpoint is taken, so that neither autovacuum nor a
+    /// checkpoint set off by the load runs while anything is measured, and no row is read for the first time by
+    /// what is measured; SQLite's write-ahead log is checkpointed into the database file and emptied, so that
+    /// what is measured reads the file, not the log.
     async fn settle(&self) {
-        if let Self::Postgres { admin_url, name } = self {
-            let mut connection = sqlx::PgConnection::connect(&database_url(admin_url, name)).await.expect("answers");
-            connection.execute("VACUUM (ANALYZE)").await.expect("vacuum");
-            connection.execute("CHECKPOINT").await.expect("checkpoint");
+        match self {
+            Self::Postgres { admin_url, name } => {
+                let mut connection =
+                    sqlx::PgConnection::connect(&database_url(admin_url, name)).await.expect("answers");
+                connection.execute("VACUUM (ANALYZE)").await.expect("vacuum");
+                connection.execute("CHECKPOINT").await.expect("checkpoint");
+            }
+            Self::Sqlite(dir) => {
+                let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(dir.join("termijn.db"))
+                    .connect()
+                    .await
+                    .expect("the register's file");
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").await.expect("a checkpoint");
+            }
         }
     }
 }
@@ -183,7 +196,8 @@ fn providers_for(events: u64) -> u32 {
     PROVIDERS.max(u32::try_from(events / 400).unwrap_or(u32::MAX))
 }
 
-/// Copies a generated history into another place (positions and hashes kept) and rebuilds its views.
+/// Copies a generated history into another place (positions and hashes kept), rebuilds its views and brings its
+/// Merkle tree to cover the log.
 async fn copy_history(from: &Place, to: &Place) {
     to.create().await;
     let source = Store::open(&from.location()).await.expect("the source");
@@ -196,6 +210,10 @@ async fn copy_history(from: &Place, to: &Place) {
         target.import_rows(&rows).await.expect("import");
     }
     target.rebuild_views(&mut |_, _| {}).await.expect("views");
+    drop(target);
+    // Opened once more, as the server is at its first start, the copy's Merkle tree is brought to cover the
+    // imported log, so that no replay or read measured later pays for it.
+    Store::open(&to.location()).await.expect("the copy opens");
 }
 
 async fn token(place: &Place, role: Role) -> String {
@@ -409,10 +427,14 @@ fn rebuild_rate(binary: &Path, place: &Place, events: u64) -> f64 {
     let output = std::process::Command::new(binary)
         .arg("replay")
         .args(place.args())
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn,termijn::store=info")
         .output()
         .expect("replay runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // The replay's own account of its phases (reading, writing the rows back, indexing, committing).
+    if let Some(phases) = String::from_utf8_lossy(&output.stderr).lines().find(|l| l.contains("views rebuilt")) {
+        eprintln!("  {}", phases.split_once("views rebuilt").map_or(phases, |(_, rest)| rest).trim());
+    }
     events as f64 / started.elapsed().as_secs_f64()
 }
 
@@ -905,7 +927,9 @@ async fn measure(
     let write_per_s = write_throughput(binary, &writes).await;
     let write_ceiling_per_s = write_ceiling(&writes).await;
     eprintln!("{store}: rebuild");
+    large.settle().await;
     let rebuild_events_per_s = rebuild_rate(binary, &large, large_history.events);
+    large.settle().await;
     let read_ceiling_events_per_s = read_ceiling(&large).await;
     eprintln!("{store}: queries");
     let small_latencies = query_latencies(binary, &small, &small_history, options.seed).await;
@@ -1010,7 +1034,10 @@ async fn main() {
             places.push(("postgres", pg));
         }
         for (store, place) in places {
-            let (rebuild, ceiling) = (rebuild_rate(&binary, &place, generated.events), read_ceiling(&place).await);
+            place.settle().await;
+            let rebuild = rebuild_rate(&binary, &place, generated.events);
+            place.settle().await;
+            let ceiling = read_ceiling(&place).await;
             println!("{store}: rebuild {rebuild:.0}/s read ceiling {ceiling:.0}/s ratio {:.3}", rebuild / ceiling);
         }
         return;
