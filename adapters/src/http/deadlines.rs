@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use futures_util::StreamExt;
 use icalendar::{Calendar, Component, EventLike};
 use serde::Serialize;
 use termijn_domain::values::{AgbCode, RegionSlug};
@@ -204,25 +205,55 @@ async fn deadlines(
             let sheet = super::exports::deadlines_sheet(&found.terms, &state.service.context().regions);
             super::exports::download(&sheet, format, &format!("termijnen-{}-{}", found.from, found.to))
         }
-        None => Ok(json(&match page {
+        None => Ok(json(match page {
             Some(page) => page.of(found),
             None => found,
         })),
     }
 }
 
-/// The deadlines as JSON, written into a buffer sized for them at once: a year's terms are megabytes, and a
-/// buffer that doubles as it fills copies them over several times.
-fn json(found: &Deadlines) -> Response {
+/// The deadlines as JSON, written a few hundred terms at a time while the client reads them: a year's terms are
+/// tens of megabytes of JSON in a large register, and the answer is never held whole. The text is exactly what
+/// `serde_json` writes for `Deadlines`, field by field in its order.
+fn json(found: Deadlines) -> Response {
+    /// Terms written into one piece of the body: about half a megabyte.
+    const TERMS_PER_PIECE: usize = 256;
     /// About what one term takes, its explanation included.
     const BYTES_PER_TERM: usize = 2_048;
-    let mut body = Vec::with_capacity(256 + found.terms.len() * BYTES_PER_TERM);
-    match serde_json::to_writer(&mut body, found) {
-        Ok(()) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
-        Err(error) => {
-            ApiError::Internal(format!("the deadlines could not be written as JSON: {error}")).into_response()
-        }
+    let Deadlines { from, to, terms, next_after } = found;
+    let mut head = br#"{"from":"#.to_vec();
+    let mut tail = br#"],"next_after":"#.to_vec();
+    let ends = serde_json::to_writer(&mut head, &from)
+        .and_then(|()| {
+            head.extend_from_slice(br#","to":"#);
+            serde_json::to_writer(&mut head, &to)
+        })
+        .and_then(|()| serde_json::to_writer(&mut tail, &next_after));
+    if let Err(error) = ends {
+        return ApiError::Internal(format!("the deadlines could not be written as JSON: {error}")).into_response();
     }
+    head.extend_from_slice(br#","terms":["#);
+    tail.push(b'}');
+    let pieces = futures_util::stream::iter(0..terms.len().div_ceil(TERMS_PER_PIECE)).map(move |piece| {
+        let these = terms.iter().skip(piece * TERMS_PER_PIECE).take(TERMS_PER_PIECE);
+        let mut out = Vec::with_capacity(TERMS_PER_PIECE * BYTES_PER_TERM);
+        for (i, term) in these.enumerate() {
+            if piece > 0 || i > 0 {
+                out.push(b',');
+            }
+            if let Err(error) = serde_json::to_writer(&mut out, &**term) {
+                // The status is sent: the answer breaks off, and the client sees it incomplete.
+                tracing::error!(%error, "the deadlines could not be written as JSON");
+                return Err(std::io::Error::other(error));
+            }
+        }
+        Ok(axum::body::Bytes::from(out))
+    });
+    let body = futures_util::stream::once(std::future::ready(Ok(axum::body::Bytes::from(head))))
+        .chain(pieces)
+        .chain(futures_util::stream::once(std::future::ready(Ok(axum::body::Bytes::from(tail)))));
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], axum::body::Body::from_stream(body))
+        .into_response()
 }
 
 /// The same terms as an iCalendar feed: one all-day event per term on its last day, with a stable UID.
@@ -344,7 +375,34 @@ fn fold_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{TermKey, fold_lines};
+    use super::{Deadlines, TermKey, fold_lines, json};
+    use termijn_projections::views::DeadlineView;
+
+    /// `count` terms, each of its own region-year, as a deadlines answer.
+    fn answer(count: usize, next_after: Option<&str>) -> Deadlines {
+        let term: DeadlineView = serde_json::from_value(serde_json::json!({
+            "region": "midden-brabant", "year": 2029, "basis": "awb_6_8", "decision_id": "NZa-RCS-2029-12-W",
+            "tariff_decision": null, "provider": null, "opens_on": "2029-12-09", "nominal_last_day": "2030-01-19",
+            "last_day": "2030-01-21", "provisional": true, "status": "closed",
+            "explanation": ["Art. 6:8 lid 1 Awb: \"bekendgemaakt\" (8 december 2029)", "Art. 6:7 Awb: zes weken"]
+        }))
+        .expect("a term");
+        let terms =
+            (0..count).map(|i| std::sync::Arc::new(DeadlineView { year: 2029 + i as i32, ..term.clone() })).collect();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2030, 1, d).expect("a date");
+        Deadlines { from: day(1), to: day(31), terms, next_after: next_after.map(str::to_owned) }
+    }
+
+    #[tokio::test]
+    async fn the_deadlines_written_in_pieces_are_the_json_of_the_whole_answer() {
+        for (count, next_after) in [(0, None), (1, Some("MjAzMA")), (256, None), (257, None), (1_000, Some("eA"))] {
+            let whole = serde_json::to_vec(&answer(count, next_after)).expect("JSON");
+            let response = json(answer(count, next_after));
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("the body");
+            assert_eq!(String::from_utf8_lossy(&body), String::from_utf8_lossy(&whole), "{count} terms");
+        }
+    }
 
     #[test]
     fn a_page_cursor_reads_back_as_the_term_it_was_written_for_and_nothing_else_reads_as_one() {

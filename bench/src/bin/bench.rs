@@ -973,10 +973,16 @@ async fn huge(options: &Options) {
     };
     assert_eq!(sizes.len(), 2, "two sizes: the smaller, then the larger");
     let binary = options.binary.canonicalize().expect("the release binary");
-    let mut measured = Vec::new();
+    // Every history is generated (or found) before the first is measured, so that nothing is measured while a
+    // history is being written.
+    let mut histories = Vec::new();
     for events in sizes {
         let place = Place::Sqlite(options.work.join(format!("huge-{events}")));
         let generated = held_or_new_history(&place, events, options.seed).await;
+        histories.push((place, generated));
+    }
+    let mut measured = Vec::new();
+    for (place, generated) in histories {
         let latencies = query_latencies(&binary, &place, &generated, options.seed).await;
         let writes = writes_into(&binary, &place, &[]).await;
         println!("sqlite at {} events: writes {writes:.0}/s, {latencies:?}", generated.events);
