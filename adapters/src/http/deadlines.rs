@@ -235,9 +235,10 @@ fn json(found: Deadlines) -> Response {
     head.extend_from_slice(br#","terms":["#);
     tail.push(b'}');
     let pieces = futures_util::stream::iter(0..terms.len().div_ceil(TERMS_PER_PIECE)).map(move |piece| {
-        let these = terms.iter().skip(piece * TERMS_PER_PIECE).take(TERMS_PER_PIECE);
-        let mut out = Vec::with_capacity(TERMS_PER_PIECE * BYTES_PER_TERM);
-        for (i, term) in these.enumerate() {
+        let start = piece * TERMS_PER_PIECE;
+        let these = &terms[start..terms.len().min(start + TERMS_PER_PIECE)];
+        let mut out = Vec::with_capacity(these.len() * BYTES_PER_TERM);
+        for (i, term) in these.iter().enumerate() {
             if piece > 0 || i > 0 {
                 out.push(b',');
             }
